@@ -1,0 +1,110 @@
+import type { Observable } from 'rxjs';
+
+/**
+ * The one contract every event-store adapter meets (DESIGN section 5).
+ *
+ * Revisions count from 0 within a stream; a stream with no events is at revision -1.
+ * Positions are integers that strictly increase in global (commit) order across all streams.
+ * They are opaque: an adapter may leave gaps, so a checkpoint is "the position of the last event
+ * handled" and a reader resumes with `fromPosition: checkpoint + 1`.
+ */
+export type ExpectedRevision = number | 'any' | 'no_stream' | 'stream_exists';
+
+export const NO_STREAM_REVISION = -1;
+
+export type EventMetadata = Record<string, unknown>;
+
+export interface EventToAppend {
+  /** A UUID chosen by the writer; re-appending the same ids to the same stream is a no-op. */
+  id: string;
+  /** The stable stored name, e.g. `claimline.assertion-recorded`. */
+  type: string;
+  data: unknown;
+  metadata?: EventMetadata;
+}
+
+export interface RecordedEvent {
+  id: string;
+  stream: string;
+  revision: number;
+  position: number;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  /** When the store wrote it (store clock, ISO 8601). */
+  created: string;
+}
+
+export interface AppendOptions {
+  /** Defaults to `'any'`. */
+  expectedRevision?: ExpectedRevision;
+}
+
+export interface AppendResult {
+  /** The revision of the last event now in the stream. */
+  nextRevision: number;
+  /** The global position of the last event appended. */
+  position: number;
+}
+
+export interface ReadStreamOptions {
+  /** First revision to read (inclusive). Defaults to the start (forwards) or the end (backwards). */
+  from?: number | 'start' | 'end';
+  direction?: 'forwards' | 'backwards';
+  limit?: number;
+}
+
+export interface ReadAllOptions {
+  /** First global position to read (inclusive). Defaults to the beginning of the log. */
+  fromPosition?: number;
+  limit?: number;
+}
+
+export interface SubscribeOptions {
+  /** First global position to deliver (inclusive); catch-up runs from here, then the feed goes live. */
+  fromPosition?: number;
+}
+
+export interface EventStore {
+  append(stream: string, events: readonly EventToAppend[], options?: AppendOptions): Promise<AppendResult>;
+  /** Events of one stream; an unknown stream reads as empty. */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Catch-up then live, in global order, without gaps or repeats. Completes when the store closes. */
+  subscribe(options?: SubscribeOptions): Observable<RecordedEvent>;
+  /** The position of the newest event in the log, or -1 when the log is empty. */
+  headPosition(): Promise<number>;
+  /** Whether the store can take writes right now (used by /health). */
+  isReady(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Thrown when `expectedRevision` does not hold; carries the stream's real current revision. */
+export class WrongExpectedRevision extends Error {
+  override readonly name = 'WrongExpectedRevision';
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    /** -1 when the stream does not exist. */
+    readonly actual: number,
+  ) {
+    super(`stream ${stream}: expected revision ${String(expected)}, but it is at ${actual}`);
+  }
+}
+
+/** Thrown when the same event id is appended with different content or to a different stream. */
+export class DuplicateEventId extends Error {
+  override readonly name = 'DuplicateEventId';
+  constructor(readonly eventId: string, readonly stream: string) {
+    super(`event ${eventId} is already stored and this append does not repeat it exactly (stream ${stream})`);
+  }
+}
+
+export function checkExpectedRevision(stream: string, expected: ExpectedRevision, actual: number): void {
+  const ok =
+    expected === 'any' ||
+    (expected === 'no_stream' && actual === NO_STREAM_REVISION) ||
+    (expected === 'stream_exists' && actual !== NO_STREAM_REVISION) ||
+    expected === actual;
+  if (!ok) throw new WrongExpectedRevision(stream, expected, actual);
+}
