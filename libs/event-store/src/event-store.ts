@@ -108,3 +108,6 @@ export function checkExpectedRevision(stream: string, expected: ExpectedRevision
     expected === actual;
   if (!ok) throw new WrongExpectedRevision(stream, expected, actual);
 }
+
+/** Injection token under which the configured adapter is provided (a plain value: no framework here). */
+export const EVENT_STORE = 'claimline.EventStore';
