@@ -1,0 +1,61 @@
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import { EVENT_STORE, openEventStore, type EventStore } from '#event-store';
+import { ApiKeyGuard } from './auth/auth.js';
+import { ApiKeyRing } from './auth/api-keys.js';
+import type { AppConfig } from './config.js';
+import { HealthController } from './health/health.controller.js';
+import { ProblemFilter } from './http/problem.js';
+import { APP_CONFIG } from './tokens.js';
+
+@Injectable()
+class StoreCloser implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  keyRing: ApiKeyRing;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ config, keyRing }: AppModuleOptions): DynamicModule {
+    const rateLimited = config.rateLimitPerMinute > 0;
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            // Keys are secrets: never let them reach a log line.
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+            autoLogging: config.logLevel === 'debug' || config.logLevel === 'trace',
+          },
+        }),
+        CqrsModule.forRoot(),
+        TerminusModule,
+        ...(rateLimited ? [ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.rateLimitPerMinute }])] : []),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: ApiKeyRing, useValue: keyRing },
+        { provide: EVENT_STORE, useFactory: () => openEventStore(config.store) },
+        StoreCloser,
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        ...(rateLimited ? [{ provide: APP_GUARD, useClass: ThrottlerGuard }] : []),
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+      ],
+      exports: [APP_CONFIG, EVENT_STORE, ApiKeyRing],
+    };
+  }
+}

@@ -1,0 +1,62 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { ApiKeyRing, loadOrCreateApiKeys, type ApiKey } from './auth/api-keys.js';
+import type { AppConfig } from './config.js';
+import { ProblemFilter, validationPipe } from './http/problem.js';
+
+/** The repository root, found from this file so it works from src (jest) and from dist. */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'nest-cli.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the project root (nest-cli.json)');
+    dir = parent;
+  }
+  return dir;
+}
+
+export interface CreatedApp {
+  app: NestFastifyApplication;
+  /** Keys generated on this start (to print once); empty when they came from env or file. */
+  generatedKeys: ApiKey[];
+}
+
+export async function createApp(config: AppConfig, options: { logger?: boolean } = {}): Promise<CreatedApp> {
+  const { keys, generated } = loadOrCreateApiKeys(config.apiKeys, config.store.dataDir);
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, keyRing: new ApiKeyRing(keys) }), adapter, {
+    bufferLogs: true,
+    logger: options.logger === false ? false : undefined,
+  });
+  if (options.logger !== false) app.useLogger(app.get(Logger));
+  app.useGlobalPipes(validationPipe());
+  app.enableShutdownHooks();
+  // Fastify rejects malformed bodies before Nest routes them; answer those as problem+json too.
+  const filter = new ProblemFilter();
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .setErrorHandler((error, _request, reply) => {
+      const body = filter.toProblem(error);
+      void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
+    });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('claimline')
+      .setDescription('Event-sourced timelines of sourced claims: sources, claims, assertions, relations, discrepancies.')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return { app, generatedKeys: generated ? keys : [] };
+}
