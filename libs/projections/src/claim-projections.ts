@@ -1,0 +1,268 @@
+import type Database from 'better-sqlite3';
+import { CLAIM_EVENT_TYPES, type ClaimEvent, type DomainEvent } from '#domain';
+import type { RecordedEvent } from '#event-store';
+import {
+  discrepanciesOf,
+  foldClaim,
+  stateOf,
+  timelineOf,
+  type ClaimFold,
+  type Discrepancy,
+  type EventContext,
+  type TimelineEntry,
+} from './claim-view.js';
+import { statementsFor, type ProjectedEvent, type Projection, type ProjectionName } from './projection.js';
+
+export function isClaimEvent(event: DomainEvent | null): event is ClaimEvent {
+  return event !== null && (CLAIM_EVENT_TYPES as readonly string[]).includes(event.type);
+}
+
+export function contextOf(recorded: RecordedEvent): EventContext {
+  const meta = recorded.metadata as { recordedAt?: unknown; actor?: unknown };
+  return {
+    revision: recorded.revision,
+    position: recorded.position,
+    recordedAt: typeof meta.recordedAt === 'string' ? meta.recordedAt : recorded.created,
+    actor: typeof meta.actor === 'string' ? meta.actor : 'unknown',
+  };
+}
+
+interface FoldStatements {
+  get: Database.Statement<[string], { fold: string }>;
+  put: Database.Statement<[string, string]>;
+}
+const foldStatements = new WeakMap<Database.Database, FoldStatements>();
+
+const FOLDS_DDL = 'CREATE TABLE folds (claim_id TEXT PRIMARY KEY, fold TEXT NOT NULL)';
+
+/**
+ * Folds a batch claim by claim: each touched claim's fold is read once, every event of the batch is
+ * applied in memory, and the projection writes its view of the result once per claim.
+ */
+function applyClaimBatch(
+  db: Database.Database,
+  events: readonly ProjectedEvent[],
+  write: (db: Database.Database, fold: ClaimFold, before: ClaimFold | null, cause: ProjectedEvent) => void,
+): void {
+  const s = statementsFor(foldStatements, db, (d) => ({
+    get: d.prepare('SELECT fold FROM folds WHERE claim_id = ?'),
+    put: d.prepare('INSERT OR REPLACE INTO folds (claim_id, fold) VALUES (?, ?)'),
+  }));
+  const touched = new Map<string, { before: ClaimFold | null; fold: ClaimFold | null; cause: ProjectedEvent }>();
+  for (const e of events) {
+    if (!isClaimEvent(e.event)) continue;
+    const claimId = e.event.data.claimId;
+    let entry = touched.get(claimId);
+    if (!entry) {
+      const row = s.get.get(claimId);
+      const before = row ? (JSON.parse(row.fold) as ClaimFold) : null;
+      entry = { before, fold: before, cause: e };
+      touched.set(claimId, entry);
+    }
+    entry.fold = foldClaim(entry.fold, e.event, contextOf(e.recorded));
+    entry.cause = e;
+  }
+  for (const [claimId, { before, fold, cause }] of touched) {
+    if (!fold) continue;
+    s.put.run(claimId, JSON.stringify(fold));
+    write(db, fold, before, cause);
+  }
+}
+
+export function searchTextOf(fold: ClaimFold, currentText: string | undefined): string {
+  return [fold.subject, fold.predicate, fold.description ?? '', ...fold.entities.flatMap((e) => [e.name, ...e.aliases]), currentText ?? '']
+    .join(' \u2016 ')
+    .toLowerCase();
+}
+
+// ---- claim-state ---------------------------------------------------------------------------------
+
+export const claimStateProjection: Projection = {
+  name: 'claim-state' satisfies ProjectionName,
+  version: 1,
+  migrate(db) {
+    db.exec(`${FOLDS_DDL};
+      CREATE TABLE claims (
+        claim_id TEXT PRIMARY KEY, opened_position INTEGER NOT NULL, subject TEXT NOT NULL, status TEXT NOT NULL,
+        revision INTEGER NOT NULL, search TEXT NOT NULL, last_change_at TEXT NOT NULL, state TEXT NOT NULL);
+      CREATE INDEX claims_by_opened ON claims (opened_position);
+      CREATE INDEX claims_by_status ON claims (status, opened_position);`);
+  },
+  apply(db, events) {
+    const put = statementsFor(stateStatements, db, (d) =>
+      d.prepare(
+        `INSERT INTO claims (claim_id, opened_position, subject, status, revision, search, last_change_at, state)
+         VALUES (@claimId, @openedPosition, @subject, @status, @revision, @search, @lastChangeAt, @state)
+         ON CONFLICT (claim_id) DO UPDATE SET subject = excluded.subject, status = excluded.status, revision = excluded.revision,
+           search = excluded.search, last_change_at = excluded.last_change_at, state = excluded.state`,
+      ),
+    );
+    applyClaimBatch(db, events, (_db, fold) => {
+      const state = stateOf(fold);
+      put.run({
+        claimId: fold.claimId,
+        openedPosition: openedPositionOf(fold, events),
+        subject: fold.subject,
+        status: state.status,
+        revision: fold.revision,
+        search: searchTextOf(fold, state.current?.value.text),
+        lastChangeAt: fold.lastChange.at,
+        state: JSON.stringify(state),
+      });
+    });
+  },
+};
+const stateStatements = new WeakMap<Database.Database, Database.Statement>();
+
+function openedPositionOf(fold: ClaimFold, events: readonly ProjectedEvent[]): number {
+  const opened = events.find((e) => e.event?.type === 'claimline.claim-opened' && e.event.data.claimId === fold.claimId);
+  // Only the first write of a claim sees its opening; later upserts keep the stored value.
+  return opened ? opened.recorded.position : -1;
+}
+
+// ---- claim-timeline -------------------------------------------------------------------------------
+
+export interface StoredTimeline {
+  claimId: string;
+  revision: number;
+  entries: (TimelineEntry & { quoteInCurrentText: boolean })[];
+}
+
+export const claimTimelineProjection: Projection = {
+  name: 'claim-timeline' satisfies ProjectionName,
+  version: 1,
+  migrate(db) {
+    db.exec(`${FOLDS_DDL};
+      CREATE TABLE timelines (claim_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, timeline TEXT NOT NULL);
+      CREATE TABLE source_texts (source_id TEXT PRIMARY KEY, text TEXT NOT NULL);
+      CREATE TABLE citing (source_id TEXT NOT NULL, claim_id TEXT NOT NULL, PRIMARY KEY (source_id, claim_id));`);
+  },
+  apply(db, events) {
+    const s = statementsFor(timelineStatements, db, (d) => ({
+      put: d.prepare('INSERT OR REPLACE INTO timelines (claim_id, revision, timeline) VALUES (?, ?, ?)'),
+      text: d.prepare<[string], { text: string }>('SELECT text FROM source_texts WHERE source_id = ?'),
+      putText: d.prepare('INSERT OR REPLACE INTO source_texts (source_id, text) VALUES (?, ?)'),
+      cite: d.prepare('INSERT OR IGNORE INTO citing (source_id, claim_id) VALUES (?, ?)'),
+      citing: d.prepare<[string], { claim_id: string }>('SELECT claim_id FROM citing WHERE source_id = ?'),
+      fold: d.prepare<[string], { fold: string }>('SELECT fold FROM folds WHERE claim_id = ?'),
+    }));
+    const write = (fold: ClaimFold): void => {
+      const entries = timelineOf(fold).map((entry) => ({
+        ...entry,
+        quoteInCurrentText: (s.text.get(entry.sourceId)?.text ?? '').includes(entry.quote.exact),
+      }));
+      for (const entry of entries) s.cite.run(entry.sourceId, fold.claimId);
+      s.put.run(fold.claimId, fold.revision, JSON.stringify({ claimId: fold.claimId, revision: fold.revision, entries } satisfies StoredTimeline));
+    };
+    // Source texts first within a run of events, so quotes are checked against the text of that moment.
+    let run: ProjectedEvent[] = [];
+    const flush = (): void => {
+      if (run.length > 0) applyClaimBatch(db, run, (_db, fold) => write(fold));
+      run = [];
+    };
+    for (const e of events) {
+      const ev = e.event;
+      if (ev?.type === 'claimline.source-registered' || ev?.type === 'claimline.source-text-revised') {
+        flush();
+        s.putText.run(ev.data.sourceId, ev.data.text);
+        if (ev.type === 'claimline.source-text-revised') {
+          for (const { claim_id } of s.citing.all(ev.data.sourceId)) {
+            const row = s.fold.get(claim_id);
+            if (row) write(JSON.parse(row.fold) as ClaimFold);
+          }
+        }
+      } else {
+        run.push(e);
+      }
+    }
+    flush();
+  },
+};
+const timelineStatements = new WeakMap<Database.Database, {
+  put: Database.Statement;
+  text: Database.Statement<[string], { text: string }>;
+  putText: Database.Statement;
+  cite: Database.Statement;
+  citing: Database.Statement<[string], { claim_id: string }>;
+  fold: Database.Statement<[string], { fold: string }>;
+}>();
+
+// ---- discrepancies -------------------------------------------------------------------------------
+
+export interface DiscrepancySide {
+  assertionId: string;
+  sourceId: string;
+  quote: string;
+  value: string;
+  speaker: string;
+  saidAt: string;
+}
+
+export interface StoredDiscrepancy extends Omit<Discrepancy, 'earlierAssertionId' | 'laterAssertionId'> {
+  subject: string;
+  predicate: string;
+  earlier: DiscrepancySide;
+  later: DiscrepancySide;
+  status: 'open' | 'resolved';
+  openedAt: string;
+  resolvedAt: string | null;
+  resolution: string | null;
+}
+
+export const discrepanciesProjection: Projection = {
+  name: 'discrepancies' satisfies ProjectionName,
+  version: 1,
+  migrate(db) {
+    db.exec(`${FOLDS_DDL};
+      CREATE TABLE discrepancies (
+        claim_id TEXT NOT NULL, earlier_id TEXT NOT NULL, later_id TEXT NOT NULL, relation TEXT NOT NULL, status TEXT NOT NULL,
+        earlier_source TEXT NOT NULL, later_source TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL,
+        PRIMARY KEY (claim_id, earlier_id, later_id));
+      CREATE INDEX discrepancies_by_status ON discrepancies (status, seq);`);
+  },
+  apply(db, events) {
+    const s = statementsFor(discrepancyStatements, db, (d) => ({
+      ofClaim: d.prepare<[string], { body: string }>("SELECT body FROM discrepancies WHERE claim_id = ? AND status = 'open'"),
+      put: d.prepare(
+        `INSERT INTO discrepancies (claim_id, earlier_id, later_id, relation, status, earlier_source, later_source, seq, body)
+         VALUES (@claimId, @earlierId, @laterId, @relation, @status, @earlierSource, @laterSource, @seq, @body)
+         ON CONFLICT (claim_id, earlier_id, later_id) DO UPDATE SET relation = excluded.relation, status = excluded.status,
+           earlier_source = excluded.earlier_source, later_source = excluded.later_source, seq = excluded.seq, body = excluded.body`,
+      ),
+    }));
+    applyClaimBatch(db, events, (_db, fold, _before, cause) => {
+      const ctx = contextOf(cause.recorded);
+      const side = (id: string): DiscrepancySide => {
+        const a = fold.assertions.find((x) => x.assertionId === id)!;
+        return { assertionId: id, sourceId: a.sourceId, quote: a.quote.exact, value: a.value.text, speaker: a.speaker, saidAt: a.saidAt.text };
+      };
+      const now = discrepanciesOf(fold);
+      const key = (e: string, l: string): string => `${e}\u0000${l}`;
+      const open = new Map(s.ofClaim.all(fold.claimId).map((r) => {
+        const d = JSON.parse(r.body) as StoredDiscrepancy;
+        return [key(d.earlier.assertionId, d.later.assertionId), d];
+      }));
+      const save = (d: StoredDiscrepancy): void => {
+        s.put.run({
+          claimId: d.claimId, earlierId: d.earlier.assertionId, laterId: d.later.assertionId, relation: d.relation, status: d.status,
+          earlierSource: d.earlier.sourceId, laterSource: d.later.sourceId, seq: ctx.position, body: JSON.stringify(d),
+        });
+      };
+      for (const d of now) {
+        const k = key(d.earlierAssertionId, d.laterAssertionId);
+        const previous = open.get(k);
+        open.delete(k);
+        save({
+          claimId: d.claimId, subject: fold.subject, predicate: fold.predicate, relation: d.relation, explanation: d.explanation,
+          concurrent: d.concurrent, earlier: side(d.earlierAssertionId), later: side(d.laterAssertionId), status: 'open',
+          openedAt: previous?.openedAt ?? ctx.recordedAt, resolvedAt: null, resolution: null,
+        });
+      }
+      // Open before this batch and not any more: a retraction or correction resolved it.
+      for (const d of open.values()) {
+        save({ ...d, status: 'resolved', resolvedAt: ctx.recordedAt, resolution: fold.lastChange.summary });
+      }
+    });
+  },
+};
+const discrepancyStatements = new WeakMap<Database.Database, { ofClaim: Database.Statement<[string], { body: string }>; put: Database.Statement }>();

@@ -1,0 +1,323 @@
+import {
+  compareValues,
+  DISCREPANCY_RELATIONS,
+  type AssertionFacts,
+  type ClaimEvent,
+  type Comparison,
+  type DateValue,
+  type Entity,
+  type Modality,
+  type QuoteSelector,
+  type Rating,
+  type RetractionKind,
+  type Value,
+  type ValueType,
+} from '#domain';
+
+/**
+ * A claim folded from its events: the one shape the claim-state, claim-timeline and discrepancies
+ * views are derived from. Pure data (JSON-safe), so projections can store it between batches.
+ */
+export interface ClaimFold {
+  claimId: string;
+  subject: string;
+  predicate: string;
+  valueType: ValueType;
+  description: string | null;
+  entities: Entity[];
+  openedAt: string;
+  openedBy: string;
+  /** Stream revision of the last event folded in (what If-Match compares with). */
+  revision: number;
+  lastPosition: number;
+  lastChange: LastChange;
+  assertions: AssertionEntry[];
+  verdicts: VerdictEntry[];
+}
+
+export interface LastChange {
+  at: string;
+  by: string;
+  type: ClaimEvent['type'];
+  assertionId?: string;
+  summary: string;
+}
+
+export interface CorrectionEntry {
+  at: string;
+  by: string;
+  reason: string;
+  changes: Partial<AssertionFacts>;
+  previous: Partial<AssertionFacts>;
+}
+
+export interface AssertionEntry extends AssertionFacts {
+  assertionId: string;
+  note: string | null;
+  recordedAt: string;
+  recordedBy: string;
+  position: number;
+  corrections: CorrectionEntry[];
+  retraction: { at: string; by: string; kind: RetractionKind; reason: string } | null;
+}
+
+export interface VerdictEntry {
+  verdictId: string;
+  rating: Rating;
+  reasoning: string;
+  reviewer: string;
+  reviewedAt: string;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+/** What the fold needs of a stored event besides its data. */
+export interface EventContext {
+  revision: number;
+  position: number;
+  recordedAt: string;
+  actor: string;
+}
+
+export function foldClaim(fold: ClaimFold | null, event: ClaimEvent, ctx: EventContext): ClaimFold | null {
+  if (event.type === 'claimline.claim-opened') {
+    const d = event.data;
+    return {
+      claimId: d.claimId,
+      subject: d.subject,
+      predicate: d.predicate,
+      valueType: d.valueType,
+      description: d.description ?? null,
+      entities: d.entities ?? [],
+      openedAt: ctx.recordedAt,
+      openedBy: ctx.actor,
+      revision: ctx.revision,
+      lastPosition: ctx.position,
+      lastChange: { at: ctx.recordedAt, by: ctx.actor, type: event.type, summary: `opened: ${d.subject} — ${d.predicate}` },
+      assertions: [],
+      verdicts: [],
+    };
+  }
+  // Events of a claim never precede its opening; a fold without one has nothing to attach them to.
+  if (!fold) return null;
+  const next: ClaimFold = { ...fold, revision: ctx.revision, lastPosition: ctx.position };
+  switch (event.type) {
+    case 'claimline.assertion-recorded': {
+      const { claimId: _claimId, assertionId, note, ...facts } = event.data;
+      next.assertions = [
+        ...fold.assertions,
+        { ...facts, assertionId, note: note ?? null, recordedAt: ctx.recordedAt, recordedBy: ctx.actor, position: ctx.position, corrections: [], retraction: null },
+      ];
+      next.lastChange = { at: ctx.recordedAt, by: ctx.actor, type: event.type, assertionId, summary: `recorded "${facts.value.text}" from ${facts.speaker}` };
+      return next;
+    }
+    case 'claimline.assertion-corrected': {
+      const { assertionId, changes, previous, reason } = event.data;
+      next.assertions = fold.assertions.map((a) =>
+        a.assertionId === assertionId
+          ? { ...a, ...changes, corrections: [...a.corrections, { at: ctx.recordedAt, by: ctx.actor, reason, changes, previous }] }
+          : a,
+      );
+      next.lastChange = { at: ctx.recordedAt, by: ctx.actor, type: event.type, assertionId, summary: `corrected ${Object.keys(changes).join(', ')}: ${reason}` };
+      return next;
+    }
+    case 'claimline.assertion-retracted': {
+      const { assertionId, kind, reason } = event.data;
+      next.assertions = fold.assertions.map((a) =>
+        a.assertionId === assertionId ? { ...a, retraction: { at: ctx.recordedAt, by: ctx.actor, kind, reason } } : a,
+      );
+      next.lastChange = { at: ctx.recordedAt, by: ctx.actor, type: event.type, assertionId, summary: `retracted (${kind}): ${reason}` };
+      return next;
+    }
+    case 'claimline.verdict-recorded': {
+      const { claimId: _claimId, ...verdict } = event.data;
+      next.verdicts = [...fold.verdicts, { ...verdict, recordedAt: ctx.recordedAt, recordedBy: ctx.actor }];
+      next.lastChange = { at: ctx.recordedAt, by: ctx.actor, type: event.type, summary: `verdict: ${verdict.rating.alternateName}` };
+      return next;
+    }
+    default: {
+      const unexpected: never = event;
+      throw new Error(`unhandled claim event ${(unexpected as ClaimEvent).type}`);
+    }
+  }
+}
+
+// ---- derived views -------------------------------------------------------------------------------
+
+export type ClaimStatus = 'settled' | 'revised' | 'contested';
+
+/** Narrows what a view sees: `saidBy` keeps what was on the public record by that day (said-at axis). */
+export interface ViewFilter {
+  /** `YYYY-MM-DD`: only assertions whose said-at ends on or before this day. */
+  saidBy?: string;
+}
+
+/**
+ * Two statements said within this many days of each other are concurrent: when they disagree, the
+ * sources dispute the claim (contested) rather than the record having moved on (revised).
+ */
+export const CONCURRENT_WITHIN_DAYS = 7;
+
+const isLive = (a: AssertionEntry): boolean => a.retraction === null;
+
+function visible(fold: ClaimFold, filter: ViewFilter): AssertionEntry[] {
+  const { saidBy } = filter;
+  return saidBy === undefined ? fold.assertions : fold.assertions.filter((a) => a.saidAt.bounds.hi !== null && a.saidAt.bounds.hi <= saidBy);
+}
+
+/** Said-at order: by start, then end (open ends first/last), then when claimline learned of it. */
+export function bySaidAt(a: AssertionEntry, b: AssertionEntry): number {
+  const lo = cmpNullable(a.saidAt.bounds.lo, b.saidAt.bounds.lo, -1);
+  if (lo !== 0) return lo;
+  const hi = cmpNullable(a.saidAt.bounds.hi, b.saidAt.bounds.hi, 1);
+  if (hi !== 0) return hi;
+  return a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : a.position - b.position;
+}
+
+function cmpNullable(a: string | null, b: string | null, nullIs: -1 | 1): number {
+  if (a === b) return 0;
+  if (a === null) return nullIs;
+  if (b === null) return -nullIs;
+  return a < b ? -1 : 1;
+}
+
+export interface RelationToPrevious extends Comparison {
+  previousAssertionId: string;
+}
+
+export interface TimelineEntry {
+  assertionId: string;
+  sourceId: string;
+  quote: QuoteSelector;
+  sourceTextVersion: number;
+  value: Value;
+  saidAt: DateValue;
+  speaker: string;
+  modality: Modality;
+  note: string | null;
+  recordedAt: string;
+  recordedBy: string;
+  status: 'live' | 'retracted';
+  /** Relation to the previous live assertion in said-at order; null for the first and for retracted ones. */
+  relationToPrevious: RelationToPrevious | null;
+  corrections: CorrectionEntry[];
+  retraction: AssertionEntry['retraction'];
+}
+
+export function timelineOf(fold: ClaimFold, filter: ViewFilter = {}): TimelineEntry[] {
+  let previous: AssertionEntry | null = null;
+  return [...visible(fold, filter)].sort(bySaidAt).map((a) => {
+    let relationToPrevious: RelationToPrevious | null = null;
+    if (isLive(a)) {
+      if (previous) relationToPrevious = { ...compareValues(previous.value, a.value), previousAssertionId: previous.assertionId };
+      previous = a;
+    }
+    return {
+      assertionId: a.assertionId,
+      sourceId: a.sourceId,
+      quote: a.quote,
+      sourceTextVersion: a.sourceTextVersion,
+      value: a.value,
+      saidAt: a.saidAt,
+      speaker: a.speaker,
+      modality: a.modality,
+      note: a.note,
+      recordedAt: a.recordedAt,
+      recordedBy: a.recordedBy,
+      status: isLive(a) ? 'live' : 'retracted',
+      relationToPrevious,
+      corrections: a.corrections,
+      retraction: a.retraction,
+    };
+  });
+}
+
+export interface Discrepancy {
+  claimId: string;
+  /** The earlier assertion in said-at order. */
+  earlierAssertionId: string;
+  laterAssertionId: string;
+  relation: 'overlaps' | 'contradicts';
+  explanation: string;
+  /** Said within CONCURRENT_WITHIN_DAYS of each other. */
+  concurrent: boolean;
+}
+
+export function discrepanciesOf(fold: ClaimFold, filter: ViewFilter = {}): Discrepancy[] {
+  const live = visible(fold, filter).filter(isLive).sort(bySaidAt);
+  const found: Discrepancy[] = [];
+  for (let i = 0; i < live.length; i++) {
+    for (let j = i + 1; j < live.length; j++) {
+      const earlier = live[i]!;
+      const later = live[j]!;
+      const { relation, explanation } = compareValues(earlier.value, later.value);
+      if (!DISCREPANCY_RELATIONS.includes(relation)) continue;
+      found.push({
+        claimId: fold.claimId,
+        earlierAssertionId: earlier.assertionId,
+        laterAssertionId: later.assertionId,
+        relation: relation as Discrepancy['relation'],
+        explanation,
+        concurrent: saidWithin(earlier.saidAt, later.saidAt, CONCURRENT_WITHIN_DAYS),
+      });
+    }
+  }
+  return found;
+}
+
+const DAY_MS = 86_400_000;
+
+function saidWithin(a: DateValue, b: DateValue, days: number): boolean {
+  // The gap between the two said-at intervals (0 when they overlap); an open end reaches anywhere.
+  const gap = (endOfFirst: string | null, startOfSecond: string | null): number =>
+    endOfFirst === null || startOfSecond === null ? 0 : Math.max(0, (Date.parse(startOfSecond) - Date.parse(endOfFirst)) / DAY_MS);
+  return Math.max(gap(a.bounds.hi, b.bounds.lo), gap(b.bounds.hi, a.bounds.lo)) <= days;
+}
+
+export interface ClaimState {
+  claimId: string;
+  subject: string;
+  predicate: string;
+  valueType: ValueType;
+  description: string | null;
+  entities: Entity[];
+  revision: number;
+  status: ClaimStatus;
+  /** The live assertion with the latest said-at (ties: the one recorded last). */
+  current: { assertionId: string; value: Value; saidAt: DateValue; sourceId: string; speaker: string } | null;
+  counts: { assertions: number; live: number; retracted: number; corrected: number; sources: number; discrepancies: number; verdicts: number };
+  verdict: VerdictEntry | null;
+  openedAt: string;
+  lastChange: LastChange;
+}
+
+export function stateOf(fold: ClaimFold, filter: ViewFilter = {}): ClaimState {
+  const all = visible(fold, filter);
+  const live = all.filter(isLive).sort(bySaidAt);
+  const latest = live.at(-1) ?? null;
+  const discrepancies = discrepanciesOf(fold, filter);
+  const status: ClaimStatus = discrepancies.some((d) => d.concurrent) ? 'contested' : discrepancies.length > 0 ? 'revised' : 'settled';
+  return {
+    claimId: fold.claimId,
+    subject: fold.subject,
+    predicate: fold.predicate,
+    valueType: fold.valueType,
+    description: fold.description,
+    entities: fold.entities,
+    revision: fold.revision,
+    status,
+    current: latest && { assertionId: latest.assertionId, value: latest.value, saidAt: latest.saidAt, sourceId: latest.sourceId, speaker: latest.speaker },
+    counts: {
+      assertions: all.length,
+      live: live.length,
+      retracted: all.length - live.length,
+      corrected: all.filter((a) => a.corrections.length > 0).length,
+      sources: new Set(live.map((a) => a.sourceId)).size,
+      discrepancies: discrepancies.length,
+      verdicts: fold.verdicts.length,
+    },
+    verdict: fold.verdicts.at(-1) ?? null,
+    openedAt: fold.openedAt,
+    lastChange: fold.lastChange,
+  };
+}
