@@ -15,3 +15,4 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   sourcesProjection,
   auditProjection,
 ];
+export * from './read-models.js';

@@ -1,0 +1,351 @@
+import { diffWordsWithSpace } from 'diff';
+import { claimStream, fromRecorded, isDomainEventType, type DateValue } from '#domain';
+import type { EventStore, RecordedEvent } from '#event-store';
+import { contextOf, isClaimEvent, type StoredDiscrepancy, type StoredTimeline } from './claim-projections.js';
+import { foldClaim, stateOf, timelineOf, type ClaimFold, type ClaimState, type ViewFilter } from './claim-view.js';
+import type { ProjectionRunner } from './projection-runner.js';
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface AsOf {
+  /** Recorded-at axis: what claimline said at this instant (ISO 8601). */
+  asOf?: string;
+  /** Said-at axis: only what was on the public record by this day (`YYYY-MM-DD`). */
+  saidBy?: string;
+}
+
+export interface SourceSummary {
+  id: string;
+  title: string;
+  publisher: string | null;
+  author: string | null;
+  url: string | null;
+  language: string;
+  publishedAt: DateValue;
+  retrievedAt: string | null;
+  contentHash: string;
+  textVersion: number;
+  registeredAt: string;
+  citations: number;
+}
+
+export interface Citation {
+  claimId: string;
+  subject: string;
+  predicate: string;
+  assertionId: string;
+  quote: { exact: string; prefix: string; suffix: string; start: number; end: number };
+  sourceTextVersion: number;
+  value: string;
+  speaker: string;
+  status: 'live' | 'retracted';
+  /** False when a later text version of the source no longer contains the quote. */
+  quoteInCurrentText: boolean;
+}
+
+export interface TextRevision {
+  textVersion: number;
+  contentHash: string;
+  at: string;
+  by: string;
+  reason: string | null;
+  length: number;
+  /** Word diff against the previous version (none for the first). */
+  diff: { added?: boolean; removed?: boolean; value: string }[] | null;
+}
+
+export interface AuditEvent {
+  position: number;
+  id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  actor: string;
+  recordedAt: string;
+  claimId: string | null;
+  data: unknown;
+  metadata: Record<string, unknown>;
+}
+
+const encodeCursor = (n: number): string => Buffer.from(String(n)).toString('base64url');
+
+export class InvalidCursor extends Error {
+  override readonly name = 'InvalidCursor';
+}
+
+function decodeCursor(cursor: string | undefined): number {
+  if (cursor === undefined) return -Infinity;
+  const n = Number(Buffer.from(cursor, 'base64url').toString());
+  if (!Number.isInteger(n)) throw new InvalidCursor(`the cursor "${cursor}" is not one this server gave out`);
+  return n;
+}
+
+const like = (s: string): string => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The read side: every query over the projections, plus as-of reads folded from the log. */
+export class ReadModels {
+  constructor(
+    private readonly runner: ProjectionRunner,
+    private readonly store: EventStore,
+  ) {}
+
+  listClaims(filter: { q?: string; subject?: string; status?: string; cursor?: string; limit: number }): Page<ClaimState> {
+    const after = decodeCursor(filter.cursor);
+    const where = ['opened_position > @after'];
+    if (filter.q) where.push("search LIKE @q ESCAPE '\\'");
+    if (filter.subject) where.push("lower(subject) LIKE @subject ESCAPE '\\'");
+    if (filter.status) where.push('status = @status');
+    const rows = this.runner
+      .db('claim-state')
+      .prepare(`SELECT opened_position, state FROM claims WHERE ${where.join(' AND ')} ORDER BY opened_position LIMIT @limit`)
+      .all({
+        after: after === -Infinity ? -1 : after,
+        q: filter.q ? like(filter.q) : undefined,
+        subject: filter.subject ? like(filter.subject) : undefined,
+        status: filter.status,
+        limit: filter.limit + 1,
+      }) as { opened_position: number; state: string }[];
+    const items = rows.slice(0, filter.limit);
+    return {
+      items: items.map((r) => JSON.parse(r.state) as ClaimState),
+      nextCursor: rows.length > filter.limit ? encodeCursor(items.at(-1)!.opened_position) : null,
+    };
+  }
+
+  async claimState(claimId: string, at: AsOf = {}): Promise<ClaimState | undefined> {
+    const fold = await this.foldAt(claimId, at);
+    if (fold === undefined) return undefined;
+    if (fold === 'live') {
+      const row = this.runner.db('claim-state').prepare('SELECT state FROM claims WHERE claim_id = ?').get(claimId) as { state: string } | undefined;
+      return row && (JSON.parse(row.state) as ClaimState);
+    }
+    return stateOf(fold, viewFilter(at));
+  }
+
+  async timeline(claimId: string, at: AsOf = {}): Promise<StoredTimeline | undefined> {
+    const fold = await this.foldAt(claimId, at);
+    if (fold === undefined) return undefined;
+    if (fold === 'live') {
+      const row = this.runner.db('claim-timeline').prepare('SELECT timeline FROM timelines WHERE claim_id = ?').get(claimId) as { timeline: string } | undefined;
+      return row && (JSON.parse(row.timeline) as StoredTimeline);
+    }
+    const texts = this.runner.db('claim-timeline').prepare('SELECT text FROM source_texts WHERE source_id = ?');
+    return {
+      claimId,
+      revision: fold.revision,
+      entries: timelineOf(fold, viewFilter(at)).map((e) => ({
+        ...e,
+        quoteInCurrentText: ((texts.get(e.sourceId) as { text: string } | undefined)?.text ?? '').includes(e.quote.exact),
+      })),
+    };
+  }
+
+  /** 'live' when the projection answers as it stands; a fold when the question is about the past. */
+  private async foldAt(claimId: string, at: AsOf): Promise<ClaimFold | 'live' | undefined> {
+    const exists = this.runner.db('claim-state').prepare('SELECT 1 FROM claims WHERE claim_id = ?').get(claimId);
+    if (!exists) return undefined;
+    if (at.asOf === undefined && at.saidBy === undefined) return 'live';
+    if (at.asOf === undefined) {
+      const row = this.runner.db('claim-state').prepare('SELECT fold FROM folds WHERE claim_id = ?').get(claimId) as { fold: string };
+      return JSON.parse(row.fold) as ClaimFold;
+    }
+    const asOf = Date.parse(at.asOf);
+    let fold: ClaimFold | null = null;
+    for (const recorded of await this.store.readStream(claimStream(claimId))) {
+      const ctx = contextOf(recorded);
+      if (Date.parse(ctx.recordedAt) > asOf) break;
+      const event = isDomainEventType(recorded.type) ? fromRecorded(recorded) : null;
+      if (isClaimEvent(event)) fold = foldClaim(fold, event, ctx);
+    }
+    // Before the claim was opened claimline said nothing about it.
+    return fold ?? undefined;
+  }
+
+  async claimEvents(claimId: string): Promise<RecordedEvent[]> {
+    return this.store.readStream(claimStream(claimId));
+  }
+
+  discrepancies(filter: { relation?: string; claim?: string; source?: string; status?: 'open' | 'resolved' | 'all'; cursor?: string; limit: number }): Page<StoredDiscrepancy> {
+    const after = decodeCursor(filter.cursor);
+    const where = ['rowid > @after'];
+    if (filter.relation) where.push('relation = @relation');
+    if (filter.claim) where.push('claim_id = @claim');
+    if (filter.source) where.push('(earlier_source = @source OR later_source = @source)');
+    if ((filter.status ?? 'open') !== 'all') where.push('status = @status');
+    const rows = this.runner
+      .db('discrepancies')
+      .prepare(`SELECT rowid, body FROM discrepancies WHERE ${where.join(' AND ')} ORDER BY rowid LIMIT @limit`)
+      .all({
+        after: after === -Infinity ? 0 : after,
+        relation: filter.relation,
+        claim: filter.claim,
+        source: filter.source,
+        status: filter.status ?? 'open',
+        limit: filter.limit + 1,
+      }) as { rowid: number; body: string }[];
+    const items = rows.slice(0, filter.limit);
+    return { items: items.map((r) => JSON.parse(r.body) as StoredDiscrepancy), nextCursor: rows.length > filter.limit ? encodeCursor(items.at(-1)!.rowid) : null };
+  }
+
+  listSources(filter: { q?: string; cursor?: string; limit: number }): Page<SourceSummary> {
+    const after = decodeCursor(filter.cursor);
+    const rows = this.runner
+      .db('sources')
+      .prepare(
+        `SELECT s.*, (SELECT count(*) FROM citations c WHERE c.source_id = s.source_id AND c.status = 'live') AS citations
+         FROM sources s WHERE position > @after ${filter.q ? "AND search LIKE @q ESCAPE '\\'" : ''} ORDER BY position LIMIT @limit`,
+      )
+      .all({ after: after === -Infinity ? -1 : after, q: filter.q ? like(filter.q) : undefined, limit: filter.limit + 1 }) as SourceRow[];
+    const items = rows.slice(0, filter.limit);
+    return { items: items.map(summaryOf), nextCursor: rows.length > filter.limit ? encodeCursor(items.at(-1)!.position) : null };
+  }
+
+  source(sourceId: string): (SourceSummary & { text: string; citedBy: Citation[] }) | undefined {
+    const db = this.runner.db('sources');
+    const row = db
+      .prepare(`SELECT s.*, (SELECT count(*) FROM citations c WHERE c.source_id = s.source_id AND c.status = 'live') AS citations FROM sources s WHERE source_id = ?`)
+      .get(sourceId) as SourceRow | undefined;
+    if (!row) return undefined;
+    const citations = db
+      .prepare(
+        `SELECT c.*, cl.subject, cl.predicate FROM citations c LEFT JOIN claims cl ON cl.claim_id = c.claim_id
+         WHERE c.source_id = ? ORDER BY json_extract(c.quote, '$.start')`,
+      )
+      .all(sourceId) as CitationRow[];
+    return {
+      ...summaryOf(row),
+      text: row.text,
+      citedBy: citations.map((c) => ({
+        claimId: c.claim_id,
+        subject: c.subject ?? '',
+        predicate: c.predicate ?? '',
+        assertionId: c.assertion_id,
+        quote: JSON.parse(c.quote) as Citation['quote'],
+        sourceTextVersion: c.source_text_version,
+        value: c.value_text,
+        speaker: c.speaker,
+        status: c.status as Citation['status'],
+        quoteInCurrentText: c.quote_in_current_text === 1,
+      })),
+    };
+  }
+
+  revisions(sourceId: string): TextRevision[] | undefined {
+    const rows = this.runner
+      .db('sources')
+      .prepare('SELECT * FROM revisions WHERE source_id = ? ORDER BY text_version')
+      .all(sourceId) as { text_version: number; text: string; content_hash: string; at: string; by: string; reason: string | null }[];
+    if (rows.length === 0) return undefined;
+    return rows.map((r, i) => ({
+      textVersion: r.text_version,
+      contentHash: r.content_hash,
+      at: r.at,
+      by: r.by,
+      reason: r.reason,
+      length: r.text.length,
+      diff: i === 0 ? null : diffWordsWithSpace(rows[i - 1]!.text, r.text).map((part) => ({ added: part.added || undefined, removed: part.removed || undefined, value: part.value })),
+    }));
+  }
+
+  events(filter: { after?: number; limit: number; stream?: string; actor?: string; type?: string; since?: string; until?: string }): { items: AuditEvent[]; next: number | null } {
+    const where = ['position > @after'];
+    if (filter.stream) where.push('stream = @stream');
+    if (filter.actor) where.push('actor = @actor');
+    if (filter.type) where.push('type = @type');
+    if (filter.since) where.push('recorded_at >= @since');
+    if (filter.until) where.push('recorded_at <= @until');
+    const rows = this.runner
+      .db('audit')
+      .prepare(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT @limit`)
+      .all({ ...filter, after: filter.after ?? -1, limit: filter.limit }) as AuditRow[];
+    const items = rows.map((r) => ({
+      position: r.position,
+      id: r.event_id,
+      stream: r.stream,
+      revision: r.revision,
+      type: r.type,
+      actor: r.actor,
+      recordedAt: r.recorded_at,
+      claimId: r.claim_id,
+      data: JSON.parse(r.data) as unknown,
+      metadata: JSON.parse(r.metadata) as Record<string, unknown>,
+    }));
+    return { items, next: items.length === filter.limit ? items.at(-1)!.position : null };
+  }
+
+  /** Every claim with a verdict, for the ClaimReview export. */
+  claimsWithVerdicts(): ClaimState[] {
+    return (this.runner.db('claim-state').prepare('SELECT state FROM claims ORDER BY opened_position').all() as { state: string }[])
+      .map((r) => JSON.parse(r.state) as ClaimState)
+      .filter((s) => s.verdict !== null);
+  }
+}
+
+function viewFilter(at: AsOf): ViewFilter {
+  return at.saidBy === undefined ? {} : { saidBy: at.saidBy };
+}
+
+interface SourceRow {
+  source_id: string;
+  position: number;
+  title: string;
+  publisher: string | null;
+  author: string | null;
+  url: string | null;
+  language: string;
+  published_at: string;
+  retrieved_at: string | null;
+  text: string;
+  content_hash: string;
+  text_version: number;
+  registered_at: string;
+  citations: number;
+}
+
+interface CitationRow {
+  claim_id: string;
+  assertion_id: string;
+  source_id: string;
+  quote: string;
+  source_text_version: number;
+  value_text: string;
+  speaker: string;
+  status: string;
+  quote_in_current_text: number;
+  subject: string | null;
+  predicate: string | null;
+}
+
+interface AuditRow {
+  position: number;
+  event_id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  actor: string;
+  recorded_at: string;
+  claim_id: string | null;
+  data: string;
+  metadata: string;
+}
+
+function summaryOf(r: SourceRow): SourceSummary {
+  return {
+    id: r.source_id,
+    title: r.title,
+    publisher: r.publisher,
+    author: r.author,
+    url: r.url,
+    language: r.language,
+    publishedAt: JSON.parse(r.published_at) as DateValue,
+    retrievedAt: r.retrieved_at,
+    contentHash: r.content_hash,
+    textVersion: r.text_version,
+    registeredAt: r.registered_at,
+    citations: r.citations,
+  };
+}
