@@ -1,0 +1,511 @@
+/**
+ * EventStore on one SQLite file (better-sqlite3, WAL, synchronous=FULL).
+ *
+ * Writes: appends are queued and written by ONE writer in group-commit batches: everything that
+ * arrives while a transaction is being written goes into the next one, so N concurrent writers pay
+ * about one fsync per batch instead of N. The writer runs in a worker thread by default so the
+ * fsync does not block the event loop (see `SqliteEventStoreOptions.writer`).
+ *
+ * Reads run on a separate read-only connection on the calling thread (WAL lets them proceed
+ * while the writer commits).
+ */
+import { accessSync, constants as fsConstants, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { Observable, type Subscriber } from 'rxjs';
+import {
+  DuplicateEventId,
+  NO_STREAM_REVISION,
+  WrongExpectedRevision,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+} from './event-store.js';
+import { createSqliteWriter, SCHEMA_SQL, type SqliteWriter, type WireAppend, type WireResult } from './sqlite-writer.js';
+
+export interface SqliteEventStoreOptions {
+  /**
+   * Where the writer runs. `'worker'` (default): a worker thread, so commits and their fsyncs do
+   * not block the event loop. `'inline'`: on the calling thread (no thread hop; blocks the loop
+   * for each commit).
+   */
+  writer?: 'worker' | 'inline';
+  /** How often live subscriptions look for commits made by another process. Default 1000 ms. */
+  pollIntervalMs?: number;
+  /** Events read per page during subscription catch-up. Default 500. */
+  pageSize?: number;
+  /** At most this many appends go into one transaction. Default 1000. */
+  maxBatchAppends?: number;
+  /** A batch stops growing past this many payload bytes (one append may exceed it). Default 16 MiB. */
+  maxBatchBytes?: number;
+  /** How long a connection waits for another process's lock. Default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+interface EventRow {
+  position: number;
+  stream: string;
+  revision: number;
+  id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  created: string;
+}
+
+interface PendingAppend {
+  wire: WireAppend;
+  bytes: number;
+  expected: ExpectedRevision;
+  resolve: (result: AppendResult) => void;
+  reject: (error: Error) => void;
+}
+
+/** How batches reach the writer: inline call or worker round trip. */
+interface WriterTransport {
+  write(appends: WireAppend[]): Promise<WireResult[]>;
+  close(): Promise<void>;
+}
+
+const COLUMNS = 'position, stream, revision, id, type, data, metadata, created';
+
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly transport: WriterTransport;
+  private readonly pollIntervalMs: number;
+  private readonly pageSize: number;
+  private readonly maxBatchAppends: number;
+  private readonly maxBatchBytes: number;
+
+  private readonly statements: {
+    forwards: Database.Statement<[string, number, number], EventRow>;
+    backwards: Database.Statement<[string, number, number], EventRow>;
+    all: Database.Statement<[number, number], EventRow>;
+    head: Database.Statement<[], number | null>;
+  };
+
+  private pending: PendingAppend[] = [];
+  private inFlight = false;
+  private flushScheduled = false;
+  private closing: Promise<void> | undefined;
+  private closed = false;
+  private writerFailure: Error | undefined;
+  /** Woken after each commit of ours, on the poll timer, and on close. */
+  private readonly listeners = new Set<() => void>();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private idleWaiters: (() => void)[] = [];
+
+  private constructor(
+    readonly file: string,
+    options: SqliteEventStoreOptions,
+  ) {
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.pageSize = options.pageSize ?? 500;
+    this.maxBatchAppends = options.maxBatchAppends ?? 1000;
+    this.maxBatchBytes = options.maxBatchBytes ?? 16 * 1024 * 1024;
+
+    // The schema is created here, synchronously, so `open` can return a ready store.
+    const setup = new Database(file);
+    try {
+      setup.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      setup.pragma('journal_mode = WAL');
+      setup.exec(SCHEMA_SQL);
+    } finally {
+      setup.close();
+    }
+
+    this.db = new Database(file, { readonly: true });
+    this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    this.statements = {
+      forwards: this.db.prepare(
+        `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
+      ),
+      backwards: this.db.prepare(
+        `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+      ),
+      all: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?`),
+      head: this.db.prepare<[], number | null>('SELECT max(position) FROM events').pluck(),
+    };
+
+    try {
+      this.transport =
+        (options.writer ?? 'worker') === 'worker'
+          ? workerTransport(file, busyTimeoutMs, (error) => this.onWriterFailure(error))
+          : inlineTransport(createSqliteWriter(Database, file, busyTimeoutMs));
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+  }
+
+  /** Opens (creating if needed, with its parent directory) the event log at `file`. */
+  static open(file: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
+    const path = resolve(file);
+    mkdirSync(dirname(path), { recursive: true });
+    return new SqliteEventStore(path, options);
+  }
+
+  append(stream: string, events: readonly EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
+    const expected = options.expectedRevision ?? 'any';
+    try {
+      if (this.closing !== undefined) throw new Error(`event store ${this.file} is closed`);
+      if (this.writerFailure !== undefined) throw this.writerFailure;
+      const wire = toWire(stream, events, expected);
+      let bytes = 0;
+      for (const e of wire.events) bytes += e.data.length + e.metadata.length;
+      return new Promise<AppendResult>((resolve, reject) => {
+        this.pending.push({ wire, bytes, expected, resolve, reject });
+        this.scheduleFlush();
+      });
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const limit = options.limit ?? -1; // -1: no limit in SQLite
+    if (limit === 0) return [];
+    const backwards = options.direction === 'backwards';
+    const from = options.from;
+    if (backwards) {
+      const start = from === undefined || from === 'end' ? Number.MAX_SAFE_INTEGER : from === 'start' ? 0 : from;
+      return this.statements.backwards.all(stream, start, limit).map(toRecorded);
+    }
+    const start = from === undefined || from === 'start' ? 0 : from === 'end' ? Number.MAX_SAFE_INTEGER : from;
+    return this.statements.forwards.all(stream, start, limit).map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const limit = options.limit ?? -1;
+    if (limit === 0) return [];
+    return this.statements.all.all(options.fromPosition ?? 0, limit).map(toRecorded);
+  }
+
+  async headPosition(): Promise<number> {
+    this.assertOpen();
+    return this.statements.head.get() ?? -1;
+  }
+
+  async isReady(): Promise<boolean> {
+    if (this.closing !== undefined || this.writerFailure !== undefined) return false;
+    try {
+      // A read-only directory or file cannot take appends (the WAL and its index live beside it).
+      accessSync(dirname(this.file), fsConstants.W_OK);
+      accessSync(this.file, fsConstants.W_OK);
+      this.statements.head.get();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  subscribe(options: SubscribeOptions = {}): Observable<RecordedEvent> {
+    return new Observable<RecordedEvent>((subscriber) => this.feed(subscriber, options.fromPosition ?? 0));
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  // --- writes -------------------------------------------------------------------------------
+
+  private scheduleFlush(): void {
+    if (this.inFlight || this.flushScheduled) return;
+    this.flushScheduled = true;
+    // setImmediate rather than a microtask: every writer that resumes in this turn of the loop
+    // (e.g. the 32 whose previous batch just committed) joins the same batch.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.inFlight || this.pending.length === 0) return;
+    let count = 0;
+    let bytes = 0;
+    while (count < this.pending.length && count < this.maxBatchAppends) {
+      if (count > 0 && bytes + this.pending[count]!.bytes > this.maxBatchBytes) break;
+      bytes += this.pending[count]!.bytes;
+      count++;
+    }
+    const batch = this.pending.splice(0, count);
+    this.inFlight = true;
+    try {
+      const results = await this.transport.write(batch.map((p) => p.wire));
+      let committed = false;
+      for (let i = 0; i < batch.length; i++) {
+        const p = batch[i]!;
+        const r = results[i]!;
+        if (r.ok) {
+          committed = true;
+          p.resolve({ nextRevision: r.nextRevision, position: r.position });
+        } else if (r.kind === 'wrong') {
+          p.reject(new WrongExpectedRevision(p.wire.stream, p.expected, r.actual));
+        } else if (r.kind === 'duplicate') {
+          p.reject(new DuplicateEventId(r.eventId, p.wire.stream));
+        } else {
+          p.reject(new Error(`append to ${p.wire.stream} failed: ${r.message}`));
+        }
+      }
+      if (committed) this.wake();
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      for (const p of batch) p.reject(failure);
+    } finally {
+      this.inFlight = false;
+      if (this.pending.length > 0) this.scheduleFlush();
+      else for (const done of this.idleWaiters.splice(0)) done();
+    }
+  }
+
+  private onWriterFailure(error: Error): void {
+    this.writerFailure = error;
+    for (const p of this.pending.splice(0)) p.reject(error);
+  }
+
+  private async shutdown(): Promise<void> {
+    // Appends accepted before close are still written; nothing new is accepted.
+    if (this.inFlight || this.pending.length > 0 || this.flushScheduled) {
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+    try {
+      await this.transport.close();
+    } finally {
+      this.closed = true;
+      if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
+      this.pollTimer = undefined;
+      for (const listener of [...this.listeners]) listener();
+      this.listeners.clear();
+      this.db.close();
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`event store ${this.file} is closed`);
+  }
+
+  // --- subscriptions ------------------------------------------------------------------------
+
+  private wake(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  /**
+   * One subscriber: pages through the log from `next`, delivering in position order. It is woken
+   * after each commit of this store and on a slow timer (for other processes writing the file),
+   * and reads until it finds nothing new, so no commit is ever skipped.
+   */
+  private feed(subscriber: Subscriber<RecordedEvent>, fromPosition: number): () => void {
+    let next = fromPosition;
+    let scheduled = false;
+    let again = false;
+
+    const pump = (): void => {
+      scheduled = false;
+      if (subscriber.closed) return;
+      if (this.closed) {
+        subscriber.complete();
+        return;
+      }
+      again = false;
+      let page: RecordedEvent[];
+      try {
+        page = this.statements.all.all(next, this.pageSize).map(toRecorded);
+      } catch (error) {
+        subscriber.error(error);
+        return;
+      }
+      for (const event of page) {
+        if (subscriber.closed) return;
+        next = event.position + 1;
+        subscriber.next(event);
+      }
+      // A full page means there may be more: yield to the loop between pages so a long catch-up
+      // does not starve other work.
+      if (page.length === this.pageSize || again) schedule();
+    };
+    const schedule = (): void => {
+      if (scheduled) {
+        again = true;
+        return;
+      }
+      scheduled = true;
+      setImmediate(pump);
+    };
+    const listener = (): void => {
+      if (this.closed) {
+        this.listeners.delete(listener);
+        if (!subscriber.closed) subscriber.complete();
+        return;
+      }
+      schedule();
+    };
+
+    if (this.closed) {
+      subscriber.complete();
+      return () => undefined;
+    }
+    this.listeners.add(listener);
+    this.ensurePolling();
+    schedule();
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0 && this.pollTimer !== undefined) {
+        clearInterval(this.pollTimer);
+        this.pollTimer = undefined;
+      }
+    };
+  }
+
+  private ensurePolling(): void {
+    if (this.pollTimer !== undefined) return;
+    let lastHead = -1;
+    this.pollTimer = setInterval(() => {
+      if (this.closed) return;
+      try {
+        const head = this.statements.head.get() ?? -1;
+        if (head !== lastHead) {
+          lastHead = head;
+          this.wake();
+        }
+      } catch {
+        // The next commit or poll tries again; a broken file shows up in isReady().
+      }
+    }, this.pollIntervalMs);
+    // Live feeds should not keep a process alive on their own.
+    this.pollTimer.unref();
+  }
+}
+
+function toWire(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): WireAppend {
+  if (typeof stream !== 'string' || stream.length === 0) throw new TypeError('stream must be a non-empty string');
+  if (!Array.isArray(events) || events.length === 0) throw new TypeError('append needs at least one event');
+  if (typeof expected === 'number' ? !Number.isInteger(expected) || expected < NO_STREAM_REVISION : !['any', 'no_stream', 'stream_exists'].includes(expected)) {
+    throw new TypeError(`invalid expectedRevision ${String(expected)}`);
+  }
+  const seen = new Set<string>();
+  const wireEvents = events.map((e) => {
+    if (typeof e.id !== 'string' || e.id.length === 0) throw new TypeError('every event needs an id');
+    if (typeof e.type !== 'string' || e.type.length === 0) throw new TypeError(`event ${e.id} needs a type`);
+    // The same id twice in one append can never be stored once each: refuse it like any duplicate.
+    if (seen.has(e.id)) throw new DuplicateEventId(e.id, stream);
+    seen.add(e.id);
+    // Serialized here, not in the writer: a bad payload fails only its own append, and the
+    // worker receives plain strings.
+    return { id: e.id, type: e.type, data: JSON.stringify(e.data ?? null), metadata: JSON.stringify(e.metadata ?? {}) };
+  });
+  return { stream, expected, events: wireEvents };
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    stream: row.stream,
+    revision: row.revision,
+    position: row.position,
+    type: row.type,
+    data: JSON.parse(row.data) as unknown,
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    created: row.created,
+  };
+}
+
+function inlineTransport(writer: SqliteWriter): WriterTransport {
+  return {
+    write: async (appends) => writer.writeBatch(appends),
+    close: async () => writer.close(),
+  };
+}
+
+type WorkerReply = { results: WireResult[] } | { failure: { message: string; code?: string } } | { closed: true };
+
+/**
+ * The worker evaluates the writer's own source (see sqlite-writer.ts), so the same code runs here
+ * under jest (TypeScript) and from dist (JavaScript) without a separate worker file.
+ */
+function workerTransport(file: string, busyTimeoutMs: number, onFatal: (error: Error) => void): WriterTransport {
+  const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
+  const source = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const createSqliteWriter = (${createSqliteWriter.toString()});
+    let writer;
+    try {
+      writer = createSqliteWriter(require(workerData.driverPath), workerData.file, workerData.busyTimeoutMs);
+    } catch (error) {
+      parentPort.postMessage({ failure: { message: String(error && error.message || error), code: error && error.code } });
+    }
+    parentPort.on('message', (message) => {
+      if (message === 'close') {
+        try { if (writer) writer.close(); } finally { parentPort.postMessage({ closed: true }); parentPort.close(); }
+        return;
+      }
+      if (!writer) return;
+      try {
+        parentPort.postMessage({ results: writer.writeBatch(message) });
+      } catch (error) {
+        parentPort.postMessage({ failure: { message: String(error && error.message || error), code: error && error.code } });
+      }
+    });
+  `;
+  const worker = new Worker(source, { eval: true, workerData: { driverPath, file, busyTimeoutMs } });
+  // Replies come back in request order: one batch is in flight at a time.
+  const waiting: { resolve: (results: WireResult[]) => void; reject: (error: Error) => void }[] = [];
+  let exited = false;
+  let closeResolve: (() => void) | undefined;
+
+  const failAll = (error: Error): void => {
+    for (const w of waiting.splice(0)) w.reject(error);
+  };
+  worker.on('message', (reply: WorkerReply) => {
+    if ('closed' in reply) return;
+    const w = waiting.shift();
+    if ('results' in reply) {
+      w?.resolve(reply.results);
+      return;
+    }
+    const error = Object.assign(new Error(reply.failure.message), { code: reply.failure.code });
+    if (w === undefined) onFatal(error); // the writer could not even open
+    else w.reject(error);
+  });
+  worker.on('error', (error) => {
+    failAll(error);
+    onFatal(error);
+  });
+  worker.on('exit', (code) => {
+    exited = true;
+    const error = new Error(`SQLite writer thread exited (code ${code})`);
+    failAll(error);
+    if (closeResolve !== undefined) closeResolve();
+    else onFatal(error);
+  });
+
+  return {
+    write(appends) {
+      if (exited) return Promise.reject(new Error('SQLite writer thread is not running'));
+      return new Promise((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        worker.postMessage(appends);
+      });
+    },
+    close() {
+      if (exited) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        closeResolve = resolve;
+        worker.postMessage('close');
+      });
+    },
+  };
+}
