@@ -45,8 +45,8 @@ function applyClaimBatch(
   write: (db: Database.Database, fold: ClaimFold, before: ClaimFold | null, cause: ProjectedEvent) => void,
 ): void {
   const s = statementsFor(foldStatements, db, (d) => ({
-    get: d.prepare('SELECT fold FROM folds WHERE claim_id = ?'),
-    put: d.prepare('INSERT OR REPLACE INTO folds (claim_id, fold) VALUES (?, ?)'),
+    get: d.prepare('SELECT fold FROM folds WHERE claim_id = ?') as FoldStatements['get'],
+    put: d.prepare('INSERT OR REPLACE INTO folds (claim_id, fold) VALUES (?, ?)') as FoldStatements['put'],
   }));
   const touched = new Map<string, { before: ClaimFold | null; fold: ClaimFold | null; cause: ProjectedEvent }>();
   for (const e of events) {

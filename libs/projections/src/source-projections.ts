@@ -132,7 +132,7 @@ export const auditProjection: Projection = {
   },
   apply(db, events) {
     const insert = statementsFor(auditStatements, db, (d) =>
-      d.prepare(
+      d.prepare<unknown[]>(
         `INSERT OR IGNORE INTO events (position, event_id, stream, revision, type, actor, recorded_at, claim_id, data, metadata)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
@@ -146,5 +146,5 @@ export const auditProjection: Projection = {
     }
   },
 };
-const auditStatements = new WeakMap<Database.Database, Database.Statement>();
+const auditStatements = new WeakMap<Database.Database, Database.Statement<unknown[]>>();
 

@@ -1,0 +1,101 @@
+import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  GetClaimEventsQuery,
+  GetClaimStateQuery,
+  GetSourceQuery,
+  GetSourceRevisionsQuery,
+  GetTimelineQuery,
+  ListClaimsQuery,
+  ListDiscrepanciesQuery,
+  ListEventsQuery,
+  ListSourcesQuery,
+} from '#claims';
+import { AsOfQuery, ListClaimsQueryDto, ListDiscrepanciesQueryDto, ListEventsQueryDto, ListSourcesQueryDto } from '../http/query-dtos.js';
+
+function found<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new NotFoundException(`${what} does not exist`);
+  return value;
+}
+
+@ApiTags('claims')
+@Controller('claims')
+export class ClaimReadsController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Current state of claims; filter by words, subject, status; paged by cursor' })
+  @ApiOkResponse({ description: '{ items: ClaimState[], nextCursor }' })
+  list(@Query() query: ListClaimsQueryDto) {
+    return this.queries.execute(new ListClaimsQuery({ ...query, limit: query.limit ?? 50 }));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Current state of one claim; asOf (recorded-at) and saidBy (said-at) answer for the past' })
+  async get(@Param('id') id: string, @Query() at: AsOfQuery) {
+    return found(await this.queries.execute(new GetClaimStateQuery(id, at)), `claim ${id}${at.asOf ? ` as of ${at.asOf}` : ''}`);
+  }
+
+  @Get(':id/timeline')
+  @ApiOperation({ summary: 'Every assertion in said-at order with its relation to the previous one' })
+  async timeline(@Param('id') id: string, @Query() at: AsOfQuery) {
+    return found(await this.queries.execute(new GetTimelineQuery(id, at)), `claim ${id}`);
+  }
+
+  @Get(':id/events')
+  @ApiOperation({ summary: "The claim's raw events from the log" })
+  async events(@Param('id') id: string) {
+    const events = await this.queries.execute(new GetClaimEventsQuery(id));
+    if (events.length === 0) throw new NotFoundException(`claim ${id} does not exist`);
+    return { items: events };
+  }
+}
+
+@ApiTags('discrepancies')
+@Controller('discrepancies')
+export class DiscrepanciesController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Pairs of live assertions of a claim that overlap or contradict each other' })
+  list(@Query() query: ListDiscrepanciesQueryDto) {
+    return this.queries.execute(new ListDiscrepanciesQuery({ ...query, limit: query.limit ?? 50 }));
+  }
+}
+
+@ApiTags('sources')
+@Controller('sources')
+export class SourceReadsController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Registered sources' })
+  list(@Query() query: ListSourcesQueryDto) {
+    return this.queries.execute(new ListSourcesQuery({ ...query, limit: query.limit ?? 50 }));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One source with its current text and the assertions citing it' })
+  async get(@Param('id') id: string) {
+    return found(await this.queries.execute(new GetSourceQuery(id)), `source ${id}`);
+  }
+
+  @Get(':id/revisions')
+  @ApiOperation({ summary: 'The text versions, each with its hash and a word diff against the previous' })
+  async revisions(@Param('id') id: string) {
+    return { items: found(await this.queries.execute(new GetSourceRevisionsQuery(id)), `source ${id}`) };
+  }
+}
+
+@ApiTags('events')
+@Controller('events')
+export class EventsController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The global event feed with metadata, paged by position; filter by stream, actor, type, time' })
+  list(@Query() query: ListEventsQueryDto) {
+    return this.queries.execute(new ListEventsQuery({ ...query, limit: query.limit ?? 100 }));
+  }
+}
