@@ -1,0 +1,152 @@
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { Projections, type AsOf, type AuditEvent, type ClaimState, type Page, type SourceSummary, type StoredDiscrepancy, type StoredTimeline } from '#projections';
+import type { RecordedEvent } from '#event-store';
+
+/**
+ * The read use cases. Each query names one question a reader asks; its handler answers from the
+ * projections (or, for as-of questions on the recorded-at axis, by folding the claim's own events).
+ */
+
+export class ListClaimsQuery extends Query<Page<ClaimState>> {
+  constructor(readonly filter: { q?: string; subject?: string; status?: string; cursor?: string; limit: number }) {
+    super();
+  }
+}
+
+@QueryHandler(ListClaimsQuery)
+export class ListClaimsHandler implements IQueryHandler<ListClaimsQuery> {
+  constructor(private readonly projections: Projections) {}
+  async execute({ filter }: ListClaimsQuery) {
+    return this.projections.read.listClaims(filter);
+  }
+}
+
+export class GetClaimStateQuery extends Query<ClaimState | undefined> {
+  constructor(
+    readonly claimId: string,
+    readonly at: AsOf = {},
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetClaimStateQuery)
+export class GetClaimStateHandler implements IQueryHandler<GetClaimStateQuery> {
+  constructor(private readonly projections: Projections) {}
+  execute({ claimId, at }: GetClaimStateQuery) {
+    return this.projections.read.claimState(claimId, at);
+  }
+}
+
+export class GetTimelineQuery extends Query<StoredTimeline | undefined> {
+  constructor(
+    readonly claimId: string,
+    readonly at: AsOf = {},
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetTimelineQuery)
+export class GetTimelineHandler implements IQueryHandler<GetTimelineQuery> {
+  constructor(private readonly projections: Projections) {}
+  execute({ claimId, at }: GetTimelineQuery) {
+    return this.projections.read.timeline(claimId, at);
+  }
+}
+
+export class GetClaimEventsQuery extends Query<RecordedEvent[]> {
+  constructor(readonly claimId: string) {
+    super();
+  }
+}
+
+@QueryHandler(GetClaimEventsQuery)
+export class GetClaimEventsHandler implements IQueryHandler<GetClaimEventsQuery> {
+  constructor(private readonly projections: Projections) {}
+  execute({ claimId }: GetClaimEventsQuery) {
+    return this.projections.read.claimEvents(claimId);
+  }
+}
+
+export class ListDiscrepanciesQuery extends Query<Page<StoredDiscrepancy>> {
+  constructor(readonly filter: { relation?: string; claim?: string; source?: string; status?: 'open' | 'resolved' | 'all'; cursor?: string; limit: number }) {
+    super();
+  }
+}
+
+@QueryHandler(ListDiscrepanciesQuery)
+export class ListDiscrepanciesHandler implements IQueryHandler<ListDiscrepanciesQuery> {
+  constructor(private readonly projections: Projections) {}
+  async execute({ filter }: ListDiscrepanciesQuery) {
+    return this.projections.read.discrepancies(filter);
+  }
+}
+
+export class ListSourcesQuery extends Query<Page<SourceSummary>> {
+  constructor(readonly filter: { q?: string; cursor?: string; limit: number }) {
+    super();
+  }
+}
+
+@QueryHandler(ListSourcesQuery)
+export class ListSourcesHandler implements IQueryHandler<ListSourcesQuery> {
+  constructor(private readonly projections: Projections) {}
+  async execute({ filter }: ListSourcesQuery) {
+    return this.projections.read.listSources(filter);
+  }
+}
+
+export class GetSourceQuery extends Query<ReturnType<Projections['read']['source']>> {
+  constructor(readonly sourceId: string) {
+    super();
+  }
+}
+
+@QueryHandler(GetSourceQuery)
+export class GetSourceHandler implements IQueryHandler<GetSourceQuery> {
+  constructor(private readonly projections: Projections) {}
+  async execute({ sourceId }: GetSourceQuery) {
+    return this.projections.read.source(sourceId);
+  }
+}
+
+export class GetSourceRevisionsQuery extends Query<ReturnType<Projections['read']['revisions']>> {
+  constructor(readonly sourceId: string) {
+    super();
+  }
+}
+
+@QueryHandler(GetSourceRevisionsQuery)
+export class GetSourceRevisionsHandler implements IQueryHandler<GetSourceRevisionsQuery> {
+  constructor(private readonly projections: Projections) {}
+  async execute({ sourceId }: GetSourceRevisionsQuery) {
+    return this.projections.read.revisions(sourceId);
+  }
+}
+
+export class ListEventsQuery extends Query<{ items: AuditEvent[]; next: number | null }> {
+  constructor(readonly filter: { after?: number; limit: number; stream?: string; actor?: string; type?: string; since?: string; until?: string }) {
+    super();
+  }
+}
+
+@QueryHandler(ListEventsQuery)
+export class ListEventsHandler implements IQueryHandler<ListEventsQuery> {
+  constructor(private readonly projections: Projections) {}
+  async execute({ filter }: ListEventsQuery) {
+    return this.projections.read.events(filter);
+  }
+}
+
+export const QUERY_HANDLERS = [
+  ListClaimsHandler,
+  GetClaimStateHandler,
+  GetTimelineHandler,
+  GetClaimEventsHandler,
+  ListDiscrepanciesHandler,
+  ListSourcesHandler,
+  GetSourceHandler,
+  GetSourceRevisionsHandler,
+  ListEventsHandler,
+];
