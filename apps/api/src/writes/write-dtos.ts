@@ -1,0 +1,368 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+  registerDecorator,
+  type ValidationOptions,
+} from 'class-validator';
+import { MODALITIES, RETRACTION_KINDS, VALUE_TYPES } from '#domain';
+
+/** A bound may be words/ISO (dates) or a number (quantities, counts), or null for an open end. */
+function IsBound(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isBound',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be a string, a finite number or null`, ...options },
+      validator: {
+        validate: (value: unknown) => value === null || (typeof value === 'string' && value.length <= 100) || (typeof value === 'number' && Number.isFinite(value)),
+      },
+    });
+}
+
+/** Either the words as written (`text`) or a structured value. */
+export class ValueDto {
+  @ApiPropertyOptional({ enum: VALUE_TYPES, description: "Defaults to the claim's value type" })
+  @IsOptional()
+  @IsIn([...VALUE_TYPES])
+  type?: (typeof VALUE_TYPES)[number];
+
+  @ApiPropertyOptional({ example: 'by September 2026', description: 'The value in words, as written' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  text?: string;
+
+  @ApiPropertyOptional({ example: '2026-09', description: 'date: an EDTF string' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  edtf?: string;
+
+  @ApiPropertyOptional({ description: 'Lower bound (day for dates, number otherwise); null is open' })
+  @IsOptional()
+  @IsBound()
+  lo?: string | number | null;
+
+  @ApiPropertyOptional({ description: 'Upper bound; null is open' })
+  @IsOptional()
+  @IsBound()
+  hi?: string | number | null;
+
+  @ApiPropertyOptional({ example: '5430000000', description: 'quantity: amount in base units' })
+  @IsOptional()
+  @IsBound()
+  amount?: string | number;
+
+  @ApiPropertyOptional({ example: 'USD' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  unit?: string;
+
+  @ApiPropertyOptional({ example: 5, description: 'count: the integer' })
+  @IsOptional()
+  @IsBound()
+  count?: number | string;
+
+  @ApiPropertyOptional({ example: 'units' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  noun?: string;
+
+  @ApiPropertyOptional({ enum: ['calendar', 'fiscal-april'], description: 'How to read a year range like 2026–27' })
+  @IsOptional()
+  @IsIn(['calendar', 'fiscal-april'])
+  convention?: 'calendar' | 'fiscal-april';
+}
+
+export class QuoteDto {
+  @ApiProperty({ example: 'the remaining systems will be supplied by September 2026', description: 'Exact words from the source text' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(5000)
+  exact!: string;
+
+  @ApiPropertyOptional({ description: 'Which occurrence (1-based) when the words occur more than once' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  occurrence?: number;
+
+  @ApiPropertyOptional({ description: 'Text directly before the quote, to pick an occurrence' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  prefix?: string;
+}
+
+export class EntityDto {
+  @ApiProperty({ example: 'Andrei Belousov' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ example: ['Andrey Belousov'], type: [String] })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  aliases!: string[];
+}
+
+export class RegisterSourceDto {
+  @ApiProperty({ example: 'India, Russia review S-400 deliveries' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  title!: string;
+
+  @ApiPropertyOptional({ nullable: true, example: 'Business Standard', description: 'null when the text does not name one' })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @MaxLength(200)
+  publisher?: string | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @MaxLength(200)
+  author?: string | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsUrl({ require_protocol: true })
+  @MaxLength(2000)
+  url?: string | null;
+
+  @ApiPropertyOptional({ example: 'en', default: 'en' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(35)
+  language?: string;
+
+  @ApiProperty({ example: '2025-12-04', description: 'Date words or EDTF; uncertainty stays uncertain (e.g. 2025-12-05/2025-12-07)' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  publishedAt!: string;
+
+  @ApiPropertyOptional({ nullable: true, example: '2025-12-24T03:23:00Z' })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsISO8601({ strict: true })
+  retrievedAt?: string | null;
+
+  @ApiProperty({ description: 'The full text of the article, unchanged' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1_000_000)
+  text!: string;
+}
+
+export class ReviseSourceDto {
+  @ApiProperty({ description: "The article's new full text" })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1_000_000)
+  text!: string;
+
+  @ApiPropertyOptional({ example: 'the outlet corrected the contract value' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
+}
+
+export class OpenClaimDto {
+  @ApiProperty({ example: 'S-400 contract of 2018' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  subject!: string;
+
+  @ApiProperty({ example: 'remaining deliveries due' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  predicate!: string;
+
+  @ApiProperty({ enum: VALUE_TYPES })
+  @IsIn([...VALUE_TYPES])
+  valueType!: (typeof VALUE_TYPES)[number];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  description?: string;
+
+  @ApiPropertyOptional({ type: [EntityDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => EntityDto)
+  entities?: EntityDto[];
+}
+
+export class RecordAssertionDto {
+  @ApiProperty({ description: 'The id of a registered source' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  sourceId!: string;
+
+  @ApiProperty({ type: QuoteDto })
+  @ValidateNested()
+  @Type(() => QuoteDto)
+  quote!: QuoteDto;
+
+  @ApiProperty({ type: ValueDto })
+  @ValidateNested()
+  @Type(() => ValueDto)
+  value!: ValueDto;
+
+  @ApiPropertyOptional({ example: '2025-12-04', description: "When the source said it (words or EDTF); defaults to the source's published-at" })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  saidAt?: string;
+
+  @ApiPropertyOptional({ example: 'Russian Defence Ministry', description: 'Who made the statement; defaults to the publisher' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  speaker?: string;
+
+  @ApiPropertyOptional({ enum: MODALITIES, default: 'stated' })
+  @IsOptional()
+  @IsIn([...MODALITIES])
+  modality?: (typeof MODALITIES)[number];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  note?: string;
+}
+
+export class AssertionChangesDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  sourceId?: string;
+
+  @ApiPropertyOptional({ type: QuoteDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => QuoteDto)
+  quote?: QuoteDto;
+
+  @ApiPropertyOptional({ type: ValueDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ValueDto)
+  value?: ValueDto;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  saidAt?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  speaker?: string;
+
+  @ApiPropertyOptional({ enum: MODALITIES })
+  @IsOptional()
+  @IsIn([...MODALITIES])
+  modality?: (typeof MODALITIES)[number];
+}
+
+export class CorrectAssertionDto {
+  @ApiProperty({ type: AssertionChangesDto, description: 'The fields recorded wrongly, with their right values' })
+  @ValidateNested()
+  @Type(() => AssertionChangesDto)
+  changes!: AssertionChangesDto;
+
+  @ApiProperty({ example: 'the value was mistyped' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason!: string;
+}
+
+export class RetractAssertionDto {
+  @ApiPropertyOptional({ enum: RETRACTION_KINDS, default: 'recorded-in-error' })
+  @IsOptional()
+  @IsIn([...RETRACTION_KINDS])
+  kind?: (typeof RETRACTION_KINDS)[number];
+
+  @ApiProperty({ example: 'the outlet withdrew the report' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason!: string;
+}
+
+export class RecordVerdictDto {
+  @ApiProperty({ minimum: 1, maximum: 5, description: 'ClaimReview rating: 1 false … 5 true' })
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  ratingValue!: number;
+
+  @ApiProperty({ example: 'Misleading' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  alternateName!: string;
+
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10_000)
+  reasoning!: string;
+
+  @ApiPropertyOptional({ description: "Defaults to the API key's name" })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  reviewer?: string;
+
+  @ApiPropertyOptional({ description: 'Defaults to now' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  reviewedAt?: string;
+}
