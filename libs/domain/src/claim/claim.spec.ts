@@ -19,7 +19,7 @@ const TEXT =
   'A ministry spokesman later repeated the date of 2026-09-30 in a briefing.';
 const REVISED = 'Officials now say the remaining units will arrive by 2026-10-31, the ministry confirmed.';
 
-function sourceEvents(sourceId: string, text: string, publisher = 'The Daily'): SourceEvent[] {
+function sourceEvents(sourceId: string, text: string, publisher: string | null = 'The Daily'): SourceEvent[] {
   return [
     {
       type: 'claimline.source-registered',
@@ -171,6 +171,10 @@ describe(decideClaim.name, () => {
 
     it('is refused on a claim never opened', () => {
       given().when(record).thenRefuses('not-found', 'claimId');
+    });
+
+    it('needs a speaker when the source has no publisher to default to', () => {
+      given(opened).when(record, { source: sourceOf(sourceEvents('src-1', TEXT, null)) }).thenRefuses('invalid', 'speaker');
     });
 
     it('is refused for a source never registered', () => {

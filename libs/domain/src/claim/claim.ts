@@ -46,7 +46,7 @@ export interface RecordAssertion {
     value: AssertionValueInput;
     /** Date words or EDTF; defaults to the source's publishedAt. */
     saidAt?: string;
-    /** Defaults to the source's publisher. */
+    /** Defaults to the source's publisher (required when the source has none). */
     speaker?: string;
     /** Defaults to `stated`. */
     modality?: string;
@@ -183,7 +183,7 @@ function recordAssertion({ data: c }: RecordAssertion, claim: OpenClaimState, { 
       ...quote,
       value: readValue(c.value, claim.valueType, saidAt, 'value'),
       saidAt,
-      speaker: c.speaker === undefined ? cited.publisher : requireText(c.speaker, 'speaker'),
+      speaker: c.speaker === undefined && cited.publisher !== null ? cited.publisher : requireText(c.speaker, 'speaker'),
       modality: c.modality === undefined ? 'stated' : readModality(c.modality, 'modality'),
       ...(note === undefined ? {} : { note }),
     },

@@ -19,11 +19,12 @@ export const claimStream = (claimId: string): string => `claim-${claimId}`;
 export type SourceRegistered = EventOf<'claimline.source-registered', {
   sourceId: string;
   title: string;
-  publisher: string;
+  /** The outlet; null when there is none (a post, a leaked document). */
+  publisher: string | null;
   /** Null when the piece is unsigned. */
   author: string | null;
   url: string | null;
-  /** BCP 47 tag, e.g. `en`. */
+  /** BCP 47 tag, e.g. `en`; `und` when not given. */
   language: string;
   /** The said-at of everything in the source unless an assertion says otherwise. */
   publishedAt: DateValue;

@@ -77,18 +77,17 @@ describe(decideSource.name, () => {
       expect(event?.type === 'claimline.source-registered' && event.data.text).toBe(text);
     });
 
-    it('stores unknown author, url and retrieval time as null', () => {
+    it('stores unknown publisher, author, url and retrieval time as null, an unknown language as und', () => {
       const [event] = decideSource(
-        { ...register, data: { ...register.data, author: undefined, url: '', retrievedAt: null } },
+        { ...register, data: { ...register.data, publisher: ' ', author: undefined, url: '', retrievedAt: null, language: undefined } },
         initialSourceState(),
       );
-      expect(event?.data).toMatchObject({ author: null, url: null, retrievedAt: null });
+      expect(event?.data).toMatchObject({ publisher: null, author: null, url: null, retrievedAt: null, language: 'und' });
     });
 
     it.each([
       ['text', { text: '   ' }, 'invalid'],
       ['title', { title: '' }, 'invalid'],
-      ['publisher', { publisher: ' ' }, 'invalid'],
       ['language', { language: 'English!' }, 'invalid'],
       ['url', { url: 'not a url' }, 'invalid'],
       ['url', { url: 'ftp://example.org/x' }, 'invalid'],

@@ -11,10 +11,11 @@ export interface RegisterSource {
   data: {
     sourceId: string;
     title: string;
-    publisher: string;
+    publisher?: string | null;
     author?: string | null;
     url?: string | null;
-    language: string;
+    /** BCP 47; defaults to `und` (undetermined). */
+    language?: string;
     /** Date words or EDTF ("4 December 2025", "2025-12-04"); parsed here, stored with its bounds. */
     publishedAt: string;
     retrievedAt?: string | null;
@@ -37,7 +38,8 @@ export type SourceState =
   | {
       status: 'registered';
       sourceId: string;
-      publisher: string;
+      /** The default speaker of its assertions. */
+      publisher: string | null;
       publishedAt: DateValue;
       /** The current text and its version number (1 = as registered). */
       text: string;
@@ -64,10 +66,10 @@ export function decideSource(command: SourceCommand, state: SourceState): Source
           data: {
             sourceId: requireText(c.sourceId, 'sourceId'),
             title: requireText(c.title, 'title'),
-            publisher: requireText(c.publisher, 'publisher'),
+            publisher: optionalText(c.publisher, 'publisher') ?? null,
             author: optionalText(c.author, 'author') ?? null,
             url: optionalUrl(c.url),
-            language: requireLanguage(c.language),
+            language: c.language === undefined || c.language === null ? 'und' : requireLanguage(c.language),
             publishedAt,
             retrievedAt: optionalInstant(c.retrievedAt, 'retrievedAt'),
             text,
