@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ProjectionsModule } from '#projections';
+import { CorrectAssertionHandler } from './correct-assertion.js';
+import { OpenClaimHandler } from './open-claim.js';
+import { QUERY_HANDLERS } from './queries.js';
+import { RecordAssertionHandler } from './record-assertion.js';
+import { RecordVerdictHandler } from './record-verdict.js';
+import { RegisterSourceHandler } from './register-source.js';
+import { RetractAssertionHandler } from './retract-assertion.js';
+import { ReviseSourceTextHandler } from './revise-source-text.js';
+
+export const COMMAND_HANDLERS = [
+  RegisterSourceHandler,
+  ReviseSourceTextHandler,
+  OpenClaimHandler,
+  RecordAssertionHandler,
+  CorrectAssertionHandler,
+  RetractAssertionHandler,
+  RecordVerdictHandler,
+];
+
+/**
+ * The use cases, imported by both apps. The app provides EVENT_STORE (globally) and whatever
+ * ProjectionsModule needs; this module only wires the handlers.
+ */
+@Module({
+  imports: [CqrsModule, ProjectionsModule],
+  providers: [...COMMAND_HANDLERS, ...QUERY_HANDLERS],
+})
+export class ClaimsModule {}
