@@ -1,15 +1,128 @@
-import type { Comparison, Value } from './value.js';
+import * as D from './decimal.js';
+import { formatDayWords } from './calendar.js';
+import { isCurrency } from './units.js';
+import type { Comparison, Relation, Value } from './value.js';
+
+type End = string | number | null;
+interface Bounds {
+  lo: End;
+  hi: End;
+}
+
+/** Compares two finite ends; `null` is -inf as a start and +inf as an end. */
+function cmpEnd(a: End, b: End, side: 'lo' | 'hi'): number {
+  if (a === b) return 0;
+  if (a === null) return side === 'lo' ? -1 : 1;
+  if (b === null) return side === 'lo' ? 1 : -1;
+  return a < b ? -1 : 1;
+}
+
+function isPoint(b: Bounds): boolean {
+  return b.lo !== null && b.lo === b.hi;
+}
+
+/**
+ * The relation of bounds `b` (later) to bounds `a` (earlier). Day and count intervals are inclusive
+ * sets of whole days / integers, so [.., 2026-09-30] and [2026-10-01, ..] are disjoint. Quantity
+ * intervals are continuous: two that share only an end point are disjoint too (a rounding interval
+ * [4.5, 5.5] is really [4.5, 5.5), so "5 billion" and "6 billion" contradict), unless one of them is
+ * that single point (RULES.md, "Touching ends").
+ */
+export function relateBounds(a: Bounds, b: Bounds, continuous: boolean): Relation {
+  const lo = cmpEnd(b.lo, a.lo, 'lo');
+  const hi = cmpEnd(b.hi, a.hi, 'hi');
+  if (lo === 0 && hi === 0) return 'same';
+  if (lo >= 0 && hi <= 0) return 'refines';
+  if (lo <= 0 && hi >= 0) return 'generalizes';
+  const start = cmpEnd(a.lo, b.lo, 'lo') >= 0 ? a.lo : b.lo;
+  const end = cmpEnd(a.hi, b.hi, 'hi') <= 0 ? a.hi : b.hi;
+  const meet = start === null || end === null ? 1 : start < end ? 1 : start === end ? 0 : -1;
+  if (meet > 0) return 'overlaps';
+  if (meet === 0 && (!continuous || isPoint(a) || isPoint(b))) return 'overlaps';
+  return 'contradicts';
+}
+
+function describeNumber(n: number, unit: string): string {
+  const abs = Math.abs(n);
+  const scales: Array<[number, string]> = [[12, ' trillion'], [9, ' billion'], [6, ' million']];
+  const scale = scales.find(([p]) => abs >= 10 ** p);
+  const digits = scale ? D.toString(D.shift(D.fromNumber(n), -scale[0])) + scale[1] : D.plainNumber(n);
+  if (unit === '') return digits;
+  if (isCurrency(unit)) return `${unit} ${digits}`;
+  if (unit === '%') return `${digits}%`;
+  return `${digits} ${unit}`;
+}
+
+function describeDay(d: string): string {
+  return `${formatDayWords(d)}`;
+}
+
+/** The bounds in words, e.g. "1 January 2026 to 31 December 2027", "USD 4.5 billion to USD 5.5 billion". */
+export function describeBounds(value: Value): string {
+  if (value.type === 'text') return `"${value.normalized}"`;
+  const { lo, hi } = value.bounds;
+  const show = (x: string | number): string =>
+    value.type === 'date' ? describeDay(x as string) : describeNumber(x as number, value.type === 'quantity' ? value.unit : '');
+  if (lo !== null && hi !== null) return lo === hi ? (value.type === 'date' ? `on ${show(lo)}` : `exactly ${show(lo)}`) : `${show(lo)} to ${show(hi)}`;
+  if (lo !== null) return value.type === 'date' ? `on or after ${show(lo)}` : `at least ${show(lo)}`;
+  if (hi !== null) return value.type === 'date' ? `on or before ${show(hi)}` : `at most ${show(hi)}`;
+  return 'unbounded';
+}
+
+function shared(a: Bounds, b: Bounds, value: Value): string {
+  const lo = cmpEnd(a.lo, b.lo, 'lo') >= 0 ? a.lo : b.lo;
+  const hi = cmpEnd(a.hi, b.hi, 'hi') <= 0 ? a.hi : b.hi;
+  return describeBounds({ ...value, bounds: { lo, hi } } as Value);
+}
 
 /** Relation of a later value `b` to an earlier value `a` (DESIGN 3), with an explanation in words. */
 export function compareValues(a: Value, b: Value): Comparison {
+  const A = `"${a.text}"`;
+  const B = `"${b.text}"`;
   if (a.type !== b.type) {
-    return { relation: 'incomparable', explanation: `different value types: ${a.type} and ${b.type}` };
+    return { relation: 'incomparable', explanation: `incomparable: ${A} is a ${a.type} and ${B} is a ${b.type}` };
   }
   if (a.type === 'text' || b.type === 'text') {
     const same = a.normalized.toLowerCase() === b.normalized.toLowerCase();
     return same
-      ? { relation: 'same', explanation: `restated: "${b.text}"` }
-      : { relation: 'contradicts', explanation: `changed from "${a.text}" to "${b.text}"` };
+      ? { relation: 'same', explanation: `same: ${A} and ${B} are the same words (case and spacing aside)` }
+      : { relation: 'contradicts', explanation: `changed from ${A} to ${B}` };
   }
-  return { relation: 'incomparable', explanation: 'not implemented yet' };
+  if (a.type === 'quantity' && b.type === 'quantity' && a.unit !== b.unit) {
+    const why = isCurrency(a.unit) && isCurrency(b.unit) ? 'different currencies; no exchange rate is applied' : 'different units; no conversion is applied';
+    return { relation: 'incomparable', explanation: `incomparable: ${A} is in ${a.unit} and ${B} in ${b.unit} (${why})` };
+  }
+  const relation = relateBounds(a.bounds, b.bounds, a.type === 'quantity');
+  const da = describeBounds(a);
+  const db = describeBounds(b);
+  const later = a.type === 'date' ? 'later' : 'higher';
+  const earlier = a.type === 'date' ? 'earlier' : 'lower';
+  let explanation: string;
+  switch (relation) {
+    case 'same':
+      explanation = `same: ${A} and ${B} both mean ${db}`;
+      break;
+    case 'refines':
+      explanation = `narrowed from ${a.text} to ${b.text}: ${db} lies within ${da}`;
+      break;
+    case 'generalizes':
+      explanation = `widened from ${a.text} to ${b.text}: ${da} lies within ${db}`;
+      break;
+    case 'overlaps': {
+      const direction = cmpEnd(b.bounds.hi, a.bounds.hi, 'hi') > 0 ? later : earlier;
+      explanation = `partly overlaps: moved ${direction} from ${a.text} (${da}) to ${b.text} (${db}); they share only ${shared(a.bounds, b.bounds, a)}`;
+      break;
+    }
+    case 'contradicts': {
+      const direction = cmpEnd(b.bounds.lo, a.bounds.lo, 'lo') > 0 ? later : earlier;
+      explanation = `contradicts: ${b.text} (${db}) is entirely ${direction} than ${a.text} (${da})`;
+      break;
+    }
+    default:
+      explanation = relation;
+  }
+  if (a.type === 'count' && b.type === 'count' && a.noun && b.noun && a.noun.toLowerCase() !== b.noun.toLowerCase()) {
+    explanation += ` (counted as "${a.noun}" and "${b.noun}"; compared on the numbers only)`;
+  }
+  return { relation, explanation };
 }

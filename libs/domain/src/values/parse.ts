@@ -1,55 +1,328 @@
-import { type DateValue, type DayBounds, type Value, type ValueType, UnparseableValue } from './value.js';
+import { isDay } from './calendar.js';
+import { type DateContext, type YearRangeConvention, readDateWords } from './dates.js';
+import * as D from './decimal.js';
+import type { Decimal } from './decimal.js';
+import { boundsToEdtf, readEdtf } from './edtf-bounds.js';
+import { formatValue } from './format.js';
+import { MODIFIERS, type Modifier } from './modifiers.js';
+import { type AmountReading, Refusal, countBounds, quantityBounds, readCountWords, readQuantityWords } from './quantity.js';
+import { canonicalUnit } from './units.js';
+import {
+  type CountValue, type DateValue, type DayBounds, type QuantityValue, type TextValue, type Value,
+  type ValueType, UnparseableValue, VALUE_TYPES,
+} from './value.js';
+
+export type { YearRangeConvention } from './dates.js';
 
 /** Stamped on every value so a replay never re-derives bounds silently (DESIGN 3). */
 export const PARSER_VERSION = 'claimline-values/1';
 
-/** How a two-year range like "2026–27" is read (RULES.md, "Year ranges"). */
-export type YearRangeConvention = 'calendar-years' | 'fiscal-april';
+export type ParseContext = DateContext;
 
-export interface ParseContext {
-  /** When the source said it; needed for "next year", "on Friday", "in May". */
-  saidAt?: DayBounds;
-  convention?: YearRangeConvention;
-}
+type Bound = string | number | null;
 
 /**
- * Words as written (`text`) or structured fields; structured fields win when both are given
- * (the words are then kept as written, not re-read).
+ * Words as written (`text`) or structured fields. Any Value this module produced is also a valid
+ * ValueInput. Structured fields win when both are given: the words are then kept as written, not
+ * re-read (RULES.md, "Structured input").
  */
 export interface ValueInput {
   type: ValueType;
+  /** The words as written, e.g. "by September 2026". */
   text?: string;
-  /** date: an EDTF string. */
+  /** date: an EDTF string (`normalized` is accepted as the same). */
   edtf?: string;
-  /** date: `YYYY-MM-DD` (or any date words); quantity/count: a number. `null` is an open end. */
-  lo?: string | number | null;
-  hi?: string | number | null;
-  bounds?: { lo: string | number | null; hi: string | number | null };
-  /** quantity: decimal string or number in base units, with `unit`. */
+  /** The normalized form of a previously parsed value: EDTF (date), amount (quantity), integer (count), text. */
+  normalized?: string;
+  /** date: `YYYY-MM-DD` or date words; quantity/count: a number or decimal string. `null`: an open end. */
+  lo?: Bound;
+  hi?: Bound;
+  bounds?: { lo?: Bound; hi?: Bound };
+  /** quantity: the amount in base units (decimal string or number). */
   amount?: string | number;
+  /** quantity: ISO 4217 code, `%`, or a named unit; with `text`, supplies the unit the words leave out. */
   unit?: string;
+  /** quantity: place value of the last significant digit (power of ten); default from how `amount` is written. */
+  step?: string | number;
+  /** quantity: `stated` makes `amount` exact. */
+  precision?: 'implied' | 'stated';
+  modifier?: string;
   /** count: the integer. */
   count?: number | string;
   noun?: string;
-  convention?: YearRangeConvention;
+  /** date: how "2026–27" is read; recorded on the value. */
+  convention?: string;
+  /** Ignored: a value's own parser stamp is replaced by this parser's. */
+  parser?: string;
 }
 
-export function parseValue(input: ValueInput, context: ParseContext = {}): Value {
-  const text = (input.text ?? '').trim();
-  switch (input.type) {
-    case 'date':
-      return parseDate(text, context);
-    case 'text':
-      if (!text) throw new UnparseableValue('text', input.text ?? '', 'empty text');
-      return { type: 'text', text: input.text ?? '', normalized: text.replace(/\s+/g, ' '), parser: PARSER_VERSION };
-    default:
-      throw new UnparseableValue(input.type, input.text ?? '', 'not implemented yet');
+function refuse(type: ValueType, input: unknown, reason: string): never {
+  throw new UnparseableValue(type, typeof input === 'string' ? input : JSON.stringify(input), reason);
+}
+
+/** Runs a reader, turning its refusals (and any slip in it) into UnparseableValue quoting the input. */
+function guarded<T>(type: ValueType, input: unknown, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof UnparseableValue) throw e;
+    if (e instanceof Refusal || e instanceof RangeError) refuse(type, input, e.message);
+    throw e;
   }
 }
 
-export function parseDate(text: string, _context: ParseContext = {}): DateValue {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
-  if (!m) throw new UnparseableValue('date', text, 'not implemented yet');
-  const day = m[0];
-  return { type: 'date', text, normalized: day, bounds: { lo: day, hi: day }, parser: PARSER_VERSION };
+const CONVENTIONS: readonly YearRangeConvention[] = ['calendar-years', 'fiscal-april'];
+
+function yearConvention(input: ValueInput, context: ParseContext): ParseContext {
+  if (input.convention === undefined) return context;
+  const known = input.convention.split('+').find((c): c is YearRangeConvention => (CONVENTIONS as readonly string[]).includes(c));
+  return known ? { ...context, convention: known } : context;
+}
+
+export function parseValue(input: ValueInput, context: ParseContext = {}): Value {
+  if (!input || !(VALUE_TYPES as readonly string[]).includes(input.type)) {
+    throw new UnparseableValue('text', String(input?.type), `unknown value type (expected one of ${VALUE_TYPES.join(', ')})`);
+  }
+  if (input.text !== undefined && typeof input.text !== 'string') refuse(input.type, input.text, 'text must be a string');
+  switch (input.type) {
+    case 'date':
+      return dateFrom(input, yearConvention(input, context));
+    case 'quantity':
+      return quantityFrom(input);
+    case 'count':
+      return countFrom(input);
+    case 'text':
+      return textFrom(input);
+  }
+}
+
+/** Date words or EDTF as written (said-at, published-at, or a date value). */
+export function parseDate(text: string, context: ParseContext = {}): DateValue {
+  if (typeof text !== 'string') refuse('date', text, 'a date must be a string');
+  const reading = guarded('date', text, () => readDateWords(text, context));
+  return {
+    type: 'date',
+    text: text.trim(),
+    normalized: reading.edtf ?? boundsToEdtf(reading.lo, reading.hi),
+    bounds: { lo: reading.lo, hi: reading.hi },
+    ...(reading.conventions.length ? { convention: reading.conventions.join('+') } : {}),
+    parser: PARSER_VERSION,
+  };
+}
+
+function boundOf(input: ValueInput, end: 'lo' | 'hi'): Bound | undefined {
+  return input[end] !== undefined ? input[end] : input.bounds?.[end];
+}
+
+function dateFrom(input: ValueInput, context: ParseContext): DateValue {
+  const edtfText = input.edtf ?? input.normalized;
+  const lo = boundOf(input, 'lo');
+  const hi = boundOf(input, 'hi');
+  if (edtfText === undefined && lo === undefined && hi === undefined) {
+    if (input.text === undefined) refuse('date', input, 'give the words (text), an EDTF string (edtf) or bounds (lo, hi)');
+    return parseDate(input.text, context);
+  }
+  const shown = edtfText ?? { lo, hi };
+  return guarded('date', shown, () => {
+    let bounds: DayBounds | undefined;
+    if (lo !== undefined || hi !== undefined) {
+      const dayOf = (b: Bound | undefined, end: 'lo' | 'hi'): string | null => {
+        if (b === null || b === undefined) return null;
+        if (typeof b !== 'string') throw new Refusal(`${end} must be a day (YYYY-MM-DD), date words or null`);
+        if (isDay(b)) return b;
+        const words = readDateWords(b, context);
+        const v = end === 'lo' ? words.lo : words.hi;
+        if (v === null) throw new Refusal(`"${b}" has no ${end === 'lo' ? 'start' : 'end'}`);
+        return v;
+      };
+      bounds = { lo: dayOf(lo, 'lo'), hi: dayOf(hi, 'hi') };
+      if (bounds.lo === null && bounds.hi === null) throw new Refusal('both bounds open says nothing');
+      if (bounds.lo !== null && bounds.hi !== null && bounds.lo > bounds.hi) throw new Refusal('lo is after hi');
+    }
+    let normalized: string;
+    if (edtfText !== undefined) {
+      if (typeof edtfText !== 'string') throw new Refusal('edtf must be a string');
+      const e = readEdtf(edtfText);
+      if (bounds && (bounds.lo !== e.lo || bounds.hi !== e.hi)) {
+        throw new Refusal(`the bounds ${bounds.lo ?? '..'}/${bounds.hi ?? '..'} do not match the EDTF ${e.normalized} (${e.lo ?? '..'}/${e.hi ?? '..'})`);
+      }
+      bounds = { lo: e.lo, hi: e.hi };
+      normalized = e.normalized;
+    } else {
+      normalized = boundsToEdtf(bounds!.lo, bounds!.hi);
+    }
+    const value: DateValue = {
+      type: 'date',
+      text: '',
+      normalized,
+      bounds: bounds!,
+      ...(input.convention ? { convention: input.convention } : {}),
+      parser: PARSER_VERSION,
+    };
+    value.text = input.text?.trim() || formatValue(value);
+    return value;
+  });
+}
+
+function decimalOf(b: string | number, what: string): Decimal {
+  if (typeof b === 'number') {
+    if (!Number.isFinite(b)) throw new Refusal(`${what} must be a finite number`);
+    return D.fromNumber(b);
+  }
+  if (typeof b !== 'string' || !/^-?\d+(\.\d+)?$/.test(b.trim())) throw new Refusal(`${what} must be a number or a decimal string`);
+  return D.decimal(b.trim());
+}
+
+function modifierOf(m: string | undefined): Modifier | undefined {
+  if (m === undefined) return undefined;
+  if (!(MODIFIERS as readonly string[]).includes(m)) throw new Refusal(`unknown modifier "${m}" (expected one of ${MODIFIERS.join(', ')})`);
+  return m as Modifier;
+}
+
+function finite(d: Decimal | null, what: string): number | null {
+  if (d === null) return null;
+  const n = D.toNumber(d);
+  if (!Number.isFinite(n)) throw new Refusal(`${what} is too large`);
+  return n;
+}
+
+function quantityFrom(input: ValueInput): QuantityValue {
+  const amountIn = input.amount ?? input.normalized;
+  const lo = boundOf(input, 'lo');
+  const hi = boundOf(input, 'hi');
+  const structured = amountIn !== undefined || lo !== undefined || hi !== undefined;
+  if (!structured) {
+    if (input.text === undefined) refuse('quantity', input, 'give the words (text) or an amount with a unit');
+    const text = input.text;
+    return guarded('quantity', text, () => {
+      let reading: AmountReading;
+      try {
+        reading = readQuantityWords(text);
+      } catch (e) {
+        // "5 billion" with {unit: "USD"}: the unit may come beside the words
+        if (!(e instanceof Refusal) || input.unit === undefined) throw e;
+        const unit = canonicalUnit(input.unit);
+        if (!unit) throw new Refusal(`unknown unit "${input.unit}"`);
+        reading = readQuantityWords(`${text} ${unitSuffix(unit.unit)}`);
+      }
+      if (input.unit !== undefined && canonicalUnit(input.unit)?.unit !== reading.unit) {
+        throw new Refusal(`the words say ${reading.unit} but unit is "${input.unit}"`);
+      }
+      return quantityValue(text.trim(), reading);
+    });
+  }
+  const shown = input.amount ?? input.normalized ?? { lo, hi };
+  return guarded('quantity', shown, () => {
+    if (input.unit === undefined) throw new Refusal('a quantity needs a unit (a currency, % or a named unit)');
+    const unit = canonicalUnit(input.unit);
+    if (!unit) throw new Refusal(`unknown unit "${input.unit}"`);
+    if (unit.factor !== '1') throw new Refusal(`give "${input.unit}" as ${unit.unit}`);
+    const modifier = modifierOf(input.modifier);
+    let reading: AmountReading;
+    if (lo !== undefined || hi !== undefined) {
+      const l = lo === null || lo === undefined ? null : decimalOf(lo, 'lo');
+      const h = hi === null || hi === undefined ? null : decimalOf(hi, 'hi');
+      if (l === null && h === null) throw new Refusal('both bounds open says nothing');
+      if (l && h && D.cmp(l, h) > 0) throw new Refusal('lo is above hi');
+      const amount = amountIn !== undefined ? decimalOf(amountIn, 'amount') : l && h ? D.half(D.add(l, h)) : (l ?? h)!;
+      reading = { amount, step: D.ONE, scaled: false, unit: unit.unit, lo: l, hi: h, stated: true, modifier };
+      const value = quantityValue('', reading);
+      delete value.step;
+      value.text = input.text?.trim() || formatValue(value);
+      return value;
+    }
+    const amount = decimalOf(amountIn!, 'amount');
+    const step = input.step !== undefined ? decimalOf(input.step, 'step') : D.shift(D.ONE, -amount.scale);
+    if (D.cmp(step, D.ZERO) <= 0 || !/^(0\.0*1|10*)$/.test(D.toString(step))) throw new Refusal('step must be a power of ten');
+    const inSteps = D.shift(amount, step.scale); // amount / step must be whole: the step is the last digit's place
+    if (!D.isInteger(inSteps) || inSteps.int % step.int !== 0n) throw new Refusal('amount must be a whole multiple of step');
+    if (input.precision === 'stated' && modifier === undefined) {
+      reading = { amount, step, scaled: false, unit: unit.unit, lo: amount, hi: amount, stated: true };
+    } else {
+      reading = { amount, step, scaled: false, unit: unit.unit, modifier, ...quantityBounds(modifier, amount, step) };
+    }
+    const value = quantityValue('', reading);
+    value.text = input.text?.trim() || formatValue(value);
+    return value;
+  });
+}
+
+function unitSuffix(unit: string): string {
+  return unit === '%' ? '%' : unit === 'pp' ? 'percentage points' : unit === 'bp' ? 'basis points' : unit === 't' ? 'tonnes' : unit === 'm' ? 'metres' : unit;
+}
+
+function quantityValue(text: string, r: AmountReading): QuantityValue {
+  return {
+    type: 'quantity',
+    text,
+    normalized: D.toString(r.amount),
+    unit: r.unit!,
+    precision: r.stated ? 'stated' : 'implied',
+    bounds: { lo: finite(r.lo, 'the amount'), hi: finite(r.hi, 'the amount') },
+    step: D.toString(r.step),
+    ...(r.modifier ? { modifier: r.modifier } : {}),
+    parser: PARSER_VERSION,
+  };
+}
+
+function countFrom(input: ValueInput): CountValue {
+  const countIn = input.count ?? input.normalized;
+  const lo = boundOf(input, 'lo');
+  const hi = boundOf(input, 'hi');
+  if (countIn === undefined && lo === undefined && hi === undefined) {
+    if (input.text === undefined) refuse('count', input, 'give the words (text) or a count');
+    const text = input.text;
+    return guarded('count', text, () => {
+      const r = readCountWords(text);
+      const noun = r.noun ?? input.noun?.trim();
+      return countValue(text.trim(), r, noun || undefined);
+    });
+  }
+  const shown = countIn ?? { lo, hi };
+  return guarded('count', shown, () => {
+    const intOf = (b: Bound | undefined, what: string): Decimal | null => {
+      if (b === null || b === undefined) return null;
+      const d = decimalOf(b, what);
+      if (!D.isInteger(d) || d.int < 0n) throw new Refusal(`${what} must be a whole number, 0 or more`);
+      return d;
+    };
+    const modifier = modifierOf(input.modifier);
+    const noun = input.noun?.trim() || undefined;
+    let r: AmountReading;
+    if (lo !== undefined || hi !== undefined) {
+      const l = intOf(lo, 'lo') ?? D.ZERO; // a count is never below zero
+      const h = intOf(hi, 'hi');
+      if (h && D.cmp(l, h) > 0) throw new Refusal('lo is above hi');
+      const amount = intOf(countIn, 'count') ?? l;
+      r = { amount, step: D.ONE, scaled: false, lo: l, hi: h, stated: true, modifier };
+    } else {
+      const amount = intOf(countIn, 'count')!;
+      r = { amount, step: D.ONE, scaled: false, modifier, ...countBounds(modifier, amount, D.ONE, false) };
+    }
+    const value = countValue('', r, noun);
+    value.text = input.text?.trim() || formatValue(value);
+    return value;
+  });
+}
+
+function countValue(text: string, r: AmountReading, noun: string | undefined): CountValue {
+  const max = D.decimal(String(Number.MAX_SAFE_INTEGER));
+  for (const b of [r.amount, r.lo, r.hi]) if (b && D.cmp(b, max) > 0) throw new Refusal('the count is too large');
+  return {
+    type: 'count',
+    text,
+    normalized: D.toString(r.amount),
+    ...(noun ? { noun } : {}),
+    bounds: { lo: finite(r.lo, 'the count'), hi: finite(r.hi, 'the count') },
+    ...(r.modifier ? { modifier: r.modifier } : {}),
+    parser: PARSER_VERSION,
+  };
+}
+
+function textFrom(input: ValueInput): TextValue {
+  const raw = input.text ?? input.normalized;
+  if (typeof raw !== 'string') refuse('text', input, 'give the words (text)');
+  const normalized = raw.trim().replace(/\s+/g, ' ');
+  if (!normalized) refuse('text', raw, 'empty text');
+  return { type: 'text', text: raw.trim(), normalized, parser: PARSER_VERSION };
 }

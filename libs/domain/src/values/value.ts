@@ -38,6 +38,13 @@ export interface QuantityValue {
   unit: string;
   precision: 'implied' | 'stated';
   bounds: NumberBounds;
+  /**
+   * Place value of the last written digit in base units ("10000000" for "$5.43 billion"): the
+   * implied precision is half of it on each side. Absent when the bounds were given explicitly.
+   */
+  step?: string;
+  /** The qualifying word's meaning, when one was written: about, nearly, just-over, over, at-least, up-to, under, exactly. */
+  modifier?: string;
   parser: string;
 }
 
@@ -49,6 +56,8 @@ export interface CountValue {
   /** The counted noun when one was written ("squadrons"). */
   noun?: string;
   bounds: NumberBounds;
+  /** As on QuantityValue: about, nearly, just-over, over, at-least, up-to, under, exactly. */
+  modifier?: string;
   parser: string;
 }
 

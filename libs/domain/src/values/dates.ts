@@ -1,0 +1,415 @@
+import {
+  type Day, MONTHS, WEEKDAYS, addDays, addMonths, day, isValidDay, isValidYear, monthEnd, monthStart,
+  splitDay, weekdayOf, yearEnd, yearStart,
+} from './calendar.js';
+import { readEdtf } from './edtf-bounds.js';
+import { Refusal, foldWords } from './quantity.js';
+import type { DayBounds } from './value.js';
+
+/** How a two-year range like "2026–27" is read (RULES.md, "Year ranges"). */
+export type YearRangeConvention = 'calendar-years' | 'fiscal-april';
+
+export interface DateContext {
+  /** When the source said it; needed for "next year", "on Friday", "in May". */
+  saidAt?: DayBounds;
+  convention?: YearRangeConvention;
+  /** A bare weekday or month ("on Friday", "in May") is the last one on or before said-at (past, default) or the next one on or after (future). */
+  direction?: 'past' | 'future';
+}
+
+/** The resolution of what was written: "about" widens by one such unit. */
+type Resolution = 'day' | 'month' | 'year' | 'span';
+
+interface Span {
+  lo: Day | null;
+  hi: Day | null;
+  res: Resolution;
+}
+
+export interface DateReading {
+  lo: Day | null;
+  hi: Day | null;
+  /** Readings chosen where usage is ambiguous (recorded on the value). */
+  conventions: string[];
+  /** An EDTF form to keep as the normalized value when the input was EDTF. */
+  edtf?: string;
+}
+
+const MONTH = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
+const DAY = '(\\d{1,2})(?:st|nd|rd|th)?';
+const WEEKDAY = '(sun|mon|tue|tues|wed|thu|thur|thurs|fri|sat)(?:day|nesday|rsday|sday|urday)?';
+
+function monthNumber(word: string): number {
+  const w = word.replace(/\.$/, '');
+  return MONTHS.findIndex((m) => m.startsWith(w.slice(0, 3))) + 1;
+}
+
+function weekdayNumber(word: string): number {
+  return WEEKDAYS.findIndex((w) => w.startsWith(word.slice(0, 3)));
+}
+
+function yearSpan(y: number): Span {
+  if (!isValidYear(y)) throw new Refusal(`year ${y} is out of range`);
+  return { lo: yearStart(y), hi: yearEnd(y), res: 'year' };
+}
+
+function monthSpan(y: number, m: number): Span {
+  if (!isValidYear(y)) throw new Refusal(`year ${y} is out of range`);
+  return { lo: monthStart(y, m), hi: monthEnd(y, m), res: 'month' };
+}
+
+function daySpan(y: number, m: number, d: number, written: string): Span {
+  if (!isValidDay(y, m, d)) throw new Refusal(`"${written}" is not a day of the calendar`);
+  const v = day(y, m, d);
+  return { lo: v, hi: v, res: 'day' };
+}
+
+class Reader {
+  readonly conventions = new Set<string>();
+  edtf?: string;
+
+  constructor(private readonly context: DateContext) {}
+
+  private saidAt(what: string): { lo: Day; hi: Day } {
+    const s = this.context.saidAt;
+    if (!s) throw new Refusal(`"${what}" needs the date it was said (said-at)`);
+    if (s.lo === null || s.hi === null) throw new Refusal(`"${what}" needs a said-at with both ends known`);
+    return { lo: s.lo, hi: s.hi };
+  }
+
+  /** Applies a reading to both ends of said-at; every reading here is monotone, so the hull is exact. */
+  private relative(what: string, f: (ref: Day) => Span): Span {
+    const s = this.saidAt(what);
+    const a = f(s.lo);
+    const b = f(s.hi);
+    return { lo: a.lo, hi: b.hi, res: s.lo === s.hi ? a.res : 'span' };
+  }
+
+  read(text: string): Span {
+    const s = text.trim();
+    if (!s) throw new Refusal('empty');
+    return this.operators(s);
+  }
+
+  private operators(s: string): Span {
+    // Filler that changes nothing: "in 2018", "on Thursday", "sometime in 2026", "the 1990s".
+    const filler = /^(in|on|during|sometime in|some time in|at some point in|the|dated|as of)\s+(?!or\b)(.+)$/.exec(s);
+    if (filler) return this.operators(filler[2]);
+
+    const onwards = /^(.+?)\s+(onwards|onward|and later|or later|and after|or after)$/.exec(s);
+    if (onwards) return { lo: this.operators(onwards[1].replace(/^from\s+/, '')).lo, hi: null, res: 'span' };
+    const orEarlier = /^(.+?)\s+(or earlier|or before|and before)$/.exec(s);
+    if (orEarlier) return { lo: null, hi: this.operators(orEarlier[1]).hi, res: 'span' };
+
+    const between = /^between\s+(.+?)\s+and\s+(.+)$/.exec(s) ?? /^from\s+(.+?)\s+(?:to|until|till|through|–|-)\s+(.+)$/.exec(s);
+    if (between) return this.range(between[1], between[2]);
+
+    // "by X" includes X; "before X" excludes it; "after X" excludes it; "from X" includes it.
+    const by = /^(?:by the end of|by end of|by the close of|by|until|till|til|up to|up until|through|no later than|not later than|on or before|at the latest by|not after)\s+(.+)$/.exec(s)
+      ?? /^by end-(.+)$/.exec(s);
+    if (by) {
+      const x = this.operators(by[1]);
+      if (x.hi === null) throw new Refusal('"by" needs an end');
+      return { lo: null, hi: x.hi, res: 'span' };
+    }
+    const before = /^(?:before|prior to|earlier than|ahead of)\s+(.+)$/.exec(s);
+    if (before) {
+      const x = this.operators(before[1]);
+      if (x.lo === null) throw new Refusal('"before" needs a start');
+      return { lo: null, hi: addDays(x.lo, -1), res: 'span' };
+    }
+    const after = /^(?:after|later than|beyond|post)\s+(.+)$/.exec(s);
+    if (after) {
+      const x = this.operators(after[1]);
+      if (x.hi === null) throw new Refusal('"after" needs an end');
+      return { lo: addDays(x.hi, 1), hi: null, res: 'span' };
+    }
+    const from = /^(?:from|since|starting from|starting in|starting|beginning in|beginning from|not before|no earlier than|not earlier than|on or after)\s+(.+)$/.exec(s);
+    if (from) {
+      const x = this.operators(from[1]);
+      if (x.lo === null) throw new Refusal('"from" needs a start');
+      return { lo: x.lo, hi: null, res: 'span' };
+    }
+    const about = /^(?:about|around|circa|c\.|ca\.|approximately|approx\.?|roughly|~)\s*(.+)$/.exec(s);
+    if (about) return this.about(this.operators(about[1]), s);
+
+    // "2026 to 2027", "September 2026 – March 2027"; a year range "2026–27" is an atom, not this.
+    if (!/^\d{4}\s?[–-]\s?\d{2}$/.test(s)) {
+      const range = /^(.+?)\s+(?:to|until|till|through|–|-)\s+(.+)$/.exec(s) ?? new RegExp(`^(${MONTH})–(.+)$`).exec(s);
+      if (range) return this.range(range[1], range[range.length - 1]);
+    }
+    return this.parts(s);
+  }
+
+  /** "about X" widens X by one unit of what was written: a day, a month or a year. */
+  private about(x: Span, s: string): Span {
+    if (x.lo === null || x.hi === null || x.res === 'span') {
+      throw new Refusal(`"${s}": "about" is read only before a single day, month or year`);
+    }
+    this.conventions.add('about-one-unit');
+    if (x.res === 'day') return { lo: addDays(x.lo, -1), hi: addDays(x.hi, 1), res: 'span' };
+    const [ly, lm] = splitDay(x.lo);
+    const [hy, hm] = splitDay(x.hi);
+    if (x.res === 'month') {
+      const [py, pm] = addMonths(ly, lm, -1);
+      const [ny, nm] = addMonths(hy, hm, 1);
+      if (!isValidYear(py) || !isValidYear(ny)) throw new Refusal('out of range');
+      return { lo: monthStart(py, pm), hi: monthEnd(ny, nm), res: 'span' };
+    }
+    if (!isValidYear(ly - 1) || !isValidYear(hy + 1)) throw new Refusal('out of range');
+    return { lo: yearStart(ly - 1), hi: yearEnd(hy + 1), res: 'span' };
+  }
+
+  private range(leftText: string, rightText: string): Span {
+    const right = this.operators(rightText);
+    const left = this.rangeStart(leftText, rightText);
+    if (left.lo === null || right.hi === null) throw new Refusal('a range needs both ends');
+    if (left.lo > right.hi) throw new Refusal('the range runs backwards');
+    return { lo: left.lo, hi: right.hi, res: 'span' };
+  }
+
+  /** The start of a range may leave out what the end says: "September–December 2026", "4–6 December". */
+  private rangeStart(left: string, right: string): Span {
+    // What the end says is tried first, so "September–December 2026" is not read against said-at.
+    const tries: string[] = [];
+    const year = /(\d{4})$/.exec(right)?.[1];
+    const monthYear = new RegExp(`${MONTH},?\\s+\\d{4}$`).exec(right)?.[0];
+    if (year) tries.push(`${left} ${year}`);
+    if (monthYear) tries.push(`${left} ${monthYear}`);
+    tries.push(left);
+    let first: unknown;
+    for (const t of tries) {
+      try {
+        return this.operators(t);
+      } catch (e) {
+        first ??= e;
+      }
+    }
+    throw first;
+  }
+
+  private parts(s: string): Span {
+    let m: RegExpExecArray | null;
+
+    // Early / mid / late: thirds of a year (Jan–Apr, May–Aug, Sep–Dec) or of a month (1–10, 11–20, 21–end).
+    m = /^(early|mid|late|the beginning of|beginning of|the start of|start of|the middle of|middle of|the end of|end of|end)[\s-]+(.+)$/.exec(s);
+    if (m) return this.third(m[1], this.operators(m[2]), s);
+
+    m = /^(first|second|1st|2nd)\s+half\s+(?:of\s+)?(\d{4})$/.exec(s);
+    if (m) return this.half(m[1] === 'second' || m[1] === '2nd' ? 2 : 1, Number(m[2]));
+    m = /^(?:h([12])|([12])h)[\s-]*(?:of\s+)?(?:cy\s?)?(\d{4})$/.exec(s);
+    if (m) return this.half(Number(m[1] ?? m[2]), Number(m[3]));
+    m = /^(\d{4})[\s-]*h([12])$/.exec(s);
+    if (m) return this.half(Number(m[2]), Number(m[1]));
+    m = /^(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th|last)\s+quarter\s+(?:of\s+)?(\d{4})$/.exec(s);
+    if (m) return this.quarter(['first', 'second', 'third', 'fourth'].indexOf(m[1]) + 1 || ['1st', '2nd', '3rd', '4th'].indexOf(m[1]) + 1 || 4, Number(m[2]));
+    m = /^q([1-4])[\s-]*(?:of\s+)?(?:cy\s?)?(\d{4})$/.exec(s) ?? /^(\d{4})[\s-]*q([1-4])$/.exec(s);
+    if (m) return /^q/.test(s) ? this.quarter(Number(m[1]), Number(m[2])) : this.quarter(Number(m[2]), Number(m[1]));
+    if (/^(q[1-4]|h[12])\s*(fy|of fy)/.test(s)) throw new Refusal('fiscal quarters and halves depend on whose fiscal year');
+
+    if (/^(spring|summer|autumn|fall|winter|monsoon)\b/.test(s)) throw new Refusal('seasons differ by hemisphere and country');
+
+    const relative = this.relativeWords(s);
+    if (relative) return relative;
+
+    return this.atom(s);
+  }
+
+  private half(h: number, y: number): Span {
+    if (!isValidYear(y)) throw new Refusal(`year ${y} is out of range`);
+    return { lo: monthStart(y, h === 2 ? 7 : 1), hi: monthEnd(y, h === 2 ? 12 : 6), res: 'span' };
+  }
+
+  private quarter(q: number, y: number): Span {
+    if (!isValidYear(y)) throw new Refusal(`year ${y} is out of range`);
+    return { lo: monthStart(y, q * 3 - 2), hi: monthEnd(y, q * 3), res: 'span' };
+  }
+
+  private third(word: string, x: Span, s: string): Span {
+    if (x.lo === null || x.hi === null || (x.res !== 'year' && x.res !== 'month')) {
+      throw new Refusal(`"${s}": early/mid/late are read only before a year or a month`);
+    }
+    const which = /early|beginning|start/.test(word) ? 0 : /mid|middle/.test(word) ? 1 : 2;
+    this.conventions.add('thirds');
+    const [y, m] = splitDay(x.lo);
+    if (x.res === 'year') return { lo: monthStart(y, which * 4 + 1), hi: monthEnd(y, which * 4 + 4), res: 'span' };
+    return { lo: day(y, m, which * 10 + 1), hi: which === 2 ? monthEnd(y, m) : day(y, m, which * 10 + 10), res: 'span' };
+  }
+
+  private relativeWords(s: string): Span | null {
+    let m: RegExpExecArray | null;
+    const calendarYear = (ref: Day, n: number): Span => yearSpan(splitDay(ref)[0] + n);
+    const calendarMonth = (ref: Day, n: number): Span => {
+      const [y, mo] = splitDay(ref);
+      const [ny, nm] = addMonths(y, mo, n);
+      return monthSpan(ny, nm);
+    };
+    const shift = (word: string): number => (/next|coming|following/.test(word) ? 1 : /last|previous|past/.test(word) ? -1 : 0);
+    m = /^(next|this|last|the previous|previous|the coming|the following|the current|current)\s+(year|month)$/.exec(s);
+    if (m) {
+      const n = shift(m[1]);
+      const unit = m[2];
+      return this.relative(s, (ref) => (unit === 'year' ? calendarYear(ref, n) : calendarMonth(ref, n)));
+    }
+    m = /^(later|earlier)\s+this\s+(year|month)$/.exec(s);
+    if (m) {
+      const later = m[1] === 'later';
+      const unit = m[2];
+      const said = this.saidAt(s);
+      const whole = unit === 'year' ? calendarYear(said.lo, 0) : calendarMonth(said.lo, 0);
+      const wholeHi = unit === 'year' ? calendarYear(said.hi, 0) : calendarMonth(said.hi, 0);
+      return later ? { lo: said.lo, hi: wholeHi.hi, res: 'span' } : { lo: whole.lo, hi: said.hi, res: 'span' };
+    }
+    if (/^(today|yesterday|tomorrow)$/.test(s)) {
+      const n = s === 'yesterday' ? -1 : s === 'tomorrow' ? 1 : 0;
+      return this.relative(s, (ref) => ({ lo: addDays(ref, n), hi: addDays(ref, n), res: 'day' }));
+    }
+    m = /^(a|an|one|\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|twenty-five|thirty|forty|fifty|hundred)\s+(years?|months?|days?)\s+ago$/.exec(s);
+    if (m) {
+      const words: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twenty: 20, 'twenty-five': 25, thirty: 30, forty: 40, fifty: 50, hundred: 100 };
+      const n = /^\d+$/.test(m[1]) ? Number(m[1]) : words[m[1]];
+      const unit = m[2].replace(/s$/, '');
+      return this.relative(s, (ref) =>
+        unit === 'year' ? calendarYear(ref, -n) : unit === 'month' ? calendarMonth(ref, -n) : { lo: addDays(ref, -n), hi: addDays(ref, -n), res: 'day' },
+      );
+    }
+    m = new RegExp(`^(last|next|this|coming)?\\s*${WEEKDAY}$`).exec(s);
+    if (m) {
+      const target = weekdayNumber(m[2]);
+      const which = m[1];
+      if (which === 'this') throw new Refusal('"this <weekday>" can be before or after said-at');
+      const past = which === 'last' || (which === undefined && (this.context.direction ?? 'past') === 'past');
+      const strict = which !== undefined;
+      if (which === undefined) this.conventions.add(past ? 'said-at-past' : 'said-at-future');
+      return this.relative(s, (ref) => {
+        const wd = weekdayOf(ref);
+        let n = past ? -((wd - target + 7) % 7) : (target - wd + 7) % 7;
+        if (strict && n === 0) n = past ? -7 : 7;
+        const d = addDays(ref, n);
+        return { lo: d, hi: d, res: 'day' };
+      });
+    }
+    return null;
+  }
+
+  private atom(s: string): Span {
+    let text = s;
+    // A weekday before a full date is checked, then dropped: "Wednesday, December 24, 2025".
+    const weekday = new RegExp(`^${WEEKDAY},?\\s+(.+)$`).exec(text);
+    let expectedWeekday: number | undefined;
+    if (weekday && /\d/.test(weekday[2])) {
+      expectedWeekday = weekdayNumber(weekday[1]);
+      text = weekday[2];
+    }
+    // A time of day is dropped; the day is the one written ("Dec 05 2025 | 8:53 PM IST").
+    text = text.replace(/\s*[|,]?\s*(at\s+)?\d{1,2}[:.]\d{2}(\s*(am|pm|a\.m\.|p\.m\.))?(\s*\(?[a-z]{2,5}\)?)?$/, '').trim();
+    const span = this.atomCore(text);
+    if (expectedWeekday !== undefined) {
+      if (span.res !== 'day' || span.lo === null) throw new Refusal('a weekday goes only with a day');
+      if (weekdayOf(span.lo) !== expectedWeekday) throw new Refusal(`${span.lo} is a ${WEEKDAYS[weekdayOf(span.lo)]}, not a ${WEEKDAYS[expectedWeekday]}`);
+    }
+    return span;
+  }
+
+  private atomCore(s: string): Span {
+    let m: RegExpExecArray | null;
+    if ((m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s))) return daySpan(Number(m[1]), Number(m[2]), Number(m[3]), s);
+    if ((m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(s))) return monthSpan(Number(m[1]), Number(m[2]));
+    if ((m = /^(\d{4})$/.exec(s))) return yearSpan(Number(m[1]));
+    if ((m = /^fy\s?'?(\d{4})\s?[–\-/]\s?(\d{2}|\d{4})$/.exec(s))) return this.yearRange(Number(m[1]), m[2], s, 'fiscal-april');
+    if (/^fy\s?'?\d{2,4}$/.test(s)) throw new Refusal('a single fiscal-year label ("FY27") means different years in different countries');
+    if ((m = /^(\d{4})\s?(?:[–-]\s?(\d{2}|\d{4})|\/(\d{2}))$/.exec(s))) {
+      // "2026-12" with a plain hyphen is ISO (December 2026), handled above; "2026-27" is a range.
+      // "2026/2027" (four digits after a slash) is left to EDTF: an interval of calendar years.
+      return this.yearRange(Number(m[1]), m[2] ?? m[3], s, this.context.convention ?? 'calendar-years');
+    }
+    if ((m = /^(\d{3})0s$/.exec(s))) return { lo: yearStart(Number(m[1]) * 10), hi: yearEnd(Number(m[1]) * 10 + 9), res: 'span' };
+
+    // Day and month in either order, with or without the year.
+    if ((m = new RegExp(`^${DAY}\\s+(?:of\\s+)?${MONTH},?\\s+(\\d{4})$`).exec(s))) return daySpan(Number(m[3]), monthNumber(m[2]), Number(m[1]), s);
+    if ((m = new RegExp(`^${MONTH}\\s+${DAY},?\\s+(\\d{4})$`).exec(s))) return daySpan(Number(m[3]), monthNumber(m[1]), Number(m[2]), s);
+    if ((m = new RegExp(`^${MONTH},?\\s+(?:of\\s+)?(\\d{4})$`).exec(s))) return monthSpan(Number(m[2]), monthNumber(m[1]));
+    if ((m = new RegExp(`^${DAY}[–-]${DAY}\\s+${MONTH},?\\s+(\\d{4})$`).exec(s))) {
+      const mo = monthNumber(m[3]);
+      const y = Number(m[4]);
+      return this.checkedRange(daySpan(y, mo, Number(m[1]), s), daySpan(y, mo, Number(m[2]), s));
+    }
+    if ((m = new RegExp(`^${MONTH}\\s+${DAY}[–-]${DAY},?\\s+(\\d{4})$`).exec(s))) {
+      const mo = monthNumber(m[1]);
+      const y = Number(m[4]);
+      return this.checkedRange(daySpan(y, mo, Number(m[2]), s), daySpan(y, mo, Number(m[3]), s));
+    }
+    if ((m = new RegExp(`^${MONTH}[–-]${MONTH},?\\s+(\\d{4})$`).exec(s))) {
+      const y = Number(m[3]);
+      return this.checkedRange(monthSpan(y, monthNumber(m[1])), monthSpan(y, monthNumber(m[2])));
+    }
+    if ((m = new RegExp(`^${DAY}\\s+(?:of\\s+)?${MONTH}$`).exec(s)) || (m = new RegExp(`^${MONTH}\\s+${DAY}$`).exec(s))) {
+      const dayFirst = /^\d/.test(s);
+      const mo = monthNumber(dayFirst ? m[2] : m[1]);
+      const d = Number(dayFirst ? m[1] : m[2]);
+      if (d < 1 || d > 31) throw new Refusal(`"${s}" is not a day of the calendar`);
+      return this.recurring(s, (y) => (isValidDay(y, mo, d) ? day(y, mo, d) : null), (y) => (isValidDay(y, mo, d) ? day(y, mo, d) : null));
+    }
+    if ((m = new RegExp(`^${MONTH}$`).exec(s))) {
+      const mo = monthNumber(m[1]);
+      return this.recurring(s, (y) => monthStart(y, mo), (y) => monthEnd(y, mo), 'month');
+    }
+    if (/^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$/.test(s)) throw new Refusal('numeric dates like 04/12/2025 are day-first in some places and month-first in others');
+    if (/^[\d\-/.~?%x[\]{},\s:+tz]+$/i.test(s) && /\d{4}/.test(s)) {
+      const e = readEdtf(s);
+      this.edtf = e.normalized;
+      return { lo: e.lo, hi: e.hi, res: 'span' };
+    }
+    throw new Refusal('not a date this parser reads (see RULES.md)');
+  }
+
+  private checkedRange(a: Span, b: Span): Span {
+    if (a.lo === null || b.hi === null || a.lo > b.hi) throw new Refusal('the range runs backwards');
+    return { lo: a.lo, hi: b.hi, res: 'span' };
+  }
+
+  /** A month or day without a year: the last one on or before said-at, or the next one on or after. */
+  private recurring(s: string, start: (y: number) => Day | null, end: (y: number) => Day | null, res: Resolution = 'day'): Span {
+    const past = (this.context.direction ?? 'past') === 'past';
+    this.conventions.add(past ? 'said-at-past' : 'said-at-future');
+    return this.relative(s, (ref) => {
+      const [y0] = splitDay(ref);
+      // Feb 29 may be up to 8 years away; search a little wider than that.
+      for (let k = 0; k <= 8; k += 1) {
+        const y = past ? y0 - k : y0 + k;
+        if (!isValidYear(y)) break;
+        const a = start(y);
+        const b = end(y);
+        if (a === null || b === null) continue;
+        if (past ? a <= ref : b >= ref) return { lo: a, hi: b, res };
+      }
+      throw new Refusal(`no such day near said-at for "${s}"`);
+    });
+  }
+
+  private yearRange(start: number, endText: string, s: string, convention: YearRangeConvention): Span {
+    let end: number;
+    if (endText.length === 4) end = Number(endText);
+    else {
+      const yy = Number(endText);
+      const century = Math.floor(start / 100) * 100;
+      if (yy > start % 100) end = century + yy;
+      else if (start % 100 >= 90 && yy < 10) end = century + 100 + yy; // "1998–02"
+      else throw new Refusal(`"${s}": the second year must come after the first`);
+    }
+    if (end <= start) throw new Refusal(`"${s}": the second year must come after the first`);
+    if (!isValidYear(start) || !isValidYear(end)) throw new Refusal('year out of range');
+    this.conventions.add(convention);
+    if (convention === 'fiscal-april') return { lo: monthStart(start, 4), hi: monthEnd(end, 3), res: 'span' };
+    return { lo: yearStart(start), hi: yearEnd(end), res: 'span' };
+  }
+}
+
+/** Reads date words (or EDTF) into day bounds. Throws Refusal with a reason. */
+export function readDateWords(original: string, context: DateContext = {}): DateReading {
+  const folded = foldWords(original).replace(/\s*\|\s*/g, ' | ');
+  const reader = new Reader(context);
+  const span = reader.read(folded);
+  if (span.lo === null && span.hi === null) throw new Refusal('no bounds at all');
+  return { lo: span.lo, hi: span.hi, conventions: [...reader.conventions], edtf: reader.edtf };
+}
