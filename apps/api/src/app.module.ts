@@ -4,11 +4,17 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
+import { join } from 'node:path';
+import { ClaimsModule } from '#claims';
 import { EVENT_STORE, openEventStore, type EventStore } from '#event-store';
+import { ProjectionsModule, READ_MODEL_DIR } from '#projections';
 import { ApiKeyGuard } from './auth/auth.js';
 import { ApiKeyRing } from './auth/api-keys.js';
 import type { AppConfig } from './config.js';
 import { HealthController } from './health/health.controller.js';
+import { AdminController, ExportController, StreamController } from './reads/live.controller.js';
+import { ClaimReadsController, DiscrepanciesController, EventsController, SourceReadsController } from './reads/reads.controller.js';
+import { WritesController } from './writes/writes.controller.js';
 import { ProblemFilter } from './http/problem.js';
 import { APP_CONFIG } from './tokens.js';
 
@@ -43,19 +49,32 @@ export class AppModule {
         }),
         CqrsModule.forRoot(),
         TerminusModule,
+        ProjectionsModule,
+        ClaimsModule,
         ...(rateLimited ? [ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.rateLimitPerMinute }])] : []),
       ],
-      controllers: [HealthController],
+      controllers: [
+        HealthController,
+        ClaimReadsController,
+        SourceReadsController,
+        DiscrepanciesController,
+        EventsController,
+        StreamController,
+        WritesController,
+        AdminController,
+        ExportController,
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: ApiKeyRing, useValue: keyRing },
         { provide: EVENT_STORE, useFactory: () => openEventStore(config.store) },
+        { provide: READ_MODEL_DIR, useValue: join(config.store.dataDir, 'read-models') },
         StoreCloser,
         { provide: APP_FILTER, useClass: ProblemFilter },
         ...(rateLimited ? [{ provide: APP_GUARD, useClass: ThrottlerGuard }] : []),
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
-      exports: [APP_CONFIG, EVENT_STORE, ApiKeyRing],
+      exports: [APP_CONFIG, EVENT_STORE, READ_MODEL_DIR, ApiKeyRing],
     };
   }
 }

@@ -3,9 +3,13 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { loadSeeds, type SeedReport } from '#claims';
+import { EVENT_STORE, type EventStore } from '#event-store';
+import { Projections } from '#projections';
 import { AppModule } from './app.module.js';
 import { ApiKeyRing, loadOrCreateApiKeys, type ApiKey } from './auth/api-keys.js';
 import type { AppConfig } from './config.js';
@@ -26,6 +30,8 @@ export interface CreatedApp {
   app: NestFastifyApplication;
   /** Keys generated on this start (to print once); empty when they came from env or file. */
   generatedKeys: ApiKey[];
+  /** What the seed load wrote, when the store was empty and seeding is on. */
+  seeded: SeedReport | null;
 }
 
 export async function createApp(config: AppConfig, options: { logger?: boolean } = {}): Promise<CreatedApp> {
@@ -58,5 +64,15 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  return { app, generatedKeys: generated ? keys : [] };
+  const publicDir = join(projectRoot(), 'apps', 'api', 'public');
+  if (existsSync(publicDir)) app.useStaticAssets({ root: publicDir, prefix: '/', wildcard: false, index: 'index.html' });
+
+  await app.init();
+  let seeded: SeedReport | null = null;
+  const store = app.get<EventStore>(EVENT_STORE);
+  if (config.seed && (await store.headPosition()) === -1) {
+    seeded = await loadSeeds(app.get(CommandBus), config.seedDir);
+    await app.get(Projections).runner.waitFor(await store.headPosition(), 60_000);
+  }
+  return { app, generatedKeys: generated ? keys : [], seeded };
 }

@@ -3,7 +3,7 @@ import { createApp } from './app.js';
 
 async function main(): Promise<void> {
   const config = configFromEnv();
-  const { app, generatedKeys } = await createApp(config);
+  const { app, generatedKeys, seeded } = await createApp(config);
   await app.listen({ port: config.port, host: process.env.HOST ?? '0.0.0.0' });
   if (generatedKeys.length > 0) {
     // Printed once, on the start that generated them; afterwards they live only in the data dir.
@@ -13,6 +13,7 @@ async function main(): Promise<void> {
         '\n\n',
     );
   }
+  if (seeded) process.stdout.write(`Loaded the seeds: ${seeded.sources} sources, ${seeded.claims} claims, ${seeded.assertions} assertions.\n`);
   process.stdout.write(`claimline listening on http://localhost:${config.port} (store: ${config.store.kind}, data: ${config.store.dataDir})\n`);
 }
 

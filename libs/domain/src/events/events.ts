@@ -82,6 +82,12 @@ export const MODALITIES = [
   'confirmed', // affirms an earlier statement
   'estimated', // an approximation offered as such
   'denied', // the speaker says the value does NOT hold
+  'hinted', // suggested, not said outright
+  'conditional', // holds only if a stated condition is met
+  'cautioned', // offered as a warning of a risk
+  'invited', // an invitation or offer, not yet accepted
+  'characterized', // the speaker's framing of something, not a measurement
+  'implied', // not said in so many words: follows from what was said (e.g. 5 contracted - 2 pending)
 ] as const;
 export type Modality = (typeof MODALITIES)[number];
 
