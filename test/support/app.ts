@@ -10,6 +10,14 @@ export const TEST_KEYS = {
   maintainer: 'test-maintainer-key-0123456789abcdef',
 } as const;
 
+export interface TestResponse {
+  status: number;
+  headers: Record<string, unknown>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever JSON the route returns
+  body: any;
+  text: string;
+}
+
 export interface TestApp {
   app: NestFastifyApplication;
   config: AppConfig;
@@ -22,7 +30,7 @@ export interface TestApp {
     payload?: string | Buffer;
     as?: keyof typeof TEST_KEYS | 'none';
     headers?: Record<string, string>;
-  }): Promise<{ status: number; headers: Record<string, unknown>; body: any; text: string }>;
+  }): Promise<TestResponse>;
   close(): Promise<void>;
 }
 
@@ -48,7 +56,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       const allHeaders: Record<string, string> = { ...headers };
       if (as !== 'none') allHeaders.authorization = `Bearer ${TEST_KEYS[as]}`;
       if (body !== undefined && !allHeaders['content-type']) allHeaders['content-type'] = 'application/json';
-      const res = await app.inject({ method, url, headers: allHeaders, payload: payload ?? (body === undefined ? undefined : JSON.stringify(body)) });
+      const res = await app.getHttpAdapter().getInstance().inject({ method, url, headers: allHeaders, payload: payload ?? (body === undefined ? undefined : JSON.stringify(body)) });
       let parsed: unknown;
       try {
         parsed = res.body ? JSON.parse(res.body) : undefined;

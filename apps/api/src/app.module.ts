@@ -2,8 +2,6 @@ import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
-import { LoggerModule } from 'nestjs-pino';
 import { join } from 'node:path';
 import { ClaimsModule } from '#claims';
 import { EVENT_STORE, openEventStore, type EventStore } from '#event-store';
@@ -34,24 +32,14 @@ export interface AppModuleOptions {
 @Module({})
 export class AppModule {
   static forRoot({ config, keyRing }: AppModuleOptions): DynamicModule {
-    const rateLimited = config.rateLimitPerMinute > 0;
     return {
       module: AppModule,
       global: true,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            // Keys are secrets: never let them reach a log line.
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-            autoLogging: config.logLevel === 'debug' || config.logLevel === 'trace',
-          },
-        }),
         CqrsModule.forRoot(),
         TerminusModule,
         ProjectionsModule,
         ClaimsModule,
-        ...(rateLimited ? [ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.rateLimitPerMinute }])] : []),
       ],
       controllers: [
         HealthController,
@@ -71,7 +59,6 @@ export class AppModule {
         { provide: READ_MODEL_DIR, useValue: join(config.store.dataDir, 'read-models') },
         StoreCloser,
         { provide: APP_FILTER, useClass: ProblemFilter },
-        ...(rateLimited ? [{ provide: APP_GUARD, useClass: ThrottlerGuard }] : []),
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
       exports: [APP_CONFIG, EVENT_STORE, READ_MODEL_DIR, ApiKeyRing],

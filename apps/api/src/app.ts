@@ -6,14 +6,15 @@ import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import rateLimit from '@fastify/rate-limit';
 import { loadSeeds, type SeedReport } from '#claims';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { Projections } from '#projections';
 import { AppModule } from './app.module.js';
 import { ApiKeyRing, loadOrCreateApiKeys, type ApiKey } from './auth/api-keys.js';
 import type { AppConfig } from './config.js';
-import { ProblemFilter, validationPipe } from './http/problem.js';
+import { createLogger, PinoNestLogger } from './http/logger.js';
+import { problem, ProblemFilter, validationPipe } from './http/problem.js';
 
 /** The repository root, found from this file so it works from src (jest) and from dist. */
 export function projectRoot(): string {
@@ -36,12 +37,18 @@ export interface CreatedApp {
 
 export async function createApp(config: AppConfig, options: { logger?: boolean } = {}): Promise<CreatedApp> {
   const { keys, generated } = loadOrCreateApiKeys(config.apiKeys, config.store.dataDir);
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit });
+  const logger = createLogger(options.logger === false ? 'silent' : config.logLevel);
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, loggerInstance: logger, disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, keyRing: new ApiKeyRing(keys) }), adapter, {
-    bufferLogs: true,
-    logger: options.logger === false ? false : undefined,
+    logger: options.logger === false ? false : new PinoNestLogger(logger),
   });
-  if (options.logger !== false) app.useLogger(app.get(Logger));
+  if (config.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      max: config.rateLimitPerMinute,
+      timeWindow: 60_000,
+      errorResponseBuilder: (_req, context) => ({ ...problem(429, `Too many requests: at most ${context.max} a minute; retry after ${context.after}.`), statusCode: 429 }),
+    });
+  }
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
   // Fastify rejects malformed bodies before Nest routes them; answer those as problem+json too.

@@ -86,10 +86,10 @@ export class ValueDto {
   @MaxLength(100)
   noun?: string;
 
-  @ApiPropertyOptional({ enum: ['calendar', 'fiscal-april'], description: 'How to read a year range like 2026–27' })
+  @ApiPropertyOptional({ enum: ['calendar-years', 'fiscal-april'], description: 'How to read a year range like 2026–27' })
   @IsOptional()
-  @IsIn(['calendar', 'fiscal-april'])
-  convention?: 'calendar' | 'fiscal-april';
+  @IsIn(['calendar-years', 'fiscal-april'])
+  convention?: 'calendar-years' | 'fiscal-april';
 }
 
 export class QuoteDto {
