@@ -289,7 +289,10 @@ export class ProjectionRunner {
   private releaseWaiters(): void {
     const reached = this.minCheckpoint();
     const still: typeof this.waiters = [];
-    for (const w of this.waiters) (w.position <= reached ? w.resolve() : still.push(w));
+    for (const w of this.waiters) {
+      if (w.position <= reached) w.resolve();
+      else still.push(w);
+    }
     this.waiters = still;
   }
 }
