@@ -102,6 +102,7 @@ export class SqliteEventStore implements EventStore {
   private readonly listeners = new Set<() => void>();
   private pollTimer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
+  private readonly stats = { transactions: 0, appends: 0, largestBatch: 0 };
 
   private constructor(
     readonly file: string,
@@ -214,6 +215,11 @@ export class SqliteEventStore implements EventStore {
     return new Observable<RecordedEvent>((subscriber) => this.feed(subscriber, options.fromPosition ?? 0));
   }
 
+  /** Group-commit counters since open: how many write transactions carried how many appends. */
+  get writeStats(): Readonly<{ transactions: number; appends: number; largestBatch: number }> {
+    return { ...this.stats };
+  }
+
   close(): Promise<void> {
     this.closing ??= this.shutdown();
     return this.closing;
@@ -245,6 +251,9 @@ export class SqliteEventStore implements EventStore {
     this.inFlight = true;
     try {
       const results = await this.transport.write(batch.map((p) => p.wire));
+      this.stats.transactions++;
+      this.stats.appends += batch.length;
+      this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
       let committed = false;
       for (let i = 0; i < batch.length; i++) {
         const p = batch[i]!;
