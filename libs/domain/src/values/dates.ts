@@ -134,7 +134,7 @@ class Reader {
     if (about) return this.about(this.operators(about[1]), s);
 
     // "2026 to 2027", "September 2026 – March 2027"; a year range "2026–27" is an atom, not this.
-    if (!/^\d{4}\s?[–-]\s?\d{2}$/.test(s)) {
+    if (!/^\d{4}\s?[–-]\s?\d{2}(\d{2})?$/.test(s)) {
       const range = /^(.+?)\s+(?:to|until|till|through|–|-)\s+(.+)$/.exec(s) ?? new RegExp(`^(${MONTH})–(.+)$`).exec(s);
       if (range) return this.range(range[1], range[range.length - 1]);
     }
@@ -302,7 +302,7 @@ class Reader {
       text = weekday[2];
     }
     // A time of day is dropped; the day is the one written ("Dec 05 2025 | 8:53 PM IST").
-    text = text.replace(/\s*[|,]?\s*(at\s+)?\d{1,2}[:.]\d{2}(\s*(am|pm|a\.m\.|p\.m\.))?(\s*\(?[a-z]{2,5}\)?)?$/, '').trim();
+    text = text.replace(/(?:\s*[|,]\s*|\s+)(at\s+)?\d{1,2}[:.]\d{2}(\s*(am|pm|a\.m\.|p\.m\.))?(\s*\(?[a-z]{2,5}\)?)?$/, '').trim();
     const span = this.atomCore(text);
     if (expectedWeekday !== undefined) {
       if (span.res !== 'day' || span.lo === null) throw new Refusal('a weekday goes only with a day');
@@ -356,7 +356,7 @@ class Reader {
     }
     if (/^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$/.test(s)) throw new Refusal('numeric dates like 04/12/2025 are day-first in some places and month-first in others');
     if (/^[\d\-/.~?%x[\]{},\s:+tz]+$/i.test(s) && /\d{4}/.test(s)) {
-      const e = readEdtf(s);
+      const e = readEdtf(s.toUpperCase()); // EDTF letters (X, T, Z) are upper case; the words were folded
       this.edtf = e.normalized;
       return { lo: e.lo, hi: e.hi, res: 'span' };
     }

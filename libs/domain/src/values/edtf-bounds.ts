@@ -48,7 +48,7 @@ function epochToDay(ms: number): Day {
 export function readEdtf(input: string): { normalized: string; lo: Day | null; hi: Day | null } {
   let text = input.trim();
   if (!text) throw new Refusal('empty EDTF');
-  text = text.replace(/T\d{2}(:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?/g, '');
+  text = text.replace(/[Tt]\d{2}(:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?/g, '');
   const season = /(?:^|[^\d])\d{4}[~?%]?-(2[1-9]|3[0-2]|3[7-9])(?![\d-])/.exec(text);
   if (season) {
     throw new Refusal(`"${season[0].replace(/^[^\d]/, '')}" is an EDTF season or quadrimester code; for the years write e.g. 2026/2027`);

@@ -218,30 +218,38 @@ function quantityFrom(input: ValueInput): QuantityValue {
     if (!unit) throw new Refusal(`unknown unit "${input.unit}"`);
     if (unit.factor !== '1') throw new Refusal(`give "${input.unit}" as ${unit.unit}`);
     const modifier = modifierOf(input.modifier);
+    let implied: AmountReading | undefined;
+    if (amountIn !== undefined) {
+      const amount = decimalOf(amountIn, 'amount');
+      const step = input.step !== undefined ? decimalOf(input.step, 'step') : D.shift(D.ONE, -amount.scale);
+      if (D.cmp(step, D.ZERO) <= 0 || !/^(0\.0*1|10*)$/.test(D.toString(step))) throw new Refusal('step must be a power of ten');
+      const inSteps = D.shift(amount, step.scale); // amount / step must be whole: the step is the last digit's place
+      if (!D.isInteger(inSteps) || inSteps.int % step.int !== 0n) throw new Refusal('amount must be a whole multiple of step');
+      implied = input.precision === 'stated' && modifier === undefined
+        ? { amount, step, scaled: false, unit: unit.unit, lo: amount, hi: amount, stated: true }
+        : { amount, step, scaled: false, unit: unit.unit, modifier, ...quantityBounds(modifier, amount, step) };
+    }
     let reading: AmountReading;
+    let keepStep = true;
     if (lo !== undefined || hi !== undefined) {
       const l = lo === null || lo === undefined ? null : decimalOf(lo, 'lo');
       const h = hi === null || hi === undefined ? null : decimalOf(hi, 'hi');
       if (l === null && h === null) throw new Refusal('both bounds open says nothing');
       if (l && h && D.cmp(l, h) > 0) throw new Refusal('lo is above hi');
-      const amount = amountIn !== undefined ? decimalOf(amountIn, 'amount') : l && h ? D.half(D.add(l, h)) : (l ?? h)!;
-      reading = { amount, step: D.ONE, scaled: false, unit: unit.unit, lo: l, hi: h, stated: true, modifier };
-      const value = quantityValue('', reading);
-      delete value.step;
-      value.text = input.text?.trim() || formatValue(value);
-      return value;
-    }
-    const amount = decimalOf(amountIn!, 'amount');
-    const step = input.step !== undefined ? decimalOf(input.step, 'step') : D.shift(D.ONE, -amount.scale);
-    if (D.cmp(step, D.ZERO) <= 0 || !/^(0\.0*1|10*)$/.test(D.toString(step))) throw new Refusal('step must be a power of ten');
-    const inSteps = D.shift(amount, step.scale); // amount / step must be whole: the step is the last digit's place
-    if (!D.isInteger(inSteps) || inSteps.int % step.int !== 0n) throw new Refusal('amount must be a whole multiple of step');
-    if (input.precision === 'stated' && modifier === undefined) {
-      reading = { amount, step, scaled: false, unit: unit.unit, lo: amount, hi: amount, stated: true };
+      const same = (x: Decimal | null, y: Decimal | null): boolean => (x === null ? y === null : y !== null && D.toNumber(x) === D.toNumber(y));
+      if (implied && same(implied.lo, l) && same(implied.hi, h)) {
+        reading = implied; // a value of ours fed back: keep how it was read
+      } else {
+        // Given bounds win and are stated.
+        const amount = implied?.amount ?? (l && h ? D.half(D.add(l, h)) : (l ?? h)!);
+        reading = { amount, step: implied?.step ?? D.ONE, scaled: false, unit: unit.unit, lo: l, hi: h, stated: true, modifier };
+        keepStep = input.step !== undefined;
+      }
     } else {
-      reading = { amount, step, scaled: false, unit: unit.unit, modifier, ...quantityBounds(modifier, amount, step) };
+      reading = implied!;
     }
     const value = quantityValue('', reading);
+    if (!keepStep) delete value.step;
     value.text = input.text?.trim() || formatValue(value);
     return value;
   });

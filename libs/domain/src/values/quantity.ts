@@ -255,6 +255,7 @@ export function readCountWords(original: string): AmountReading {
     return fromCased.toLowerCase() === rest ? fromCased : rest;
   };
   let text = folded.replace(/^(the|all|all the|a total of|total of|total) (?=\S)/, '');
+  if (/^[^a-z0-9\s]/.test(text) && readPrefixSafe(text)) throw new Refusal('this is a quantity (money), not a count');
   const { modifier, rest } = splitModifiers(text);
   text = rest;
   if (VAGUE.test(text) && !/^some \d/.test(text)) throw new Refusal('a vague number word is not a count');
