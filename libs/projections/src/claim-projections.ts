@@ -43,6 +43,8 @@ function applyClaimBatch(
   db: Database.Database,
   events: readonly ProjectedEvent[],
   write: (db: Database.Database, fold: ClaimFold, before: ClaimFold | null, cause: ProjectedEvent) => void,
+  /** Write after every event, for views that keep history (a batch must not hide a passing state). */
+  everyEvent = false,
 ): void {
   const s = statementsFor(foldStatements, db, (d) => ({
     get: d.prepare('SELECT fold FROM folds WHERE claim_id = ?') as FoldStatements['get'],
@@ -61,11 +63,15 @@ function applyClaimBatch(
     }
     entry.fold = foldClaim(entry.fold, e.event, contextOf(e.recorded));
     entry.cause = e;
+    if (everyEvent && entry.fold) {
+      write(db, entry.fold, entry.before, e);
+      entry.before = entry.fold;
+    }
   }
   for (const [claimId, { before, fold, cause }] of touched) {
     if (!fold) continue;
     s.put.run(claimId, JSON.stringify(fold));
-    write(db, fold, before, cause);
+    if (!everyEvent) write(db, fold, before, cause);
   }
 }
 
@@ -262,7 +268,7 @@ export const discrepanciesProjection: Projection = {
       for (const d of open.values()) {
         save({ ...d, status: 'resolved', resolvedAt: ctx.recordedAt, resolution: fold.lastChange.summary });
       }
-    });
+    }, true);
   },
 };
 const discrepancyStatements = new WeakMap<Database.Database, { ofClaim: Database.Statement<[string], { body: string }>; put: Database.Statement }>();
