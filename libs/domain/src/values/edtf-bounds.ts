@@ -14,7 +14,7 @@ export function boundsToEdtf(lo: Day | null, hi: Day | null): string {
     if (ly === hy && lm === 1 && ld === 1 && hm === 12 && hd === 31) return String(ly).padStart(4, '0');
     if (ly === hy && lm === hm && ld === 1 && hd === daysInMonth(hy, hm)) return lo.slice(0, 7);
   }
-  return `${lo === null ? '..' : startEdtf(lo)}/${hi === null ? '..' : endEdtf(hi)}`;
+  return `${lo === null ? '..' : startEdtf(lo)}/${hi === null ? '..' : endEdtf(hi, lo)}`;
 }
 
 function startEdtf(value: Day): string {
@@ -24,10 +24,11 @@ function startEdtf(value: Day): string {
   return value;
 }
 
-function endEdtf(value: Day): string {
+/** The upper end as a year or month when that loses nothing; never starting before `lo` (EDTF rejects `1950-07/1950`). */
+function endEdtf(value: Day, lo: Day | null): string {
   const [y, m, d] = splitDay(value);
-  if (m === 12 && d === 31) return value.slice(0, 4);
-  if (d === daysInMonth(y, m)) return value.slice(0, 7);
+  if (m === 12 && d === 31 && (lo === null || lo <= `${value.slice(0, 4)}-01-01`)) return value.slice(0, 4);
+  if (d === daysInMonth(y, m) && (lo === null || lo <= `${value.slice(0, 7)}-01`)) return value.slice(0, 7);
   return value;
 }
 
