@@ -1,0 +1,140 @@
+// The claims list: search (q), status filter, badges, current value in words, sources, last change, paging.
+import { api } from './api.js';
+import { h, replace } from './dom.js';
+import { STATUS_HELP, STATUS_WORDS, ago, dateValueWords, instantWords, valueWords } from './format.js';
+import { debounce, href, setHashParams } from './router.js';
+
+const PAGE = 20;
+
+export function statusBadge(status) {
+  return h('span', { class: `badge ${status}`, title: STATUS_HELP[status] ?? '' }, STATUS_WORDS[status] ?? status);
+}
+
+function claimRow(c) {
+  const cur = c.current;
+  return h(
+    'li',
+    { class: 'card claim-row', 'data-claim-id': c.claimId },
+    h(
+      'div',
+      { class: 'headline' },
+      h('h2', {}, h('a', { href: href('claims', c.claimId) }, c.subject, h('span', { class: 'muted' }, ' — '), c.predicate)),
+      statusBadge(c.status),
+    ),
+    cur
+      ? h(
+          'p',
+          { class: 'current' },
+          h('span', { class: 'visually-hidden' }, 'Current value: '),
+          h('span', { class: 'value' }, valueWords(cur.value)),
+          h('span', { class: 'muted' }, ` — ${cur.speaker}, said ${dateValueWords(cur.saidAt)}`),
+        )
+      : h('p', { class: 'current muted' }, 'No live assertion yet.'),
+    h(
+      'dl',
+      {},
+      h('div', {}, h('dt', {}, 'Sources'), h('dd', {}, String(c.counts.sources))),
+      h('div', {}, h('dt', {}, 'Assertions'), h('dd', {}, String(c.counts.live), c.counts.retracted ? ` live, ${c.counts.retracted} retracted` : '')),
+      c.counts.discrepancies ? h('div', {}, h('dt', {}, 'Discrepancies'), h('dd', {}, String(c.counts.discrepancies))) : null,
+      c.verdict ? h('div', {}, h('dt', {}, 'Verdict'), h('dd', {}, c.verdict.rating?.alternateName ?? '')) : null,
+      h(
+        'div',
+        {},
+        h('dt', {}, 'Last change'),
+        h('dd', {}, `${c.lastChange.summary} · `, h('time', { datetime: c.lastChange.at, title: instantWords(c.lastChange.at) }, ago(c.lastChange.at))),
+      ),
+    ),
+  );
+}
+
+export function claimsView({ params }) {
+  const state = { q: params.get('q') ?? '', status: params.get('status') ?? '', items: [], nextCursor: null };
+  let list;
+  let summary;
+  let moreRow;
+  let controller;
+
+  async function load({ append = false, limit = PAGE } = {}) {
+    controller?.abort();
+    controller = new AbortController();
+    const page = await api.claims({ q: state.q || undefined, status: state.status || undefined, limit, cursor: append ? state.nextCursor : undefined }, { signal: controller.signal });
+    state.items = append ? [...state.items, ...page.items] : page.items;
+    state.nextCursor = page.nextCursor;
+    draw(append ? page.items : state.items, append);
+  }
+
+  function draw(items, append) {
+    if (!append) replace(list);
+    list.append(...items.map(claimRow));
+    const n = state.items.length;
+    const filtered = state.q || state.status;
+    replace(summary, n === 0 ? (filtered ? 'No claims match.' : 'No claims yet.') : `Showing ${n} claim${n === 1 ? '' : 's'}${state.nextCursor ? ' (more available)' : ''}${filtered ? ' matching the filters' : ''}.`);
+    replace(moreRow, state.nextCursor ? h('button', { type: 'button', class: 'secondary', onclick: more }, 'More claims') : null);
+  }
+
+  async function more(ev) {
+    const button = ev.currentTarget;
+    button.disabled = true;
+    const firstNew = state.items.length;
+    await load({ append: true });
+    list.children[firstNew]?.querySelector('a')?.focus();
+  }
+
+  const search = debounce(() => {
+    setHashParams({ q: state.q, status: state.status });
+    load().catch(ignoreAbort);
+  }, 250);
+
+  const refresh = debounce(() => load({ limit: Math.min(500, Math.max(PAGE, state.items.length)) }).catch(ignoreAbort), 300);
+
+  return {
+    title: 'Claims',
+    keepFocus: false,
+    async render(main) {
+      list = h('ul', { class: 'claim-list', 'aria-labelledby': 'claims-heading' });
+      summary = h('p', { class: 'muted small', role: 'status', 'aria-live': 'polite' });
+      moreRow = h('div', { class: 'more-row' });
+      const q = h('input', { type: 'search', id: 'q', name: 'q', value: state.q, placeholder: 'words, subject, entity…', autocomplete: 'off' });
+      q.addEventListener('input', () => {
+        state.q = q.value.trim();
+        search();
+      });
+      const status = h(
+        'select',
+        { id: 'status', name: 'status' },
+        ['', 'settled', 'revised', 'contested'].map((v) => h('option', { value: v, selected: v === state.status }, v ? STATUS_WORDS[v] : 'Any status')),
+      );
+      status.addEventListener('change', () => {
+        state.status = status.value;
+        search();
+      });
+      const form = h(
+        'form',
+        { class: 'filters', role: 'search', 'aria-label': 'Filter claims' },
+        h('div', { class: 'field grow' }, h('label', { for: 'q' }, 'Search claims'), q),
+        h('div', { class: 'field' }, h('label', { for: 'status' }, 'Status'), status),
+        h('button', { type: 'submit' }, 'Search'),
+      );
+      form.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        search.cancel();
+        setHashParams({ q: state.q, status: state.status });
+        load().catch(ignoreAbort);
+      });
+      replace(main, h('h1', { id: 'claims-heading' }, 'Claims'), form, summary, list, moreRow);
+      await load();
+    },
+    onEvent(event) {
+      if (event.claimId) refresh();
+    },
+    dispose() {
+      controller?.abort();
+      search.cancel();
+      refresh.cancel();
+    },
+  };
+}
+
+export function ignoreAbort(err) {
+  if (err?.name !== 'AbortError') console.error(err);
+}
