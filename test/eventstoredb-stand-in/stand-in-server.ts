@@ -532,7 +532,7 @@ function withError(
   details?: AnyPb.Any,
 ): StreamsPb.BatchAppendResp {
   const status = new statusPb.Status();
-  status.setCode(code as StatusPb.Status extends { getCode(): infer C } ? C : never);
+  status.setCode(code as Parameters<StatusPb.Status['setCode']>[0]);
   status.setMessage(message);
   if (details) status.setDetails(details);
   resp.setError(status);
