@@ -66,7 +66,8 @@ async function route() {
   const heading = main.querySelector('h1');
   if (heading && !view.keepFocus) {
     heading.setAttribute('tabindex', '-1');
-    if (document.activeElement === document.body || document.activeElement === main || navigated) heading.focus({ preventScroll: true });
+    // Move focus to the new page's heading after a navigation (not on first load: Tab then reaches the skip link).
+    if (navigated) heading.focus({ preventScroll: true });
   }
   navigated = true;
   view.afterRender?.();
