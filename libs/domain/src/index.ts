@@ -2,6 +2,7 @@ export * from './values/value.js';
 export * from './values/parse.js';
 export * from './values/compare.js';
 export { formatValue } from './values/format.js';
+export { MODIFIERS, type Modifier } from './values/modifiers.js';
 export * from './events/events.js';
 export * from './events/domain-error.js';
 export * from './events/stored.js';

@@ -682,6 +682,17 @@ describe(parseValue.name, () => {
       expect(refusal(() => parseValue(input)).reason).toMatch(reason);
     });
 
+    it('given a structured input with one bad field, when parsed, then the refusal names that field and quotes it', () => {
+      expect(refusal(() => parseValue({ type: 'quantity', amount: 5, unit: 'apples' }))).toMatchObject({ inputField: 'unit', input: 'apples' });
+      expect(refusal(() => parseValue({ type: 'date', bounds: { lo: '31 September 2026', hi: null } }))).toMatchObject({ inputField: 'bounds.lo', input: '31 September 2026' });
+      expect(refusal(() => parseValue({ type: 'count', count: 5, modifier: 'roughly' }))).toMatchObject({ inputField: 'modifier', input: 'roughly' });
+      expect(refusal(() => parseValue({ type: 'date', text: 'soon' }))).toMatchObject({ inputField: 'text', input: 'soon' });
+    });
+
+    it('given an unknown convention, when parsed, then it is refused', () => {
+      expect(refusal(() => parseValue({ type: 'date', text: '2026–27', convention: 'lunar' }))).toMatchObject({ inputField: 'convention', input: 'lunar' });
+    });
+
     it('given an unknown type, when parsed, then it is refused', () => {
       expect(refusal(() => parseValue({ type: 'money' } as unknown as ValueInput)).reason).toMatch(/unknown value type/);
     });

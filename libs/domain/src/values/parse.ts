@@ -56,25 +56,52 @@ export interface ValueInput {
   parser?: string;
 }
 
-function refuse(type: ValueType, input: unknown, reason: string): never {
-  throw new UnparseableValue(type, typeof input === 'string' ? input : JSON.stringify(input), reason);
+function quote(input: unknown): string {
+  return typeof input === 'string' ? input : JSON.stringify(input) ?? String(input);
 }
 
-/** Runs a reader, turning its refusals (and any slip in it) into UnparseableValue quoting the input. */
-function guarded<T>(type: ValueType, input: unknown, read: () => T): T {
+function refuse(type: ValueType, input: unknown, reason: string, field?: string): never {
+  throw new UnparseableValue(type, quote(input), reason, field);
+}
+
+/**
+ * Runs a reader, turning its refusals (and any slip in it) into UnparseableValue. It quotes the
+ * field at fault when the refusal names one of `source`'s fields, else `input`.
+ */
+function guarded<T>(type: ValueType, input: unknown, read: () => T, source?: ValueInput, defaultField?: string): T {
   try {
     return read();
   } catch (e) {
     if (e instanceof UnparseableValue) throw e;
-    if (e instanceof Refusal || e instanceof RangeError) refuse(type, input, e.message);
+    if (e instanceof Refusal || e instanceof RangeError) {
+      const field = (e instanceof Refusal ? e.field : undefined) ?? defaultField;
+      const own = field && source ? field.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), source) : undefined;
+      refuse(type, own !== undefined ? own : input, e.message, field);
+    }
+    throw e;
+  }
+}
+
+/** Names the field a refusal is about (the first to name it wins). */
+function at<T>(field: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof Refusal && e.field === undefined) e.field = field;
     throw e;
   }
 }
 
 const CONVENTIONS: readonly YearRangeConvention[] = ['calendar-years', 'fiscal-april'];
 
+/** Every reading a date value may record (RULES.md); several are joined with "+". */
+export const DATE_CONVENTIONS: readonly string[] = [...CONVENTIONS, 'thirds', 'said-at-past', 'said-at-future', 'about-one-unit'];
+
 function yearConvention(input: ValueInput, context: ParseContext): ParseContext {
   if (input.convention === undefined) return context;
+  if (typeof input.convention !== 'string' || !input.convention.split('+').every((c) => DATE_CONVENTIONS.includes(c))) {
+    refuse('date', input.convention, `unknown convention (expected ${DATE_CONVENTIONS.join(', ')}, joined with +)`, 'convention');
+  }
   const known = input.convention.split('+').find((c): c is YearRangeConvention => (CONVENTIONS as readonly string[]).includes(c));
   return known ? { ...context, convention: known } : context;
 }
@@ -83,7 +110,7 @@ export function parseValue(input: ValueInput, context: ParseContext = {}): Value
   if (!input || !(VALUE_TYPES as readonly string[]).includes(input.type)) {
     throw new UnparseableValue('text', String(input?.type), `unknown value type (expected one of ${VALUE_TYPES.join(', ')})`);
   }
-  if (input.text !== undefined && typeof input.text !== 'string') refuse(input.type, input.text, 'text must be a string');
+  if (input.text !== undefined && typeof input.text !== 'string') refuse(input.type, input.text, 'text must be a string', 'text');
   switch (input.type) {
     case 'date':
       return dateFrom(input, yearConvention(input, context));
@@ -99,7 +126,7 @@ export function parseValue(input: ValueInput, context: ParseContext = {}): Value
 /** Date words or EDTF as written (said-at, published-at, or a date value). */
 export function parseDate(text: string, context: ParseContext = {}): DateValue {
   if (typeof text !== 'string') refuse('date', text, 'a date must be a string');
-  const reading = guarded('date', text, () => readDateWords(text, context));
+  const reading = guarded('date', text, () => readDateWords(text, context), undefined, 'text');
   return {
     type: 'date',
     text: text.trim(),
@@ -114,12 +141,17 @@ function boundOf(input: ValueInput, end: 'lo' | 'hi'): Bound | undefined {
   return input[end] !== undefined ? input[end] : input.bounds?.[end];
 }
 
+/** Where a bound was given: `lo` or, for a value fed back, `bounds.lo`. */
+function boundField(input: ValueInput, end: 'lo' | 'hi'): string {
+  return input[end] === undefined && input.bounds?.[end] !== undefined ? `bounds.${end}` : end;
+}
+
 function dateFrom(input: ValueInput, context: ParseContext): DateValue {
   const edtfText = input.edtf ?? input.normalized;
   const lo = boundOf(input, 'lo');
   const hi = boundOf(input, 'hi');
   if (edtfText === undefined && lo === undefined && hi === undefined) {
-    if (input.text === undefined) refuse('date', input, 'give the words (text), an EDTF string (edtf) or bounds (lo, hi)');
+    if (input.text === undefined) refuse('date', input, 'give the words (text), an EDTF string (edtf) or bounds (lo, hi)', 'text');
     return parseDate(input.text, context);
   }
   const shown = edtfText ?? { lo, hi };
@@ -135,16 +167,17 @@ function dateFrom(input: ValueInput, context: ParseContext): DateValue {
         if (v === null) throw new Refusal(`"${b}" has no ${end === 'lo' ? 'start' : 'end'}`);
         return v;
       };
-      bounds = { lo: dayOf(lo, 'lo'), hi: dayOf(hi, 'hi') };
-      if (bounds.lo === null && bounds.hi === null) throw new Refusal('both bounds open says nothing');
-      if (bounds.lo !== null && bounds.hi !== null && bounds.lo > bounds.hi) throw new Refusal('lo is after hi');
+      bounds = { lo: at(boundField(input, 'lo'), () => dayOf(lo, 'lo')), hi: at(boundField(input, 'hi'), () => dayOf(hi, 'hi')) };
+      if (bounds.lo === null && bounds.hi === null) throw new Refusal('both bounds open says nothing', boundField(input, 'lo'));
+      if (bounds.lo !== null && bounds.hi !== null && bounds.lo > bounds.hi) throw new Refusal('lo is after hi', boundField(input, 'lo'));
     }
     let normalized: string;
     if (edtfText !== undefined) {
-      if (typeof edtfText !== 'string') throw new Refusal('edtf must be a string');
-      const e = readEdtf(edtfText);
+      const edtfField = input.edtf !== undefined ? 'edtf' : 'normalized';
+      if (typeof edtfText !== 'string') throw new Refusal('edtf must be a string', edtfField);
+      const e = at(edtfField, () => readEdtf(edtfText));
       if (bounds && (bounds.lo !== e.lo || bounds.hi !== e.hi)) {
-        throw new Refusal(`the bounds ${bounds.lo ?? '..'}/${bounds.hi ?? '..'} do not match the EDTF ${e.normalized} (${e.lo ?? '..'}/${e.hi ?? '..'})`);
+        throw new Refusal(`the bounds ${bounds.lo ?? '..'}/${bounds.hi ?? '..'} do not match the EDTF ${e.normalized} (${e.lo ?? '..'}/${e.hi ?? '..'})`, edtfField);
       }
       bounds = { lo: e.lo, hi: e.hi };
       normalized = e.normalized;
@@ -161,7 +194,7 @@ function dateFrom(input: ValueInput, context: ParseContext): DateValue {
     };
     value.text = input.text?.trim() || formatValue(value);
     return value;
-  });
+  }, input);
 }
 
 function decimalOf(b: string | number, what: string): Decimal {
@@ -192,7 +225,7 @@ function quantityFrom(input: ValueInput): QuantityValue {
   const hi = boundOf(input, 'hi');
   const structured = amountIn !== undefined || lo !== undefined || hi !== undefined;
   if (!structured) {
-    if (input.text === undefined) refuse('quantity', input, 'give the words (text) or an amount with a unit');
+    if (input.text === undefined) refuse('quantity', input, 'give the words (text) or an amount with a unit', 'text');
     const text = input.text;
     return guarded('quantity', text, () => {
       let reading: AmountReading;
@@ -202,29 +235,30 @@ function quantityFrom(input: ValueInput): QuantityValue {
         // "5 billion" with {unit: "USD"}: the unit may come beside the words
         if (!(e instanceof Refusal) || input.unit === undefined) throw e;
         const unit = canonicalUnit(input.unit);
-        if (!unit) throw new Refusal(`unknown unit "${input.unit}"`);
+        if (!unit) throw new Refusal(`unknown unit "${input.unit}"`, 'unit');
         reading = readQuantityWords(`${text} ${unitSuffix(unit.unit)}`);
       }
       if (input.unit !== undefined && canonicalUnit(input.unit)?.unit !== reading.unit) {
-        throw new Refusal(`the words say ${reading.unit} but unit is "${input.unit}"`);
+        throw new Refusal(`the words say ${reading.unit} but unit is "${input.unit}"`, 'unit');
       }
       return quantityValue(text.trim(), reading);
-    });
+    }, input, 'text');
   }
   const shown = input.amount ?? input.normalized ?? { lo, hi };
   return guarded('quantity', shown, () => {
-    if (input.unit === undefined) throw new Refusal('a quantity needs a unit (a currency, % or a named unit)');
+    if (input.unit === undefined) throw new Refusal('a quantity needs a unit (a currency, % or a named unit)', 'unit');
     const unit = canonicalUnit(input.unit);
-    if (!unit) throw new Refusal(`unknown unit "${input.unit}"`);
-    if (unit.factor !== '1') throw new Refusal(`give "${input.unit}" as ${unit.unit}`);
-    const modifier = modifierOf(input.modifier);
+    if (!unit) throw new Refusal(`unknown unit "${input.unit}"`, 'unit');
+    if (unit.factor !== '1') throw new Refusal(`give "${input.unit}" as ${unit.unit}`, 'unit');
+    const modifier = at('modifier', () => modifierOf(input.modifier));
+    const amountField = input.amount !== undefined ? 'amount' : 'normalized';
     let implied: AmountReading | undefined;
     if (amountIn !== undefined) {
-      const amount = decimalOf(amountIn, 'amount');
-      const step = input.step !== undefined ? decimalOf(input.step, 'step') : D.shift(D.ONE, -amount.scale);
-      if (D.cmp(step, D.ZERO) <= 0 || !/^(0\.0*1|10*)$/.test(D.toString(step))) throw new Refusal('step must be a power of ten');
+      const amount = at(amountField, () => decimalOf(amountIn, 'amount'));
+      const step = input.step !== undefined ? at('step', () => decimalOf(input.step!, 'step')) : D.shift(D.ONE, -amount.scale);
+      if (D.cmp(step, D.ZERO) <= 0 || !/^(0\.0*1|10*)$/.test(D.toString(step))) throw new Refusal('step must be a power of ten', 'step');
       const inSteps = D.shift(amount, step.scale); // amount / step must be whole: the step is the last digit's place
-      if (!D.isInteger(inSteps) || inSteps.int % step.int !== 0n) throw new Refusal('amount must be a whole multiple of step');
+      if (!D.isInteger(inSteps) || inSteps.int % step.int !== 0n) throw new Refusal('amount must be a whole multiple of step', amountField);
       implied = input.precision === 'stated' && modifier === undefined
         ? { amount, step, scaled: false, unit: unit.unit, lo: amount, hi: amount, stated: true }
         : { amount, step, scaled: false, unit: unit.unit, modifier, ...quantityBounds(modifier, amount, step) };
@@ -232,10 +266,10 @@ function quantityFrom(input: ValueInput): QuantityValue {
     let reading: AmountReading;
     let keepStep = true;
     if (lo !== undefined || hi !== undefined) {
-      const l = lo === null || lo === undefined ? null : decimalOf(lo, 'lo');
-      const h = hi === null || hi === undefined ? null : decimalOf(hi, 'hi');
-      if (l === null && h === null) throw new Refusal('both bounds open says nothing');
-      if (l && h && D.cmp(l, h) > 0) throw new Refusal('lo is above hi');
+      const l = lo === null || lo === undefined ? null : at(boundField(input, 'lo'), () => decimalOf(lo, 'lo'));
+      const h = hi === null || hi === undefined ? null : at(boundField(input, 'hi'), () => decimalOf(hi, 'hi'));
+      if (l === null && h === null) throw new Refusal('both bounds open says nothing', boundField(input, 'lo'));
+      if (l && h && D.cmp(l, h) > 0) throw new Refusal('lo is above hi', boundField(input, 'lo'));
       const same = (x: Decimal | null, y: Decimal | null): boolean => (x === null ? y === null : y !== null && D.toNumber(x) === D.toNumber(y));
       if (implied && same(implied.lo, l) && same(implied.hi, h)) {
         reading = implied; // a value of ours fed back: keep how it was read
@@ -248,11 +282,11 @@ function quantityFrom(input: ValueInput): QuantityValue {
     } else {
       reading = implied!;
     }
-    const value = quantityValue('', reading);
+    const value = at(amountField, () => quantityValue('', reading));
     if (!keepStep) delete value.step;
     value.text = input.text?.trim() || formatValue(value);
     return value;
-  });
+  }, input);
 }
 
 function unitSuffix(unit: string): string {
@@ -278,13 +312,13 @@ function countFrom(input: ValueInput): CountValue {
   const lo = boundOf(input, 'lo');
   const hi = boundOf(input, 'hi');
   if (countIn === undefined && lo === undefined && hi === undefined) {
-    if (input.text === undefined) refuse('count', input, 'give the words (text) or a count');
+    if (input.text === undefined) refuse('count', input, 'give the words (text) or a count', 'text');
     const text = input.text;
     return guarded('count', text, () => {
       const r = readCountWords(text);
       const noun = r.noun ?? input.noun?.trim();
       return countValue(text.trim(), r, noun || undefined);
-    });
+    }, input, 'text');
   }
   const shown = countIn ?? { lo, hi };
   return guarded('count', shown, () => {
@@ -294,23 +328,24 @@ function countFrom(input: ValueInput): CountValue {
       if (!D.isInteger(d) || d.int < 0n) throw new Refusal(`${what} must be a whole number, 0 or more`);
       return d;
     };
-    const modifier = modifierOf(input.modifier);
+    const modifier = at('modifier', () => modifierOf(input.modifier));
     const noun = input.noun?.trim() || undefined;
+    const countField = input.count !== undefined ? 'count' : 'normalized';
     let r: AmountReading;
     if (lo !== undefined || hi !== undefined) {
-      const l = intOf(lo, 'lo') ?? D.ZERO; // a count is never below zero
-      const h = intOf(hi, 'hi');
-      if (h && D.cmp(l, h) > 0) throw new Refusal('lo is above hi');
-      const amount = intOf(countIn, 'count') ?? l;
+      const l = at(boundField(input, 'lo'), () => intOf(lo, 'lo')) ?? D.ZERO; // a count is never below zero
+      const h = at(boundField(input, 'hi'), () => intOf(hi, 'hi'));
+      if (h && D.cmp(l, h) > 0) throw new Refusal('lo is above hi', boundField(input, 'lo'));
+      const amount = at(countField, () => intOf(countIn, 'count')) ?? l;
       r = { amount, step: D.ONE, scaled: false, lo: l, hi: h, stated: true, modifier };
     } else {
-      const amount = intOf(countIn, 'count')!;
-      r = { amount, step: D.ONE, scaled: false, modifier, ...countBounds(modifier, amount, D.ONE, false) };
+      const amount = at(countField, () => intOf(countIn, 'count'))!;
+      r = { amount, step: D.ONE, scaled: false, modifier, ...at(countField, () => countBounds(modifier, amount, D.ONE, false)) };
     }
-    const value = countValue('', r, noun);
+    const value = at(countField, () => countValue('', r, noun));
     value.text = input.text?.trim() || formatValue(value);
     return value;
-  });
+  }, input);
 }
 
 function countValue(text: string, r: AmountReading, noun: string | undefined): CountValue {
@@ -329,8 +364,8 @@ function countValue(text: string, r: AmountReading, noun: string | undefined): C
 
 function textFrom(input: ValueInput): TextValue {
   const raw = input.text ?? input.normalized;
-  if (typeof raw !== 'string') refuse('text', input, 'give the words (text)');
+  if (typeof raw !== 'string') refuse('text', input, 'give the words (text)', 'text');
   const normalized = raw.trim().replace(/\s+/g, ' ');
-  if (!normalized) refuse('text', raw, 'empty text');
+  if (!normalized) refuse('text', raw, 'empty text', 'text');
   return { type: 'text', text: raw.trim(), normalized, parser: PARSER_VERSION };
 }

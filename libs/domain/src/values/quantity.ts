@@ -22,7 +22,15 @@ export interface AmountReading {
 }
 
 /** Thrown with a reason; the caller turns it into UnparseableValue quoting the input. */
-export class Refusal extends Error {}
+export class Refusal extends Error {
+  constructor(
+    message: string,
+    /** The ValueInput field at fault, when the input was structured. */
+    public field?: string,
+  ) {
+    super(message);
+  }
+}
 
 const TEN_PERCENT = D.decimal('0.1');
 

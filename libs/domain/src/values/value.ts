@@ -73,6 +73,8 @@ export type Value = DateValue | QuantityValue | CountValue | TextValue;
 
 export type Relation = 'same' | 'refines' | 'generalizes' | 'overlaps' | 'contradicts' | 'incomparable';
 
+export const RELATIONS: readonly Relation[] = ['same', 'refines', 'generalizes', 'overlaps', 'contradicts', 'incomparable'];
+
 export const DISCREPANCY_RELATIONS: readonly Relation[] = ['overlaps', 'contradicts'];
 
 export interface Comparison {
@@ -88,6 +90,8 @@ export class UnparseableValue extends Error {
     readonly type: ValueType,
     readonly input: string,
     readonly reason: string,
+    /** For structured input: the field of the value at fault (`unit`, `lo`, `edtf`…); words: `text`. */
+    readonly inputField?: string,
   ) {
     super(`cannot read "${input}" as a ${type}: ${reason}`);
   }
