@@ -15,6 +15,7 @@ import { ClaimReadsController, DiscrepanciesController, EventsController, Source
 import { WritesController } from './writes/writes.controller.js';
 import { ProblemFilter } from './http/problem.js';
 import { APP_CONFIG } from './tokens.js';
+import { ValuesModule } from './values/values.module.js';
 
 @Injectable()
 class StoreCloser implements OnApplicationShutdown {
@@ -40,6 +41,7 @@ export class AppModule {
         TerminusModule,
         ProjectionsModule,
         ClaimsModule,
+        ValuesModule,
       ],
       controllers: [
         HealthController,
