@@ -417,6 +417,7 @@ describe(parseValue.name, () => {
 
     it('given decades, when parsed, then they are converted to years', () => {
       expect(amounts('3 decades')).toEqual([25, 35, 'year']);
+      expect(amounts('a decade')).toEqual([5, 15, 'year']);
       expect(amounts('half a century')).toEqual([45, 55, 'year']);
     });
   });
@@ -532,6 +533,8 @@ describe(parseValue.name, () => {
       ['a dozen', 12, 12, undefined],
       ['half a dozen', 6, 6, undefined],
       ['both sides', 2, 2, 'sides'],
+      ['a pair of batteries', 2, 2, 'batteries'],
+      ['a single unit', 1, 1, 'unit'],
       ['no specific outcome', 0, 0, 'specific outcome'],
       ['zero', 0, 0, undefined],
       ['10,00,000', 1000000, 1000000, undefined],
