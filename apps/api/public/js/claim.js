@@ -118,7 +118,20 @@ export function claimView({ parts, params, announce }) {
     return { latest, latestTimeline, claim: past ? claim : latest, timeline: past ? timeline : latestTimeline };
   }
 
+  let lastData = null;
+  let lastWidth = 0;
+  const onResize = debounce(() => {
+    if (lastData && Math.abs(root.clientWidth - lastWidth) > 40) {
+      const scroll = window.scrollY;
+      draw(lastData);
+      window.scrollTo(0, scroll);
+    }
+  }, 200);
+  window.addEventListener('resize', onResize);
+
   function draw(data) {
+    lastData = data;
+    lastWidth = root.clientWidth;
     const { latest, latestTimeline } = data;
     const claim = data.claim;
     const entries = data.timeline?.entries ?? [];
@@ -171,7 +184,7 @@ export function claimView({ parts, params, announce }) {
     const plotPanel = h('section', { class: 'plot-panel', 'aria-labelledby': 'plot-heading' }, h('h2', { id: 'plot-heading', class: 'visually-hidden' }, 'Timeline plot'));
     if (entries.length) {
       plotPanel.append(
-        timelinePlot({ entries, valueType: latest.valueType, colorOf, sourceName: sourceLabel, onSelect: select, label: plotLabel }),
+        timelinePlot({ entries, valueType: latest.valueType, colorOf, sourceName: sourceLabel, onSelect: select, label: plotLabel, width: root.clientWidth - 48 }),
         h(
           'ul',
           { class: 'legend', 'aria-label': 'Sources (colours in the plot)' },
@@ -288,6 +301,8 @@ export function claimView({ parts, params, announce }) {
     dispose() {
       controller?.abort();
       liveRefresh.cancel();
+      onResize.cancel();
+      window.removeEventListener('resize', onResize);
     },
   };
 }

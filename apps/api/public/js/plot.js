@@ -2,7 +2,6 @@
 import { s } from './dom.js';
 import { dateValueWords, numberWords, valueBoundsWords, valueWords } from './format.js';
 
-const W = 860;
 const DAY = 86_400_000;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -74,7 +73,10 @@ function truncate(text, n) {
  * @param {(sourceId: string) => string} o.sourceName
  * @param {(assertionId: string) => void} o.onSelect
  */
-export function timelinePlot({ entries, valueType, colorOf, sourceName, onSelect, label }) {
+export function timelinePlot({ entries, valueType, colorOf, sourceName, onSelect, label, width = 860 }) {
+  // Drawn at the width it is shown at, so text keeps its size on a phone.
+  const W = Math.round(Math.max(320, Math.min(1100, width)));
+  const narrow = W < 600;
   const isText = valueType === 'text' || entries.some((e) => !e.value?.bounds);
   const lanes = [];
   if (isText) {
@@ -83,8 +85,8 @@ export function timelinePlot({ entries, valueType, colorOf, sourceName, onSelect
       if (!lanes.some((l) => l.key === key)) lanes.push({ key, text: valueWords(e.value) });
     }
   }
-  const margin = { top: 24, right: 24, bottom: 44, left: isText ? 170 : 96 };
-  const H = isText ? Math.max(160, margin.top + margin.bottom + lanes.length * 48) : 380;
+  const margin = { top: 24, right: narrow ? 12 : 24, bottom: 44, left: isText ? (narrow ? 110 : 170) : narrow ? 72 : 96 };
+  const H = isText ? Math.max(160, margin.top + margin.bottom + lanes.length * 48) : narrow ? 320 : 380;
   const plot = { x0: margin.left, x1: W - margin.right, y0: margin.top, y1: H - margin.bottom };
 
   // x domain: said-at.
@@ -137,7 +139,7 @@ export function timelinePlot({ entries, valueType, colorOf, sourceName, onSelect
 
   // Grid and axes.
   const axes = s('g', { class: 'axes', 'aria-hidden': 'true' });
-  for (const t of timeTicks(xMin, xMax, 8)) {
+  for (const t of timeTicks(xMin, xMax, Math.max(3, Math.floor((plot.x1 - plot.x0) / 90)))) {
     const px = x(t.value);
     axes.append(s('line', { class: 'grid', x1: px, x2: px, y1: plot.y0, y2: plot.y1 }));
     axes.append(s('text', { class: 'tick', x: px, y: plot.y1 + 16, 'text-anchor': 'middle' }, t.label));
@@ -145,7 +147,7 @@ export function timelinePlot({ entries, valueType, colorOf, sourceName, onSelect
   if (isText) {
     lanes.forEach((lane, i) => {
       axes.append(s('line', { class: 'grid', x1: plot.x0, x2: plot.x1, y1: y(i), y2: y(i) }));
-      axes.append(s('text', { class: 'tick lane', x: plot.x0 - 8, y: y(i) + 4, 'text-anchor': 'end' }, s('title', {}, lane.text), truncate(lane.text, 24)));
+      axes.append(s('text', { class: 'tick lane', x: plot.x0 - 8, y: y(i) + 4, 'text-anchor': 'end' }, s('title', {}, lane.text), truncate(lane.text, narrow ? 14 : 24)));
     });
   } else {
     for (const t of yTicks) {
@@ -167,9 +169,7 @@ export function timelinePlot({ entries, valueType, colorOf, sourceName, onSelect
   axes.append(s('line', { class: 'axis', x1: plot.x0, x2: plot.x1, y1: plot.y1, y2: plot.y1 }));
   axes.append(s('line', { class: 'axis', x1: plot.x0, x2: plot.x0, y1: plot.y0, y2: plot.y1 }));
   axes.append(s('text', { class: 'axis-label', x: (plot.x0 + plot.x1) / 2, y: H - 6, 'text-anchor': 'middle' }, 'said at →'));
-  axes.append(
-    s('text', { class: 'axis-label', x: 14, y: (plot.y0 + plot.y1) / 2, 'text-anchor': 'middle', transform: `rotate(-90 14 ${(plot.y0 + plot.y1) / 2})` }, isText ? 'value' : valueType === 'date' ? 'value (date) →' : 'value →'),
-  );
+  axes.append(s('text', { class: 'axis-label', x: 4, y: 12, 'text-anchor': 'start' }, isText ? 'value' : valueType === 'date' ? 'value (date) ↑' : 'value ↑'));
   svg.append(axes);
 
   // Spread marks that share (nearly) the same said-at, so none hides another.
@@ -253,12 +253,13 @@ export function timelinePlot({ entries, valueType, colorOf, sourceName, onSelect
     const b = centers.get(e.assertionId);
     if (!a || !b) continue;
     const close0 = Math.abs(b.cx - a.cx) < 48;
-    const mx = close0 ? Math.max(a.cx, b.cx) + 28 : (a.cx + b.cx) / 2;
+    const mx = close0 ? (Math.max(a.cx, b.cx) + 40 > plot.x1 ? Math.min(a.cx, b.cx) - 28 : Math.max(a.cx, b.cx) + 28) : (a.cx + b.cx) / 2;
     const lift = Math.max(28, Math.abs(b.cx - a.cx) * 0.25);
     const my = close0 ? (a.cy + b.cy) / 2 : Math.max(plot.y0 + 10, Math.min(a.cy, b.cy) - lift);
     const words = rel.relation === 'contradicts' ? '✕ contradicts' : rel.relation === 'overlaps' ? '≈ overlaps' : rel.relation;
     const close = close0;
-    const lx = close ? Math.max(a.cx, b.cx) + 18 : mx;
+    const leftSide = close && Math.max(a.cx, b.cx) + 18 + words.length * 7 > plot.x1;
+    const lx = close ? (leftSide ? Math.min(a.cx, b.cx) - 14 : Math.max(a.cx, b.cx) + 18) : mx;
     const ly = close ? (a.cy + b.cy) / 2 + 4 : (a.cy + b.cy) / 4 + my / 2 - 4;
     relations.append(
       s(
@@ -266,7 +267,7 @@ export function timelinePlot({ entries, valueType, colorOf, sourceName, onSelect
         { class: `relation rel-${rel.relation}`, 'data-relation': rel.relation, 'data-from': rel.previousAssertionId, 'data-to': e.assertionId },
         s('title', {}, `${rel.relation}: ${rel.explanation}`),
         s('path', { d: `M${a.cx},${a.cy} Q${mx},${my} ${b.cx},${b.cy}` }),
-        s('text', { x: lx, y: ly, 'text-anchor': close ? 'start' : 'middle' }, words),
+        s('text', { x: lx, y: ly, 'text-anchor': close ? (leftSide ? 'end' : 'start') : 'middle' }, words),
       ),
     );
   }

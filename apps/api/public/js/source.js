@@ -239,14 +239,14 @@ export function sourceView({ parts, params }) {
         )
       : null;
 
-    const revs = revisions.items ?? [];
+    const revs = [...(revisions.items ?? [])].sort((a, b) => b.textVersion - a.textVersion); // newest first
     const revisionsSection = h(
       'section',
       { 'aria-labelledby': 'rev-heading' },
-      h('h2', { id: 'rev-heading' }, 'Text versions'),
+      h('h2', { id: 'rev-heading' }, 'Text versions', h('span', { class: 'muted small' }, ' (newest first; changes against the version before)')),
       h(
         'ol',
-        { class: 'revisions' },
+        { class: 'revisions', reversed: true },
         revs.map((r) =>
           h(
             'li',
