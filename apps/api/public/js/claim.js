@@ -198,7 +198,7 @@ export function claimView({ parts, params, announce }) {
     }
 
     const list = h('ol', { class: 'timeline', 'aria-label': 'Assertions in said-at order' }, entries.map((e, i) => entryItem(e, { colorOf, entryIndex: i })));
-    replace(root, head, asOfControls(latest), plotPanel, h('section', { 'aria-labelledby': 'timeline-heading' }, h('h2', { id: 'timeline-heading' }, 'Timeline'), entries.length ? list : h('p', { class: 'muted' }, 'Nothing recorded yet.')));
+    replace(root, head, plotPanel, asOfControls(latest), h('section', { 'aria-labelledby': 'timeline-heading' }, h('h2', { id: 'timeline-heading' }, 'Timeline'), entries.length ? list : h('p', { class: 'muted' }, 'Nothing recorded yet.')));
     if (lastCount !== null && latestTimeline.entries.length > lastCount) announce(`${latestTimeline.entries.length - lastCount} new assertion(s) on this claim`);
     lastCount = latestTimeline.entries.length;
   }
