@@ -144,6 +144,8 @@ describe.each(['worker', 'inline'] as const)('SqliteEventStore (%s writer)', (wr
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     await expect(store.append('s', [ev(cyclic)])).rejects.toBeInstanceOf(TypeError);
+    await expect(store.append('s', [ev(() => 1)])).rejects.toBeInstanceOf(TypeError);
+    await expect(store.append('s', [ev({ big: 1n })])).rejects.toBeInstanceOf(TypeError);
     expect(await store.readStream('s')).toEqual([]);
   });
 
