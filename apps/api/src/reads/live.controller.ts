@@ -31,12 +31,16 @@ export class StreamController {
         subscriber.next(m);
       };
       // Subscribe first and buffer, so nothing applied while the backlog is read is lost.
-      const live = this.projections.runner.applied.subscribe((batch) => {
-        for (const { recorded } of batch.events) {
-          const m = toMessage(recorded.position, recorded.type, { position: recorded.position, stream: recorded.stream, revision: recorded.revision, type: recorded.type, data: recorded.data, metadata: recorded.metadata });
-          if (replaying) buffered.push(m);
-          else emit(m);
-        }
+      const live = this.projections.runner.applied.subscribe({
+        next: (batch) => {
+          for (const { recorded } of batch.events) {
+            const m = toMessage(recorded.position, recorded.type, { position: recorded.position, stream: recorded.stream, revision: recorded.revision, type: recorded.type, data: recorded.data, metadata: recorded.metadata });
+            if (replaying) buffered.push(m);
+            else emit(m);
+          }
+        },
+        // The runner stops on shutdown: end the response so the server can close.
+        complete: () => subscriber.complete(),
       });
       if (resumeAfter !== null) {
         for (let page = this.projections.read.events({ after: resumeAfter, limit: 500 }); ; ) {

@@ -1,0 +1,87 @@
+import type { AddressInfo } from 'node:net';
+import { createTestApp, TEST_KEYS, type TestApp } from '../support/app.js';
+
+/** Reads server-sent events from a live response until `until` holds or time runs out. */
+async function readEvents(response: Response, until: (events: { id: string; event: string; data: unknown }[]) => boolean, ms = 5000) {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  const events: { id: string; event: string; data: unknown }[] = [];
+  let buffer = '';
+  const deadline = Date.now() + ms;
+  while (!until(events) && Date.now() < deadline) {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<{ value: undefined; done: true }>((r) => (timer = setTimeout(() => r({ value: undefined, done: true }), deadline - Date.now())));
+    const { value, done } = await Promise.race([reader.read(), timeout]);
+    clearTimeout(timer);
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) !== -1) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim() ?? '';
+      if (field('data')) events.push({ id: field('id'), event: field('event'), data: JSON.parse(field('data')) });
+    }
+  }
+  await reader.cancel();
+  return events;
+}
+
+describe('the live feed and the global feed', () => {
+  let sut: TestApp;
+  let base: string;
+
+  beforeAll(async () => {
+    sut = await createTestApp();
+    await sut.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(sut.app.getHttpServer().address() as AddressInfo).port}`;
+  });
+  afterAll(() => sut.close());
+
+  const openClaim = (subject: string) =>
+    fetch(`${base}/claims`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_KEYS.editor}` },
+      body: JSON.stringify({ subject, predicate: 'p', valueType: 'text' }),
+    }).then((r) => r.json() as Promise<{ id: string; position: number }>);
+
+  it('streams new events live as server-sent events named by type, with the position as id', async () => {
+    const response = await fetch(`${base}/stream`);
+    expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const opened = openClaim('live one');
+    const events = await readEvents(response, (e) => e.some((x) => x.event === 'claimline.claim-opened'));
+    const { id, position } = await opened;
+    const ev = events.find((x) => x.event === 'claimline.claim-opened')!;
+    expect(ev.id).toBe(String(position));
+    expect(ev.data).toMatchObject({ stream: `claim-${id}`, type: 'claimline.claim-opened', data: { subject: 'live one' } });
+  });
+
+  it('resumes after Last-Event-ID with what was missed, in order', async () => {
+    const a = await openClaim('missed a');
+    const b = await openClaim('missed b');
+    const response = await fetch(`${base}/stream`, { headers: { 'last-event-id': String(a.position - 1) } });
+    const events = await readEvents(response, (e) => e.length >= 2);
+    expect(events.slice(0, 2).map((e) => Number(e.id))).toEqual([a.position, b.position]);
+  });
+
+  it('pages the global feed by position', async () => {
+    const first = await sut.request({ method: 'GET', url: '/events?limit=2' });
+    expect(first.body.items).toHaveLength(2);
+    const next = await sut.request({ method: 'GET', url: `/events?after=${first.body.next}&limit=2` });
+    expect(next.body.items[0].position).toBeGreaterThan(first.body.items[1].position);
+    expect(next.body.items[0]).toMatchObject({ actor: 'test-editor', metadata: { actor: 'test-editor', schemaVersion: 1 } });
+  });
+
+  it('documents every endpoint of the HTTP contract in OpenAPI', async () => {
+    const doc = (await sut.request({ method: 'GET', url: '/docs-json' })).body;
+    const routes = Object.entries(doc.paths as Record<string, object>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const contract = [
+      'GET /health', 'POST /values/parse', 'POST /values/compare', 'POST /sources', 'GET /sources', 'GET /sources/{id}',
+      'POST /sources/{id}/revisions', 'GET /sources/{id}/revisions', 'POST /claims', 'GET /claims', 'GET /claims/{id}',
+      'GET /claims/{id}/timeline', 'GET /claims/{id}/events', 'POST /claims/{id}/assertions',
+      'POST /claims/{id}/assertions/{aid}/corrections', 'POST /claims/{id}/assertions/{aid}/retractions', 'POST /claims/{id}/verdicts',
+      'GET /discrepancies', 'GET /events', 'GET /stream', 'GET /export/claimreview', 'GET /admin/projections', 'POST /admin/projections/rebuild',
+    ];
+    expect(routes).toEqual(expect.arrayContaining(contract));
+  });
+});
