@@ -7,6 +7,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import rateLimit from '@fastify/rate-limit';
+import type { DestinationStream } from 'pino';
 import { loadSeeds, type SeedReport } from '#claims';
 import { EVENT_STORE, type EventStore } from '#event-store';
 import { Projections } from '#projections';
@@ -14,7 +15,7 @@ import { AppModule } from './app.module.js';
 import { ApiKeyRing, loadOrCreateApiKeys, type ApiKey } from './auth/api-keys.js';
 import type { AppConfig } from './config.js';
 import { createLogger, PinoNestLogger } from './http/logger.js';
-import { problem, ProblemFilter, validationPipe } from './http/problem.js';
+import { ProblemFilter, validationPipe } from './http/problem.js';
 
 /** The repository root, found from this file so it works from src (jest) and from dist. */
 export function projectRoot(): string {
@@ -35,9 +36,9 @@ export interface CreatedApp {
   seeded: SeedReport | null;
 }
 
-export async function createApp(config: AppConfig, options: { logger?: boolean } = {}): Promise<CreatedApp> {
+export async function createApp(config: AppConfig, options: { logger?: boolean; logDestination?: DestinationStream } = {}): Promise<CreatedApp> {
   const { keys, generated } = loadOrCreateApiKeys(config.apiKeys, config.store.dataDir);
-  const logger = createLogger(options.logger === false ? 'silent' : config.logLevel);
+  const logger = createLogger(options.logger === false ? 'silent' : config.logLevel, options.logDestination);
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, loggerInstance: logger, disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, keyRing: new ApiKeyRing(keys) }), adapter, {
     logger: options.logger === false ? false : new PinoNestLogger(logger),
@@ -46,7 +47,8 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
     await app.register(rateLimit, {
       max: config.rateLimitPerMinute,
       timeWindow: 60_000,
-      errorResponseBuilder: (_req, context) => ({ ...problem(429, `Too many requests: at most ${context.max} a minute; retry after ${context.after}.`), statusCode: 429 }),
+      // Thrown to the error handler below, which answers it as problem+json.
+      errorResponseBuilder: (_req, context) => Object.assign(new Error(`Too many requests: at most ${context.max} a minute; retry after ${context.after}.`), { statusCode: 429 }),
     });
   }
   app.useGlobalPipes(validationPipe());
