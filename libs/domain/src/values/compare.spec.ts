@@ -126,6 +126,13 @@ describe(compareValues.name, () => {
     });
   });
 
+  it('given a deadline then a later deadline, when compared, then it generalizes and names the slip', () => {
+    const { relation, explanation } = compareValues(v('date', 'by September 2026'), v('date', 'by 2026–27'));
+    expect(relation).toBe('generalizes');
+    expect(explanation).toMatch(/the deadline moved later$/);
+    expect(compareValues(v('date', 'by 2026–27'), v('date', 'by September 2026')).explanation).not.toMatch(/deadline moved/);
+  });
+
   it('given said-at words, when compared with another parse, then the parser version does not matter', () => {
     expect(compareValues(parseDate('2025-12-04'), { ...parseDate('4 December 2025'), parser: 'claimline-values/0' }).relation).toBe('same');
   });

@@ -107,6 +107,11 @@ export function compareValues(a: Value, b: Value): Comparison {
       break;
     case 'generalizes':
       explanation = `widened from ${a.text} to ${b.text}: ${da} lies within ${db}`;
+      // Two deadlines ("by X" -> "by Y") are consistent on their bounds, yet a later Y is a slip a
+      // fact-checker wants named even though it is no discrepancy.
+      if (a.type === 'date' && a.bounds.lo === null && b.bounds.lo === null && cmpEnd(b.bounds.hi, a.bounds.hi, 'hi') > 0) {
+        explanation += `; the deadline moved later`;
+      }
       break;
     case 'overlaps': {
       const direction = cmpEnd(b.bounds.hi, a.bounds.hi, 'hi') > 0 ? later : earlier;
