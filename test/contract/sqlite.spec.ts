@@ -9,8 +9,13 @@ const dir = mkdtempSync(join(tmpdir(), 'claimline-sqlite-contract-'));
 let n = 0;
 
 describeEventStoreContract(
+  'sqlite (default: auto writer)',
+  async () => SqliteEventStore.open(join(dir, `auto-${++n}`, 'events.sqlite'), { pollIntervalMs: 200 }),
+);
+
+describeEventStoreContract(
   'sqlite (worker writer)',
-  async () => SqliteEventStore.open(join(dir, `worker-${++n}`, 'events.sqlite'), { pollIntervalMs: 200 }),
+  async () => SqliteEventStore.open(join(dir, `worker-${++n}`, 'events.sqlite'), { writer: 'worker', pollIntervalMs: 200 }),
 );
 
 describeEventStoreContract(

@@ -33,6 +33,38 @@ afterEach(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+describe('SqliteEventStore writer: auto', () => {
+  /** Keeps the event loop busy with other work (like request handling) until stopped. */
+  function busyLoop(): () => void {
+    let running = true;
+    const burn = (): void => {
+      const until = performance.now() + 2;
+      while (performance.now() < until);
+      if (running) setImmediate(burn);
+    };
+    setImmediate(burn);
+    return () => (running = false);
+  }
+
+  it('commits on the calling thread while the loop is idle and in the worker while it is busy', async () => {
+    const store = open();
+    for (let i = 0; i < 40; i++) await store.append('idle', [ev()]);
+    const idle = store.writeStats;
+    expect(idle.inWorker).toBeLessThan(idle.transactions / 4);
+
+    const stop = busyLoop();
+    try {
+      for (let i = 0; i < 40; i++) await store.append('busy', [ev()]);
+    } finally {
+      stop();
+    }
+    const busy = store.writeStats;
+    expect(busy.inWorker - idle.inWorker).toBeGreaterThan((busy.transactions - idle.transactions) / 2);
+    const revisions = (await store.readStream('busy')).map((e) => e.revision);
+    expect(revisions).toEqual(revisions.map((_, i) => i));
+  });
+});
+
 describe.each(['worker', 'inline'] as const)('SqliteEventStore (%s writer)', (writer) => {
   it('creates the parent directory and an empty log', async () => {
     const file = join(dir, `nested-${++fileNo}`, 'a', 'b', 'events.sqlite');

@@ -1,10 +1,11 @@
 /**
  * EventStore on one SQLite file (better-sqlite3, WAL, synchronous=FULL).
  *
- * Writes: appends are queued and written by ONE writer in group-commit batches: everything that
- * arrives while a transaction is being written goes into the next one, so N concurrent writers pay
- * about one fsync per batch instead of N. The writer runs in a worker thread by default so the
- * fsync does not block the event loop (see `SqliteEventStoreOptions.writer`).
+ * Writes: appends are queued and written in group-commit batches, one transaction at a time:
+ * everything that arrives while a transaction is being written goes into the next one, so N
+ * concurrent writers pay about one fsync per batch instead of N. A batch is committed on the
+ * calling thread or in a worker thread (so the fsync does not block the event loop), chosen per
+ * batch by how busy the loop is (see `SqliteEventStoreOptions.writer`).
  *
  * Reads run on a separate read-only connection on the calling thread (WAL lets them proceed
  * while the writer commits).
@@ -33,19 +34,30 @@ import { createSqliteWriter, SCHEMA_SQL, type SqliteWriter, type WireAppend, typ
 
 export interface SqliteEventStoreOptions {
   /**
-   * Where the writer runs. `'worker'` (default): a worker thread, so commits and their fsyncs do
-   * not block the event loop. `'inline'`: on the calling thread (no thread hop; blocks the loop
-   * for each commit).
+   * Where commits (and their fsyncs) run.
+   * - `'auto'` (default): per batch, on the calling thread while the event loop has little else to
+   *   do (no thread hop, so a lone writer gets the disk's full speed and nothing is waiting to be
+   *   blocked), and in the worker thread once other work keeps the loop busy (so requests are not
+   *   held up behind fsyncs). Both writers are never used at the same time.
+   * - `'worker'`: always in a worker thread; the loop is never blocked by a commit.
+   * - `'inline'`: always on the calling thread.
    */
-  writer?: 'worker' | 'inline';
+  writer?: 'auto' | 'worker' | 'inline';
   /**
-   * Worker only: how long the writer thread busy-waits for the next batch before sleeping. Saves a
-   * thread wake-up per batch for back-to-back writers at the price of that much CPU. Default 100.
+   * `'auto'` only: the share of event-loop time spent on work other than our own commits above
+   * which batches go to the worker. Default 0.3.
+   */
+  autoBusyThreshold?: number;
+  /**
+   * Worker: how long the writer thread busy-waits for the next batch before sleeping. Saves a
+   * thread wake-up per batch for back-to-back batches at the price of that much CPU. Default 50.
    */
   writerSpinMicros?: number;
   /**
-   * Worker only: how long the event loop is kept turning (without blocking it) while a batch is
-   * being committed, so the reply does not wait for a sleeping thread to wake. 0 disables. Default 1000.
+   * Worker: how long the event loop is kept turning (without blocking it) while a batch is being
+   * committed, so the reply does not wait for a sleeping thread to wake (~50 µs on a VM). Worth it
+   * for latency with `writer: 'worker'` and an otherwise idle loop; burns that much CPU per batch.
+   * Default 0 (off).
    */
   replySpinMicros?: number;
   /** How often live subscriptions look for commits made by another process. Default 1000 ms. */
@@ -89,7 +101,14 @@ const COLUMNS = 'position, stream, revision, id, type, data, metadata, created';
 
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
-  private readonly transport: WriterTransport;
+  private readonly inlineWriter: WriterTransport | undefined;
+  private readonly workerWriter: WriterTransport | undefined;
+  private readonly autoBusyThreshold: number;
+  /** For 'auto': event-loop time not spent in our own inline commits, smoothed. */
+  private otherLoad = 0;
+  private lastElu = performance.eventLoopUtilization();
+  private ownCommitMs = 0;
+  private lastOwnCommitMs = 0;
   private readonly pollIntervalMs: number;
   private readonly pageSize: number;
   private readonly maxBatchAppends: number;
@@ -112,7 +131,7 @@ export class SqliteEventStore implements EventStore {
   private readonly listeners = new Set<() => void>();
   private pollTimer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
-  private readonly stats = { transactions: 0, appends: 0, largestBatch: 0 };
+  private readonly stats = { transactions: 0, appends: 0, largestBatch: 0, inWorker: 0 };
 
   private constructor(
     readonly file: string,
@@ -147,18 +166,18 @@ export class SqliteEventStore implements EventStore {
       head: this.db.prepare<[], number | null>('SELECT max(position) FROM events').pluck(),
     };
 
+    const mode = options.writer ?? 'auto';
+    this.autoBusyThreshold = options.autoBusyThreshold ?? 0.3;
     try {
-      this.transport =
-        (options.writer ?? 'worker') === 'worker'
-          ? workerTransport(
-              file,
-              busyTimeoutMs,
-              options.writerSpinMicros ?? 100,
-              options.replySpinMicros ?? 1000,
-              (error) => this.onWriterFailure(error),
-            )
-          : inlineTransport(createSqliteWriter(Database, file, busyTimeoutMs));
+      this.inlineWriter = mode === 'worker' ? undefined : inlineTransport(createSqliteWriter(Database, file, busyTimeoutMs), (ms) => (this.ownCommitMs += ms));
+      this.workerWriter =
+        mode === 'inline'
+          ? undefined
+          : workerTransport(file, busyTimeoutMs, options.writerSpinMicros ?? 50, options.replySpinMicros ?? 0, (error) =>
+              this.onWriterFailure(error),
+            );
     } catch (error) {
+      void this.inlineWriter?.close();
       this.db.close();
       throw error;
     }
@@ -231,8 +250,11 @@ export class SqliteEventStore implements EventStore {
     return new Observable<RecordedEvent>((subscriber) => this.feed(subscriber, options.fromPosition ?? 0));
   }
 
-  /** Group-commit counters since open: how many write transactions carried how many appends. */
-  get writeStats(): Readonly<{ transactions: number; appends: number; largestBatch: number }> {
+  /**
+   * Group-commit counters since open: how many write transactions carried how many appends, and
+   * how many of the transactions ran in the worker thread.
+   */
+  get writeStats(): Readonly<{ transactions: number; appends: number; largestBatch: number; inWorker: number }> {
     return { ...this.stats };
   }
 
@@ -266,7 +288,9 @@ export class SqliteEventStore implements EventStore {
     const batch = this.pending.splice(0, count);
     this.inFlight = true;
     try {
-      const results = await this.transport.write(batch.map((p) => p.wire));
+      const writer = this.pickWriter();
+      if (writer === this.workerWriter) this.stats.inWorker++;
+      const results = await writer.write(batch.map((p) => p.wire));
       this.stats.transactions++;
       this.stats.appends += batch.length;
       this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
@@ -296,6 +320,25 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /**
+   * 'auto': inline while the loop is mostly idle apart from our own commits, worker once other
+   * work takes more than `autoBusyThreshold` of it. Measured over windows of at least 20 ms.
+   */
+  private pickWriter(): WriterTransport {
+    if (this.workerWriter === undefined) return this.inlineWriter!;
+    if (this.inlineWriter === undefined || this.writerFailure !== undefined) return this.workerWriter;
+    const now = performance.eventLoopUtilization();
+    const delta = performance.eventLoopUtilization(now, this.lastElu);
+    const windowMs = delta.active + delta.idle;
+    if (windowMs >= 20) {
+      const other = Math.max(0, delta.active - (this.ownCommitMs - this.lastOwnCommitMs)) / windowMs;
+      this.otherLoad = (this.otherLoad + other) / 2;
+      this.lastElu = now;
+      this.lastOwnCommitMs = this.ownCommitMs;
+    }
+    return this.otherLoad < this.autoBusyThreshold ? this.inlineWriter : this.workerWriter;
+  }
+
   private onWriterFailure(error: Error): void {
     this.writerFailure = error;
     for (const p of this.pending.splice(0)) p.reject(error);
@@ -307,7 +350,7 @@ export class SqliteEventStore implements EventStore {
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
     try {
-      await this.transport.close();
+      await Promise.all([this.inlineWriter?.close(), this.workerWriter?.close()]);
     } finally {
       this.closed = true;
       if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
@@ -454,9 +497,16 @@ function toRecorded(row: EventRow): RecordedEvent {
   };
 }
 
-function inlineTransport(writer: SqliteWriter): WriterTransport {
+function inlineTransport(writer: SqliteWriter, onCommitted: (ms: number) => void): WriterTransport {
   return {
-    write: async (appends) => writer.writeBatch(appends),
+    write: async (appends) => {
+      const started = performance.now();
+      try {
+        return writer.writeBatch(appends);
+      } finally {
+        onCommitted(performance.now() - started);
+      }
+    },
     close: async () => writer.close(),
   };
 }
@@ -538,7 +588,12 @@ function workerTransport(
     Atomics.store(flag, 0, 1);
     Atomics.notify(flag, 0);
   };
-  const worker = new Worker(source, { eval: true, workerData: { driverPath, file, busyTimeoutMs, signal, spinMicros } });
+  const worker = new Worker(source, {
+    eval: true,
+    // The source is CommonJS; a host started with --input-type=module would make it ESM.
+    execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
+    workerData: { driverPath, file, busyTimeoutMs, signal, spinMicros },
+  });
   worker.unref();
   // Replies come back in request order: one batch is in flight at a time.
   const waiting: { resolve: (results: WireResult[]) => void; reject: (error: Error) => void }[] = [];
