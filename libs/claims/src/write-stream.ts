@@ -7,7 +7,7 @@ import {
   type RecordingMetadata,
   toEventToAppend,
 } from '#domain';
-import { type EventStore, type RecordedEvent, WrongExpectedRevision } from '#event-store';
+import { type AppendResult, type EventStore, type EventToAppend, type RecordedEvent, WrongExpectedRevision } from '#event-store';
 
 /** Who is writing and under which guarantees; the API fills it from the request. */
 export interface WriteContext {
@@ -81,8 +81,17 @@ export async function load<S, E extends DomainEvent>(
 }
 
 /**
+ * How often a write without If-Match is decided again after losing a race to another writer before
+ * it gives up with a conflict (each lost race means some other write landed, so this only runs out
+ * under extreme contention on one stream).
+ */
+export const UNCONDITIONAL_WRITE_ATTEMPTS = 100;
+
+/**
  * The one write path: load, decide, append at exactly the revision that was decided on, so two
- * writers racing on one stream cannot both win (the loser gets WrongExpectedRevision, 412).
+ * writers racing on one stream cannot both win. With If-Match the loser gets WrongExpectedRevision
+ * (412): the client decided on a state that is gone. Without If-Match the client set no
+ * precondition, so the loser decides again on the new state and appends after it.
  */
 export async function decideAndAppend<S, E extends DomainEvent>(
   store: EventStore,
@@ -100,34 +109,42 @@ export async function decideAndAppend<S, E extends DomainEvent>(
   },
 ): Promise<Written> {
   const { stream, context } = args;
-  const loaded = await load(store, stream, args.initial, args.evolve);
-  const earlier = replay(stream, loaded.recorded, context, args.records);
-  if (earlier) return earlier;
-  if (context.expectedRevision !== undefined && context.expectedRevision !== loaded.revision) {
-    // Refuse before deciding: the client decided on a state it no longer sees.
-    throw new WrongExpectedRevision(stream, context.expectedRevision, loaded.revision);
-  }
-
-  const events = await args.decide(loaded.state);
-  const metadata = recordingMetadata(context);
-  const toAppend = events.map((event, i) =>
-    toEventToAppend(event, context.eventIdSeed === undefined ? randomUUID() : uuidFrom(`${context.eventIdSeed}\u0000${stream}\u0000${i}`), metadata),
-  );
-  let result;
-  try {
-    result = await store.append(stream, toAppend, {
-      expectedRevision: loaded.revision === -1 ? 'no_stream' : loaded.revision,
-    });
-  } catch (error) {
-    if (!(error instanceof WrongExpectedRevision)) throw error;
-    // A retry racing its own first attempt: the winner may be that attempt.
-    const again = replay(stream, (await load(store, stream, args.initial, args.evolve)).recorded, context, args.records);
-    if (again) return again;
-    if (args.creates && loaded.revision === -1) {
-      throw new DomainError('conflict', `${args.creates.what} was created by another request just now`, args.creates.field);
+  for (let attempt = 1; ; attempt++) {
+    const loaded = await load(store, stream, args.initial, args.evolve);
+    const earlier = replay(stream, loaded.recorded, context, args.records);
+    if (earlier) return earlier;
+    if (context.expectedRevision !== undefined && context.expectedRevision !== loaded.revision) {
+      // Refuse before deciding: the client decided on a state it no longer sees.
+      throw new WrongExpectedRevision(stream, context.expectedRevision, loaded.revision);
     }
-    throw error;
+
+    const events = await args.decide(loaded.state);
+    const metadata = recordingMetadata(context);
+    const toAppend = events.map((event, i) =>
+      toEventToAppend(event, context.eventIdSeed === undefined ? randomUUID() : uuidFrom(`${context.eventIdSeed}\u0000${stream}\u0000${i}`), metadata),
+    );
+    let result;
+    try {
+      result = await store.append(stream, toAppend, {
+        expectedRevision: loaded.revision === -1 ? 'no_stream' : loaded.revision,
+      });
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevision)) throw error;
+      // A retry racing its own first attempt: the winner may be that attempt.
+      const again = replay(stream, (await load(store, stream, args.initial, args.evolve)).recorded, context, args.records);
+      if (again) return again;
+      if (args.creates && loaded.revision === -1) {
+        throw new DomainError('conflict', `${args.creates.what} was created by another request just now`, args.creates.field);
+      }
+      if (context.expectedRevision !== undefined) throw error;
+      if (attempt < UNCONDITIONAL_WRITE_ATTEMPTS) continue;
+      throw new DomainError('conflict', `${stream} changed ${attempt} times while this write was being decided; send it again`);
+    }
+    return written(stream, toAppend, result);
   }
+}
+
+function written(stream: string, toAppend: readonly EventToAppend[], result: AppendResult): Written {
   const first = result.nextRevision - toAppend.length + 1;
   return {
     stream,
