@@ -326,7 +326,7 @@ export class SqliteEventStore implements EventStore {
    */
   private pickWriter(): WriterTransport {
     if (this.workerWriter === undefined) return this.inlineWriter!;
-    if (this.inlineWriter === undefined || this.writerFailure !== undefined) return this.workerWriter;
+    if (this.inlineWriter === undefined) return this.workerWriter;
     const now = performance.eventLoopUtilization();
     const delta = performance.eventLoopUtilization(now, this.lastElu);
     const windowMs = delta.active + delta.idle;
@@ -379,7 +379,6 @@ export class SqliteEventStore implements EventStore {
   private feed(subscriber: Subscriber<RecordedEvent>, fromPosition: number): () => void {
     let next = fromPosition;
     let scheduled = false;
-    let again = false;
 
     const pump = (): void => {
       scheduled = false;
@@ -388,7 +387,6 @@ export class SqliteEventStore implements EventStore {
         subscriber.complete();
         return;
       }
-      again = false;
       let page: RecordedEvent[];
       try {
         page = this.statements.all.all(next, this.pageSize).map(toRecorded);
@@ -402,14 +400,11 @@ export class SqliteEventStore implements EventStore {
         subscriber.next(event);
       }
       // A full page means there may be more: yield to the loop between pages so a long catch-up
-      // does not starve other work.
-      if (page.length === this.pageSize || again) schedule();
+      // does not starve other work. (A wake-up during this pump has already scheduled the next.)
+      if (page.length === this.pageSize) schedule();
     };
     const schedule = (): void => {
-      if (scheduled) {
-        again = true;
-        return;
-      }
+      if (scheduled) return;
       scheduled = true;
       setImmediate(pump);
     };
