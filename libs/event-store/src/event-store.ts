@@ -66,9 +66,17 @@ export interface SubscribeOptions {
 }
 
 export interface EventStore {
+  /**
+   * Appends atomically (all events or none). Resolves only once the events are durable.
+   * Idempotent: if every id is already stored, in this stream, in this order and with the same
+   * content, nothing is written and the original result is returned, whatever `expectedRevision`
+   * says now (so a writer can retry after a lost acknowledgement). Rejects with
+   * `WrongExpectedRevision` or `DuplicateEventId`; a rejected append writes nothing.
+   */
   append(stream: string, events: readonly EventToAppend[], options?: AppendOptions): Promise<AppendResult>;
   /** Events of one stream; an unknown stream reads as empty. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Events of all streams in global order; without `limit`, to the end of the log. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up then live, in global order, without gaps or repeats. Completes when the store closes. */
   subscribe(options?: SubscribeOptions): Observable<RecordedEvent>;
@@ -76,6 +84,7 @@ export interface EventStore {
   headPosition(): Promise<number>;
   /** Whether the store can take writes right now (used by /health). */
   isReady(): Promise<boolean>;
+  /** Finishes appends already accepted, completes live subscriptions; idempotent. */
   close(): Promise<void>;
 }
 
@@ -92,7 +101,10 @@ export class WrongExpectedRevision extends Error {
   }
 }
 
-/** Thrown when the same event id is appended with different content or to a different stream. */
+/**
+ * Thrown when an event id is already stored and the append does not repeat it exactly: another
+ * stream, other content, another place in the stream, or only some of the append's ids stored.
+ */
 export class DuplicateEventId extends Error {
   override readonly name = 'DuplicateEventId';
   constructor(readonly eventId: string, readonly stream: string) {
