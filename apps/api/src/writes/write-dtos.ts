@@ -15,82 +15,9 @@ import {
   Min,
   ValidateIf,
   ValidateNested,
-  registerDecorator,
-  type ValidationOptions,
 } from 'class-validator';
 import { MODALITIES, RETRACTION_KINDS, VALUE_TYPES } from '#domain';
-
-/** A bound may be words/ISO (dates) or a number (quantities, counts), or null for an open end. */
-function IsBound(options?: ValidationOptions) {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isBound',
-      target: target.constructor,
-      propertyName,
-      options: { message: `${propertyName} must be a string, a finite number or null`, ...options },
-      validator: {
-        validate: (value: unknown) => value === null || (typeof value === 'string' && value.length <= 100) || (typeof value === 'number' && Number.isFinite(value)),
-      },
-    });
-}
-
-/** Either the words as written (`text`) or a structured value. */
-export class ValueDto {
-  @ApiPropertyOptional({ enum: VALUE_TYPES, description: "Defaults to the claim's value type" })
-  @IsOptional()
-  @IsIn([...VALUE_TYPES])
-  type?: (typeof VALUE_TYPES)[number];
-
-  @ApiPropertyOptional({ example: 'by September 2026', description: 'The value in words, as written' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(500)
-  text?: string;
-
-  @ApiPropertyOptional({ example: '2026-09', description: 'date: an EDTF string' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  edtf?: string;
-
-  @ApiPropertyOptional({ description: 'Lower bound (day for dates, number otherwise); null is open' })
-  @IsOptional()
-  @IsBound()
-  lo?: string | number | null;
-
-  @ApiPropertyOptional({ description: 'Upper bound; null is open' })
-  @IsOptional()
-  @IsBound()
-  hi?: string | number | null;
-
-  @ApiPropertyOptional({ example: '5430000000', description: 'quantity: amount in base units' })
-  @IsOptional()
-  @IsBound()
-  amount?: string | number;
-
-  @ApiPropertyOptional({ example: 'USD' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  unit?: string;
-
-  @ApiPropertyOptional({ example: 5, description: 'count: the integer' })
-  @IsOptional()
-  @IsBound()
-  count?: number | string;
-
-  @ApiPropertyOptional({ example: 'units' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  noun?: string;
-
-  @ApiPropertyOptional({ enum: ['calendar-years', 'fiscal-april'], description: 'How to read a year range like 2026–27' })
-  @IsOptional()
-  @IsIn(['calendar-years', 'fiscal-april'])
-  convention?: 'calendar-years' | 'fiscal-april';
-}
+import { ValueInputDto } from '../values/values.dto.js';
 
 export class QuoteDto {
   @ApiProperty({ example: 'the remaining systems will be supplied by September 2026', description: 'Exact words from the source text' })
@@ -238,10 +165,10 @@ export class RecordAssertionDto {
   @Type(() => QuoteDto)
   quote!: QuoteDto;
 
-  @ApiProperty({ type: ValueDto })
+  @ApiProperty({ type: ValueInputDto, description: 'The words as written ({"text": "by September 2026"}) or a structured value' })
   @ValidateNested()
-  @Type(() => ValueDto)
-  value!: ValueDto;
+  @Type(() => ValueInputDto)
+  value!: ValueInputDto;
 
   @ApiPropertyOptional({ example: '2025-12-04', description: "When the source said it (words or EDTF); defaults to the source's published-at" })
   @IsOptional()
@@ -283,11 +210,11 @@ export class AssertionChangesDto {
   @Type(() => QuoteDto)
   quote?: QuoteDto;
 
-  @ApiPropertyOptional({ type: ValueDto })
+  @ApiPropertyOptional({ type: ValueInputDto })
   @IsOptional()
   @ValidateNested()
-  @Type(() => ValueDto)
-  value?: ValueDto;
+  @Type(() => ValueInputDto)
+  value?: ValueInputDto;
 
   @ApiPropertyOptional()
   @IsOptional()

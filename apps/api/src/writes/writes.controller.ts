@@ -1,8 +1,7 @@
-import { Body, Controller, Headers, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, type Command } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
 import {
   CorrectAssertionCommand,
   OpenClaimCommand,
@@ -14,9 +13,8 @@ import {
   type WriteContext,
 } from '#claims';
 import { Projections } from '#projections';
-import { CurrentActor, Requires, type Actor } from '../auth/auth.js';
-import { ProblemException } from '../http/problem.js';
-import { expectedRevisionFrom } from './if-match.js';
+import { Requires } from '../auth/auth.js';
+import { Writer } from './writer.js';
 import {
   CorrectAssertionDto,
   OpenClaimDto,
@@ -50,20 +48,6 @@ export class WritesController {
     private readonly projections: Projections,
   ) {}
 
-  private context(request: FastifyRequest, actor: Actor, key: string | undefined, ifMatch?: string): WriteContext {
-    if (key !== undefined && (key.length === 0 || key.length > 200)) {
-      throw new ProblemException({ status: 400, detail: 'Idempotency-Key must be 1 to 200 characters', errors: [{ field: 'Idempotency-Key', message: 'must be 1 to 200 characters' }] });
-    }
-    const correlation = request.headers['x-correlation-id'];
-    return {
-      actor: actor.name,
-      correlationId: typeof correlation === 'string' && correlation.length <= 100 ? correlation : randomUUID(),
-      causationId: String(request.id),
-      idempotencyKey: key,
-      expectedRevision: expectedRevisionFrom(ifMatch),
-    };
-  }
-
   private async run<R extends Result>(reply: FastifyReply, command: Command<R>): Promise<R> {
     const result = await this.commands.execute(command);
     await this.projections.runner.waitFor(result.position);
@@ -77,12 +61,12 @@ export class WritesController {
   @ApiOperation({ summary: 'Register a source (an article with its full text)' })
   @ApiHeader(IDEMPOTENCY_KEY)
   @ApiCreatedResponse({ description: '{ id, contentHash, publishedAt, textVersion, revision, position }' })
-  async registerSource(@Body() dto: RegisterSourceDto, @CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async registerSource(@Body() dto: RegisterSourceDto, @Writer() context: WriteContext, @Res({ passthrough: true }) reply: FastifyReply) {
     const r = await this.run(
       reply,
       new RegisterSourceCommand(
         { title: dto.title, publisher: dto.publisher ?? null, author: dto.author ?? null, url: dto.url ?? null, language: dto.language ?? 'en', publishedAt: dto.publishedAt, retrievedAt: dto.retrievedAt ?? null, text: dto.text },
-        this.context(req, actor, key),
+        context,
       ),
     );
     return { id: r.sourceId, contentHash: r.contentHash, publishedAt: r.publishedAt, textVersion: r.textVersion, revision: r.revision, position: r.position };
@@ -92,8 +76,8 @@ export class WritesController {
   @Requires('editor')
   @ApiOperation({ summary: "A new version of the source's text; quotes no longer in it are flagged, never deleted" })
   @ApiHeader(IDEMPOTENCY_KEY)
-  async reviseSource(@Param('id') id: string, @Body() dto: ReviseSourceDto, @CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r = await this.run(reply, new ReviseSourceTextCommand(id, { text: dto.text, reason: dto.reason }, this.context(req, actor, key)));
+  async reviseSource(@Param('id') id: string, @Body() dto: ReviseSourceDto, @Writer() context: WriteContext, @Res({ passthrough: true }) reply: FastifyReply) {
+    const r = await this.run(reply, new ReviseSourceTextCommand(id, { text: dto.text, reason: dto.reason }, context));
     const flagged = (this.projections.read.source(id)?.citedBy ?? []).filter((c) => !c.quoteInCurrentText).map((c) => ({ claimId: c.claimId, assertionId: c.assertionId, quote: c.quote.exact }));
     return { id, textVersion: r.textVersion, contentHash: r.contentHash, revision: r.revision, position: r.position, quotesNoLongerInText: flagged };
   }
@@ -103,11 +87,11 @@ export class WritesController {
   @ApiOperation({ summary: 'Open a claim: a subject, a predicate and the type of its values' })
   @ApiHeader(IDEMPOTENCY_KEY)
   @ApiCreatedResponse({ description: '{ id, revision, position }' })
-  async openClaim(@Body() dto: OpenClaimDto, @CurrentActor() actor: Actor, @Headers('idempotency-key') key: string | undefined, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async openClaim(@Body() dto: OpenClaimDto, @Writer() context: WriteContext, @Res({ passthrough: true }) reply: FastifyReply) {
     const entities = dto.entities?.map((e) => ({ name: e.name, aliases: [...e.aliases] }));
     const r = await this.run(
       reply,
-      new OpenClaimCommand({ subject: dto.subject, predicate: dto.predicate, valueType: dto.valueType, description: dto.description, entities }, this.context(req, actor, key)),
+      new OpenClaimCommand({ subject: dto.subject, predicate: dto.predicate, valueType: dto.valueType, description: dto.description, entities }, context),
     );
     return { id: r.claimId, revision: r.revision, position: r.position };
   }
@@ -121,10 +105,7 @@ export class WritesController {
   async recordAssertion(
     @Param('id') id: string,
     @Body() dto: RecordAssertionDto,
-    @CurrentActor() actor: Actor,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Headers('idempotency-key') key: string | undefined,
-    @Req() req: FastifyRequest,
+    @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const r = await this.run(
@@ -132,7 +113,7 @@ export class WritesController {
       new RecordAssertionCommand(
         id,
         { sourceId: dto.sourceId, quote: { ...dto.quote }, value: { ...dto.value }, saidAt: dto.saidAt, speaker: dto.speaker, modality: dto.modality, note: dto.note },
-        this.context(req, actor, key, ifMatch),
+        context,
       ),
     );
     const timeline = await this.projections.read.timeline(id);
@@ -157,14 +138,11 @@ export class WritesController {
     @Param('id') id: string,
     @Param('aid') aid: string,
     @Body() dto: CorrectAssertionDto,
-    @CurrentActor() actor: Actor,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Headers('idempotency-key') key: string | undefined,
-    @Req() req: FastifyRequest,
+    @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const changes = JSON.parse(JSON.stringify(dto.changes)) as CorrectAssertionDto['changes'];
-    const r = await this.run(reply, new CorrectAssertionCommand(id, aid, { changes, reason: dto.reason }, this.context(req, actor, key, ifMatch)));
+    const r = await this.run(reply, new CorrectAssertionCommand(id, aid, { changes, reason: dto.reason }, context));
     return { claimId: id, assertionId: aid, revision: r.revision, position: r.position, changes: r.changes, previous: r.previous };
   }
 
@@ -177,13 +155,10 @@ export class WritesController {
     @Param('id') id: string,
     @Param('aid') aid: string,
     @Body() dto: RetractAssertionDto,
-    @CurrentActor() actor: Actor,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Headers('idempotency-key') key: string | undefined,
-    @Req() req: FastifyRequest,
+    @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const r = await this.run(reply, new RetractAssertionCommand(id, aid, { kind: dto.kind, reason: dto.reason }, this.context(req, actor, key, ifMatch)));
+    const r = await this.run(reply, new RetractAssertionCommand(id, aid, { kind: dto.kind, reason: dto.reason }, context));
     return { claimId: id, assertionId: aid, revision: r.revision, position: r.position };
   }
 
@@ -195,15 +170,12 @@ export class WritesController {
   async verdict(
     @Param('id') id: string,
     @Body() dto: RecordVerdictDto,
-    @CurrentActor() actor: Actor,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Headers('idempotency-key') key: string | undefined,
-    @Req() req: FastifyRequest,
+    @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const r = await this.run(
       reply,
-      new RecordVerdictCommand(id, { ratingValue: dto.ratingValue, alternateName: dto.alternateName, reasoning: dto.reasoning, reviewer: dto.reviewer, reviewedAt: dto.reviewedAt }, this.context(req, actor, key, ifMatch)),
+      new RecordVerdictCommand(id, { ratingValue: dto.ratingValue, alternateName: dto.alternateName, reasoning: dto.reasoning, reviewer: dto.reviewer, reviewedAt: dto.reviewedAt }, context),
     );
     return { claimId: id, verdictId: r.verdictId, rating: r.rating, revision: r.revision, position: r.position };
   }
