@@ -1,0 +1,163 @@
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { claimReviewOf, type ClaimState, type ReadModels, type SourceSummary } from '#projections';
+import { withCliContext } from '../cli.module.js';
+import { csvRecord, type CsvCell } from '../csv.js';
+import { CliError, type CliIo, EXIT, parseCommandArgs, UsageError, write } from '../io.js';
+import type { Command } from './command.js';
+
+const FORMATS = ['claimreview', 'csv'] as const;
+type Format = (typeof FORMATS)[number];
+
+export const DEFAULT_BASE_URL = 'http://localhost:3000';
+
+export const CSV_COLUMNS = [
+  'claim_id',
+  'subject',
+  'predicate',
+  'assertion_id',
+  'source_id',
+  'source_title',
+  'speaker',
+  'modality',
+  'said_at',
+  'said_at_lo',
+  'said_at_hi',
+  'value',
+  'normalized',
+  'lo',
+  'hi',
+  'unit',
+  'relation_to_previous',
+  'status',
+] as const;
+
+export const exportCommand: Command = {
+  name: 'export',
+  synopsis: 'export claimreview|csv [--out FILE]',
+  summary: 'write ClaimReview JSON-LD, or a CSV of every assertion',
+  help: `Usage: claimline export claimreview|csv [--out FILE] [--base-url URL]
+
+  claimreview   a JSON-LD array of schema.org ClaimReview items, one per claim with a verdict
+                (the same document as GET /export/claimreview)
+  csv           one RFC 4180 record per assertion, in each claim's said-at order, with a header:
+                ${CSV_COLUMNS.join(', ')}
+                (bounds: YYYY-MM-DD for dates, numbers in base units; empty = open end)
+
+Writes to stdout unless --out is given.
+
+Options:
+  -o, --out FILE        write to FILE instead (replaced whole, never left half-written)
+      --base-url URL    claimreview: where the claim pages are served (default ${DEFAULT_BASE_URL})
+  -h, --help            show this help
+`,
+  async run(args: readonly string[], io: CliIo): Promise<number> {
+    const { values, positionals, help } = parseCommandArgs(args, { out: { type: 'string', short: 'o' }, 'base-url': { type: 'string' } }, 1);
+    if (help) {
+      await write(io.stdout, this.help);
+      return EXIT.ok;
+    }
+    const format = positionals[0];
+    if (format === undefined) throw new UsageError(`say what to export: ${FORMATS.join(' or ')}`);
+    if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown export format "${format}" (expected ${FORMATS.join(' or ')})`);
+    const baseUrlOption = values['base-url'] as string | undefined;
+    if (baseUrlOption !== undefined && format !== 'claimreview') throw new UsageError('--base-url applies to claimreview only');
+    const baseUrl = checkBaseUrl(baseUrlOption ?? DEFAULT_BASE_URL);
+    const out = values.out as string | undefined;
+    if (out === '') throw new UsageError('option --out needs a file name');
+
+    const { text, count, what } = await withCliContext(io.env, async (ctx) => {
+      const read = ctx.projections.read;
+      if ((format as Format) === 'claimreview') {
+        const items = claimReviews(read, baseUrl);
+        return { text: `${JSON.stringify(items, null, 2)}\n`, count: items.length, what: 'ClaimReview items' };
+      }
+      const rows = await assertionRows(read);
+      return { text: [csvRecord(CSV_COLUMNS), ...rows.map(csvRecord)].join(''), count: rows.length, what: 'assertions' };
+    });
+
+    if (out === undefined) {
+      await write(io.stdout, text);
+    } else {
+      const file = resolve(io.cwd, out);
+      writeWhole(file, text);
+      await write(io.stderr, `wrote ${count} ${what} to ${file}\n`);
+    }
+    return EXIT.ok;
+  },
+};
+
+function checkBaseUrl(raw: string): string {
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) throw new UsageError(`--base-url must be an absolute http(s) URL, not "${raw}"`);
+  return raw.replace(/\/+$/, '');
+}
+
+/** Writes beside the target and renames over it, so a reader never sees half a file. */
+function writeWhole(file: string, text: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw new CliError(`cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+export function claimReviews(read: ReadModels, baseUrl: string): Record<string, unknown>[] {
+  return read.claimsWithVerdicts().map((state) => claimReviewOf(state, state.current ? read.source(state.current.sourceId) : undefined, baseUrl));
+}
+
+/** Every claim in the order it was opened; every page, not just the first. */
+export function allClaims(read: ReadModels): ClaimState[] {
+  const claims: ClaimState[] = [];
+  for (let cursor: string | undefined; ; ) {
+    const page = read.listClaims({ cursor, limit: 500 });
+    claims.push(...page.items);
+    if (page.nextCursor === null) return claims;
+    cursor = page.nextCursor;
+  }
+}
+
+export function allSources(read: ReadModels): SourceSummary[] {
+  const sources: SourceSummary[] = [];
+  for (let cursor: string | undefined; ; ) {
+    const page = read.listSources({ cursor, limit: 500 });
+    sources.push(...page.items);
+    if (page.nextCursor === null) return sources;
+    cursor = page.nextCursor;
+  }
+}
+
+/** One row per assertion (live and retracted), in CSV_COLUMNS order. */
+export async function assertionRows(read: ReadModels): Promise<CsvCell[][]> {
+  const titles = new Map(allSources(read).map((s) => [s.id, s.title]));
+  const rows: CsvCell[][] = [];
+  for (const claim of allClaims(read)) {
+    const timeline = await read.timeline(claim.claimId);
+    for (const e of timeline?.entries ?? []) {
+      const value = e.value;
+      rows.push([
+        claim.claimId,
+        claim.subject,
+        claim.predicate,
+        e.assertionId,
+        e.sourceId,
+        titles.get(e.sourceId) ?? '',
+        e.speaker,
+        e.modality,
+        e.saidAt.text,
+        e.saidAt.bounds.lo,
+        e.saidAt.bounds.hi,
+        value.text,
+        value.normalized,
+        value.type === 'text' ? null : value.bounds.lo,
+        value.type === 'text' ? null : value.bounds.hi,
+        value.type === 'quantity' ? value.unit : null,
+        e.relationToPrevious?.relation ?? null,
+        e.status,
+      ]);
+    }
+  }
+  return rows;
+}
