@@ -7,6 +7,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import rateLimit from '@fastify/rate-limit';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { loadSeeds, type SeedReport } from '#claims';
 import { EVENT_STORE, type EventStore } from '#event-store';
@@ -15,6 +16,7 @@ import { AppModule } from './app.module.js';
 import { ApiKeyRing, loadOrCreateApiKeys, type ApiKey } from './auth/api-keys.js';
 import type { AppConfig } from './config.js';
 import { createLogger, PinoNestLogger } from './http/logger.js';
+import { jsonBodyParser } from './http/json-body.js';
 import { ProblemFilter, validationPipe } from './http/problem.js';
 
 /** The repository root, found from this file so it works from src (jest) and from dist. */
@@ -39,10 +41,21 @@ export interface CreatedApp {
 export async function createApp(config: AppConfig, options: { logger?: boolean; logDestination?: DestinationStream } = {}): Promise<CreatedApp> {
   const { keys, generated } = loadOrCreateApiKeys(config.apiKeys, config.store.dataDir);
   const logger = createLogger(options.logger === false ? 'silent' : config.logLevel, options.logDestination);
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, loggerInstance: logger, disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' });
+  const filter = new ProblemFilter();
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimit,
+    loggerInstance: logger,
+    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    // The router refuses a malformed URL before any handler runs: answer it as problem+json too.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const body = filter.toProblem(error);
+      void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
+    },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, keyRing: new ApiKeyRing(keys) }), adapter, {
     logger: options.logger === false ? false : new PinoNestLogger(logger),
   });
+  app.useBodyParser('application/json', { bodyLimit: config.bodyLimit }, jsonBodyParser(app.getHttpAdapter().getInstance()));
   if (config.rateLimitPerMinute > 0) {
     await app.register(rateLimit, {
       max: config.rateLimitPerMinute,
@@ -54,7 +67,6 @@ export async function createApp(config: AppConfig, options: { logger?: boolean; 
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
   // Fastify rejects malformed bodies before Nest routes them; answer those as problem+json too.
-  const filter = new ProblemFilter();
   app
     .getHttpAdapter()
     .getInstance()

@@ -140,6 +140,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return problem(413, 'The request body is larger than the server accepts.', { errors: [{ field: 'body', message }] });
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return problem(415, 'Send the body as application/json.', { errors: [{ field: 'body', message }] });
     if (code?.startsWith('FST_ERR_CTP') || message.includes('JSON')) return problem(400, `The body is not valid JSON: ${message}`, { errors: [{ field: 'body', message }] });
+    if (code === 'FST_ERR_BAD_URL') return problem(400, `The URL is malformed: ${message}`, { errors: [{ field: 'url', message: 'is not a valid URL (bad percent-encoding?)' }] });
     return problem(status, message);
   }
 }
