@@ -301,6 +301,13 @@ describe('claimline CLI', () => {
       expect(items.every((i) => i['@type'] === 'ClaimReview' && String(i.url).startsWith('http://localhost:3000/claims/'))).toBe(true);
     });
 
+    it('--out into a directory that does not exist exits 1 naming the file, and leaves nothing behind', async () => {
+      const ran = await cli(dataDir, ['export', 'csv', '--out', 'missing/assertions.csv']);
+      expect(ran.code).toBe(1);
+      expect(ran.stderr).toBe(`claimline export: cannot write ${join(dataDir, 'missing', 'assertions.csv')}: its directory does not exist\n`);
+      expect(existsSync(join(dataDir, 'missing'))).toBe(false);
+    });
+
     it('csv is RFC 4180: a header and one record per assertion, reading back to the timelines', async () => {
       const ran = await cli(dataDir, ['export', 'csv']);
       expect(ran.code).toBe(0);

@@ -99,9 +99,27 @@ function writeWhole(file: string, text: string): void {
     writeFileSync(temp, text);
     renameSync(temp, file);
   } catch (error) {
-    rmSync(temp, { force: true });
-    throw new CliError(`cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // nothing was written there
+    }
+    throw new CliError(`cannot write ${file}: ${whyNot(error)}`, { cause: error });
   }
+}
+
+function whyNot(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  const reasons: Record<string, string> = {
+    ENOENT: 'its directory does not exist',
+    ENOTDIR: 'a part of the path is not a directory',
+    EISDIR: 'it is a directory',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+  };
+  return (typeof code === 'string' && reasons[code]) || (error instanceof Error ? error.message : String(error));
 }
 
 export function claimReviews(read: ReadModels, baseUrl: string): Record<string, unknown>[] {
