@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
@@ -161,11 +162,13 @@ export class RecordAssertionDto {
   sourceId!: string;
 
   @ApiProperty({ type: QuoteDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => QuoteDto)
   quote!: QuoteDto;
 
   @ApiProperty({ type: ValueInputDto, description: 'The words as written ({"text": "by September 2026"}) or a structured value' })
+  @IsDefined()
   @ValidateNested()
   @Type(() => ValueInputDto)
   value!: ValueInputDto;
@@ -238,6 +241,7 @@ export class AssertionChangesDto {
 
 export class CorrectAssertionDto {
   @ApiProperty({ type: AssertionChangesDto, description: 'The fields recorded wrongly, with their right values' })
+  @IsDefined()
   @ValidateNested()
   @Type(() => AssertionChangesDto)
   changes!: AssertionChangesDto;
