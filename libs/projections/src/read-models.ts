@@ -75,6 +75,9 @@ const encodeCursor = (n: number): string => Buffer.from(String(n)).toString('bas
 
 export class InvalidCursor extends Error {
   override readonly name = 'InvalidCursor';
+  /** Read by the HTTP layer (as a domain refusal is): a 400 naming the query parameter, not a 500. */
+  readonly kind = 'invalid';
+  readonly field = 'cursor';
 }
 
 function decodeCursor(cursor: string | undefined): number {
