@@ -14,19 +14,27 @@ function invalidBody(detail: string, message: string, field = 'body'): ProblemEx
 }
 
 /**
- * Where `value` first nests deeper than `max` levels, named as the request field it sits under
- * (`subject`, `quote.exact`; `body` when the top level itself is an array), or undefined.
+ * What the DTO layer would mishandle in a parsed body, with the request field it concerns:
+ * - `deep`: nesting deeper than `max` levels, named by the field it sits under (`subject`,
+ *   `quote.exact`; `body` when the top level itself is an array);
+ * - `reserved`: a key that is a member of Object.prototype (`toString`, `constructor`, ...):
+ *   class-transformer skips such keys, so they escaped the unknown-field check and the request
+ *   was accepted as if they were not there.
  */
-export function tooDeepAt(value: unknown, max: number): string | undefined {
-  const stack: { value: unknown; depth: number; field: string[]; inKeys: boolean }[] = [{ value, depth: 0, field: [], inKeys: true }];
+export function bodyFault(value: unknown, max: number): { field: string; kind: 'deep' | 'reserved' } | undefined {
+  const stack: { value: unknown; depth: number; path: string; under: string[]; inKeys: boolean }[] = [{ value, depth: 0, path: '', under: [], inKeys: true }];
   while (stack.length > 0) {
-    const { value: v, depth, field, inKeys } = stack.pop()!;
+    const { value: v, depth, path, under, inKeys } = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
-    if (depth >= max) return field.length > 0 ? field.slice(0, 3).join('.') : 'body';
+    if (depth >= max) return { field: under.length > 0 ? under.slice(0, 3).join('.') : 'body', kind: 'deep' };
     if (Array.isArray(v)) {
-      for (const item of v) stack.push({ value: item, depth: depth + 1, field, inKeys: false });
-    } else {
-      for (const [key, item] of Object.entries(v)) stack.push({ value: item, depth: depth + 1, field: inKeys ? [...field, key] : field, inKeys });
+      v.forEach((item, i) => stack.push({ value: item, depth: depth + 1, path: `${path}[${i}]`, under, inKeys: false }));
+      continue;
+    }
+    for (const [key, item] of Object.entries(v)) {
+      const field = path === '' ? key : `${path}.${key}`;
+      if (Object.prototype.hasOwnProperty.call(Object.prototype, key)) return { field, kind: 'reserved' };
+      stack.push({ value: item, depth: depth + 1, path: field, under: inKeys ? [...under, key] : under, inKeys });
     }
   }
   return undefined;
@@ -48,8 +56,8 @@ type Done = (error: Error | null, body?: unknown) => void;
 /**
  * The JSON body parser: Fastify's own (prototype-poisoning checks included), but a body must be
  * UTF-8 (RFC 8259; decoding it anyway would store U+FFFD in place of what the client sent, in an
- * immutable log) and nest at most MAX_JSON_DEPTH levels. Refusals are 400 problems naming `body`
- * (or the field that nests too deep).
+ * immutable log), nest at most MAX_JSON_DEPTH levels and use no key of Object.prototype as a field.
+ * Refusals are 400 problems naming `body` or the field at fault.
  */
 export function jsonBodyParser(fastify: FastifyInstance) {
   const parse = fastify.getDefaultJsonParser('error', 'error');
@@ -64,9 +72,15 @@ export function jsonBodyParser(fastify: FastifyInstance) {
         done(invalidBody(`The body is not valid JSON: ${whyNotJson(text)}.`, 'must be valid JSON'));
         return;
       }
-      const deep = tooDeepAt(parsed, MAX_JSON_DEPTH);
-      if (deep !== undefined) {
-        done(invalidBody(`The body nests deeper than ${MAX_JSON_DEPTH} levels (under ${deep}).`, `nests deeper than ${MAX_JSON_DEPTH} levels`, deep));
+      const fault = bodyFault(parsed, MAX_JSON_DEPTH);
+      if (fault?.kind === 'deep') {
+        done(invalidBody(`The body nests deeper than ${MAX_JSON_DEPTH} levels (under ${fault.field}).`, `nests deeper than ${MAX_JSON_DEPTH} levels`, fault.field));
+        return;
+      }
+      if (fault?.kind === 'reserved') {
+        // Worded as the validation pipe words every other unknown field.
+        const message = `property ${fault.field} should not exist`;
+        done(new ProblemException({ status: 400, type: '/problems/validation-failed', title: 'Validation failed', detail: `${fault.field}: ${message}`, errors: [{ field: fault.field, message }] }));
         return;
       }
       done(null, parsed);
