@@ -228,7 +228,9 @@ export const discrepanciesProjection: Projection = {
   },
   apply(db, events) {
     const s = statementsFor(discrepancyStatements, db, (d) => ({
-      ofClaim: d.prepare<[string], { body: string }>("SELECT body FROM discrepancies WHERE claim_id = ? AND status = 'open'"),
+      // `+status`: look the claim up by the primary key. Left to itself SQLite picks the
+      // (status, seq) index here and walks every open discrepancy of every claim, per event.
+      ofClaim: d.prepare<[string], { body: string }>("SELECT body FROM discrepancies WHERE claim_id = ? AND +status = 'open'"),
       put: d.prepare(
         `INSERT INTO discrepancies (claim_id, earlier_id, later_id, relation, status, earlier_source, later_source, seq, body)
          VALUES (@claimId, @earlierId, @laterId, @relation, @status, @earlierSource, @laterSource, @seq, @body)
