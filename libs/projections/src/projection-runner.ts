@@ -71,18 +71,24 @@ export class ProjectionRunner {
 
   /** Opens (or builds) every projection's live file and catches up before resolving. */
   async start(): Promise<void> {
+    const files = new Map<ProjectionName, ReadModelFile>();
+    const building: ReadModelFile[] = [];
     for (const projection of this.projections) {
       let file = ReadModelFile.openLive(this.options.dir, projection);
       if (!file) {
         // No file of this code's version: build one from position 0 before serving it.
         const generation = Math.max(0, ...generationsOf(this.options.dir, projection.name)) + 1;
         file = ReadModelFile.create(this.options.dir, projection, generation, 'building');
-        await this.catchUp([file]);
-        file.markLive();
+        building.push(file);
       }
       removeOtherGenerations(this.options.dir, projection.name, file.generation);
-      this.live.set(projection.name, file);
+      files.set(projection.name, file);
     }
+    // Every missing projection is built in ONE pass over the log (read and decoded once, not once
+    // per projection), then served.
+    await this.catchUp(building);
+    for (const file of building) file.markLive();
+    for (const [name, file] of files) this.live.set(name, file);
     this.head = await this.store.headPosition();
     await this.catchUp([...this.live.values()]);
     this.running = true;
