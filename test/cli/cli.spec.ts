@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { CorrectAssertionCommand, RecordVerdictCommand, ReviseSourceTextCommand } from '#claims';
+import { CorrectAssertionCommand, RecordAssertionCommand, RecordVerdictCommand, ReviseSourceTextCommand } from '#claims';
 import { type AssertionRecorded, claimStream, type DomainEvent, toEventToAppend } from '#domain';
 import { openEventStore, type RecordedEvent } from '#event-store';
 import { PROJECTION_NAMES, type ReadModels } from '#projections';
@@ -397,6 +397,34 @@ describe('claimline CLI', () => {
       expect(ran.stdout).toMatch(/^verified 52 assertions in 26 claims and 5 sources \(\d+ events\): no drift\n$/);
     });
 
+    it('a value entered as fields (its words are the formatter\'s) is not drift', async () => {
+      const seeded = (await readLog(dataDir)).filter((e) => e.type === 'claimline.assertion-recorded').map((e) => e.data as AssertionRecorded['data']);
+      const quantity = seeded.find((a) => a.value.type === 'quantity' && a.value.unit === 'USD')!;
+      const count = seeded.find((a) => a.value.type === 'count')!;
+      const ctx = await openCliContext({ CLAIMLINE_DATA_DIR: dataDir });
+      try {
+        for (const [template, value] of [
+          [quantity, { amount: '5430000000', unit: 'USD', modifier: 'about' }],
+          [quantity, { lo: 4000000000, hi: 6000000000, unit: 'USD' }],
+          [count, { count: 5, modifier: 'over' }],
+        ] as const) {
+          const recorded = await ctx.commands.execute(
+            new RecordAssertionCommand(
+              template.claimId,
+              { sourceId: template.sourceId, quote: { exact: template.quote.exact, prefix: template.quote.prefix }, value, speaker: 'cli-test', modality: 'stated' },
+              { actor: 'cli-test' },
+            ),
+          );
+          await ctx.projections.runner.waitFor(recorded.position);
+        }
+      } finally {
+        await ctx.close();
+      }
+      const ran = await cli(dataDir, ['verify']);
+      expect(ran.code).toBe(0);
+      expect(ran.stdout).toMatch(/^verified 55 assertions .*: no drift\n$/);
+    });
+
     it('reports planted drift (bounds the parser would not give, a quote off its offsets) and exits 1', async () => {
       const log = await readLog(dataDir);
       const template = log.find(
@@ -422,7 +450,7 @@ describe('claimline CLI', () => {
       expect(drift[0]).toContain(`value.bounds: stored 1999-01-01..${value.bounds.hi ?? ''}, now ${value.bounds.lo ?? ''}..${value.bounds.hi ?? ''}`);
       expect(drift[1]).toContain(`assertion ${badQuote}`);
       expect(drift[1]).toContain(`quote.exact: stored ${JSON.stringify(template.quote.exact)}, now `);
-      expect(ran.stdout).toMatch(/verified 54 assertions in 26 claims and 5 sources \(\d+ events\): 2 differences\n$/);
+      expect(ran.stdout).toMatch(/verified 57 assertions in 26 claims and 5 sources \(\d+ events\): 2 differences\n$/);
 
       const json = await cli(dataDir, ['verify', '--json']);
       expect(json.code).toBe(1);
@@ -431,7 +459,7 @@ describe('claimline CLI', () => {
         [badBounds, 'value.bounds'],
         [badQuote, 'quote.exact'],
       ]);
-      expect(objects.at(-1)).toMatchObject({ kind: 'summary', assertions: 54, drift: 2 });
+      expect(objects.at(-1)).toMatchObject({ kind: 'summary', assertions: 57, drift: 2 });
     });
 
     it('checks what a correction set, as corrected; a quote the outlet edited away is a note, not drift', async () => {
