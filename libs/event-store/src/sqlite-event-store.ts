@@ -36,18 +36,25 @@ export interface SqliteEventStoreOptions {
   /**
    * Where commits (and their fsyncs) run.
    * - `'auto'` (default): per batch, on the calling thread while the event loop has little else to
-   *   do (no thread hop, so a lone writer gets the disk's full speed and nothing is waiting to be
-   *   blocked), and in the worker thread once other work keeps the loop busy (so requests are not
-   *   held up behind fsyncs). Both writers are never used at the same time.
+   *   do and commits are quick (no thread hop, so a lone writer gets the disk's full speed and
+   *   nothing is waiting to be blocked), and in the worker thread once other work keeps the loop
+   *   busy or the disk is slow (so requests are not held up behind fsyncs). The two writers are
+   *   never used at the same time.
    * - `'worker'`: always in a worker thread; the loop is never blocked by a commit.
    * - `'inline'`: always on the calling thread.
    */
   writer?: 'auto' | 'worker' | 'inline';
   /**
    * `'auto'` only: the share of event-loop time spent on work other than our own commits above
-   * which batches go to the worker. Default 0.3.
+   * which batches go to the worker. Default 0.5.
    */
   autoBusyThreshold?: number;
+  /**
+   * `'auto'` only: commits slower than this (smoothed) go to the worker even on an idle loop: the
+   * thread hop costs a fixed ~0.1 ms, while holding the loop grows with the disk's latency.
+   * Default 2 ms.
+   */
+  autoSlowCommitMs?: number;
   /**
    * Worker: how long the writer thread busy-waits for the next batch before sleeping. Saves a
    * thread wake-up per batch for back-to-back batches at the price of that much CPU. Default 50.
@@ -104,9 +111,12 @@ export class SqliteEventStore implements EventStore {
   private readonly inlineWriter: WriterTransport | undefined;
   private readonly workerWriter: WriterTransport | undefined;
   private readonly autoBusyThreshold: number;
+  private readonly autoSlowCommitMs: number;
+  /** Smoothed duration of a commit (as seen from this thread), whichever writer ran it. */
+  private commitMs = 0;
   /** For 'auto': event-loop time not spent in our own inline commits, smoothed. */
   private otherLoad = 0;
-  private lastElu = performance.eventLoopUtilization();
+  private lastElu: ReturnType<typeof performance.eventLoopUtilization>;
   private ownCommitMs = 0;
   private lastOwnCommitMs = 0;
   private readonly pollIntervalMs: number;
@@ -166,8 +176,11 @@ export class SqliteEventStore implements EventStore {
       head: this.db.prepare<[], number | null>('SELECT max(position) FROM events').pluck(),
     };
 
+    // Load is measured from here on, not over the time it took to open.
+    this.lastElu = performance.eventLoopUtilization();
     const mode = options.writer ?? 'auto';
-    this.autoBusyThreshold = options.autoBusyThreshold ?? 0.3;
+    this.autoBusyThreshold = options.autoBusyThreshold ?? 0.5;
+    this.autoSlowCommitMs = options.autoSlowCommitMs ?? 2;
     try {
       this.inlineWriter = mode === 'worker' ? undefined : inlineTransport(createSqliteWriter(Database, file, busyTimeoutMs), (ms) => (this.ownCommitMs += ms));
       this.workerWriter =
@@ -290,7 +303,9 @@ export class SqliteEventStore implements EventStore {
     try {
       const writer = this.pickWriter();
       if (writer === this.workerWriter) this.stats.inWorker++;
+      const started = performance.now();
       const results = await writer.write(batch.map((p) => p.wire));
+      this.commitMs = (this.commitMs * 3 + (performance.now() - started)) / 4;
       this.stats.transactions++;
       this.stats.appends += batch.length;
       this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
@@ -321,8 +336,9 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * 'auto': inline while the loop is mostly idle apart from our own commits, worker once other
-   * work takes more than `autoBusyThreshold` of it. Measured over windows of at least 20 ms.
+   * 'auto': inline while the loop is mostly idle apart from our own commits and commits are quick;
+   * worker once other work takes more than `autoBusyThreshold` of the loop (measured over windows
+   * of at least 20 ms) or commits take longer than `autoSlowCommitMs`.
    */
   private pickWriter(): WriterTransport {
     if (this.workerWriter === undefined) return this.inlineWriter!;
@@ -336,7 +352,8 @@ export class SqliteEventStore implements EventStore {
       this.lastElu = now;
       this.lastOwnCommitMs = this.ownCommitMs;
     }
-    return this.otherLoad < this.autoBusyThreshold ? this.inlineWriter : this.workerWriter;
+    const inline = this.otherLoad < this.autoBusyThreshold && this.commitMs < this.autoSlowCommitMs;
+    return inline ? this.inlineWriter : this.workerWriter;
   }
 
   private onWriterFailure(error: Error): void {
