@@ -1,6 +1,6 @@
 // Child process for test/contract/sqlite-crash.spec.ts: appends continuously through the SQLite
 // adapter (compiled to plain JS by the spec) and prints one line per acknowledged event, until it
-// is SIGKILLed. Usage: node sqlite-crash-child.mjs <adapter module> <db file> <worker|inline>
+// is SIGKILLed. Usage: node sqlite-crash-child.mjs <adapter module> <db file> <auto|worker|inline>
 const [modulePath, file, writer] = process.argv.slice(2);
 const { SqliteEventStore } = await import(modulePath);
 const store = SqliteEventStore.open(file, { writer });
