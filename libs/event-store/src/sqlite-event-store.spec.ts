@@ -67,6 +67,28 @@ describe('SqliteEventStore writer: auto', () => {
     expect(revisions).toEqual(revisions.map((_, i) => i));
   });
 
+  it("waits for another process's write lock in the worker, never on the event loop", async () => {
+    const store = open();
+    await store.append('warm-up', [ev()]);
+    // Another connection (as another process would) holds the write lock until a timer on this
+    // thread releases it: if the append waited on the loop, that timer could not fire.
+    const other = new Database(store.file);
+    other.exec('BEGIN IMMEDIATE');
+    const released = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        other.exec('COMMIT');
+        other.close();
+        resolve();
+      }, 150),
+    );
+    const started = performance.now();
+    const result = await store.append('locked', [ev()], { expectedRevision: 'no_stream' });
+    await released;
+    expect(result.nextRevision).toBe(0);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(100);
+    expect(store.writeStats.inWorker).toBeGreaterThanOrEqual(1);
+  });
+
   it('commits in the worker when commits are slow, even on an idle loop', async () => {
     const store = open({ autoSlowCommitMs: 0 });
     for (let i = 0; i < 20; i++) await store.append('slow', [ev()], { expectedRevision: i - 1 });

@@ -41,7 +41,8 @@ export interface SqliteEventStoreOptions {
    *   busy or the disk is slow (so requests are not held up behind fsyncs). The two writers are
    *   never used at the same time.
    * - `'worker'`: always in a worker thread; the loop is never blocked by a commit.
-   * - `'inline'`: always on the calling thread.
+   * - `'inline'`: always on the calling thread (which also waits there, up to `busyTimeoutMs`,
+   *   when another process holds the write lock).
    */
   writer?: 'auto' | 'worker' | 'inline';
   /**
@@ -182,7 +183,13 @@ export class SqliteEventStore implements EventStore {
     this.autoBusyThreshold = options.autoBusyThreshold ?? 0.5;
     this.autoSlowCommitMs = options.autoSlowCommitMs ?? 2;
     try {
-      this.inlineWriter = mode === 'worker' ? undefined : inlineTransport(createSqliteWriter(Database, file, busyTimeoutMs), (ms) => (this.ownCommitMs += ms));
+      // In 'auto' the inline writer never waits for another process's lock (that would hold the
+      // event loop for up to busyTimeoutMs): it gives up at once and the batch goes to the worker.
+      const inlineBusyTimeoutMs = mode === 'auto' ? 0 : busyTimeoutMs;
+      this.inlineWriter =
+        mode === 'worker'
+          ? undefined
+          : inlineTransport(createSqliteWriter(Database, file, inlineBusyTimeoutMs), (ms) => (this.ownCommitMs += ms));
       this.workerWriter =
         mode === 'inline'
           ? undefined
@@ -301,10 +308,20 @@ export class SqliteEventStore implements EventStore {
     const batch = this.pending.splice(0, count);
     this.inFlight = true;
     try {
-      const writer = this.pickWriter();
-      if (writer === this.workerWriter) this.stats.inWorker++;
+      const wires = batch.map((p) => p.wire);
+      let writer = this.pickWriter();
       const started = performance.now();
-      const results = await writer.write(batch.map((p) => p.wire));
+      let results: WireResult[];
+      try {
+        results = await writer.write(wires);
+      } catch (error) {
+        // Another process holds the write lock: BEGIN failed before anything was written, so the
+        // same batch can go to the worker, which waits for the lock off the event loop.
+        if (writer !== this.inlineWriter || this.workerWriter === undefined || (error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error;
+        writer = this.workerWriter;
+        results = await writer.write(wires);
+      }
+      if (writer === this.workerWriter) this.stats.inWorker++;
       this.commitMs = (this.commitMs * 3 + (performance.now() - started)) / 4;
       this.stats.transactions++;
       this.stats.appends += batch.length;
