@@ -41,7 +41,7 @@ export interface CreatedApp {
 export async function createApp(config: AppConfig, options: { logger?: boolean; logDestination?: DestinationStream } = {}): Promise<CreatedApp> {
   const { keys, generated } = loadOrCreateApiKeys(config.apiKeys, config.store.dataDir);
   const logger = createLogger(options.logger === false ? 'silent' : config.logLevel, options.logDestination);
-  const filter = new ProblemFilter();
+  const filter = new ProblemFilter(config);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
     loggerInstance: logger,

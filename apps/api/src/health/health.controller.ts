@@ -1,7 +1,9 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import { EVENT_STORE, type EventStore } from '#event-store';
+import { ProblemException } from '../http/problem.js';
+import { dataDirFault } from '../http/storage.js';
 import { APP_CONFIG } from '../tokens.js';
 import type { AppConfig } from '../config.js';
 
@@ -17,15 +19,29 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness and event-store readiness' })
-  check() {
-    return this.health.check([
-      async () => {
-        const indicator = this.indicators.check('eventStore');
-        const ready = await this.store.isReady().catch(() => false);
-        const details = { kind: this.config.store.kind };
-        return ready ? indicator.up(details) : indicator.down({ ...details, message: 'the event store cannot take writes' });
-      },
-    ]);
+  @ApiOperation({ summary: 'Liveness, event-store readiness and a writable data directory with room' })
+  async check() {
+    try {
+      return await this.health.check([
+        async () => {
+          const indicator = this.indicators.check('eventStore');
+          const ready = await this.store.isReady().catch(() => false);
+          const details = { kind: this.config.store.kind };
+          return ready ? indicator.up(details) : indicator.down({ ...details, message: 'the event store cannot take writes' });
+        },
+        () => {
+          // The read models (and, on SQLite, the event log) live here: full or read-only, no write can succeed.
+          const indicator = this.indicators.check('dataDir');
+          const fault = dataDirFault(this.config.store.dataDir);
+          return fault === undefined ? indicator.up() : indicator.down({ message: fault });
+        },
+      ]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      // Terminus's own body, as problem+json whose detail says what is down.
+      const result = error.getResponse() as HealthCheckResult;
+      const down = Object.entries(result.error ?? {}).map(([name, status]) => `${name}: ${String((status as { message?: unknown }).message ?? 'down')}`);
+      throw new ProblemException({ status: 503, title: 'Not ready', detail: `Not ready: ${down.join('; ')}.`, type: '/problems/not-ready', checks: result.details, health: result.status });
+    }
   }
 }

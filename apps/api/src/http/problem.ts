@@ -5,13 +5,18 @@ import {
   ExceptionFilter,
   HttpException,
   HttpStatus,
+  Inject,
   Logger,
+  Optional,
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { UnparseableValue } from '#domain';
 import { WrongExpectedRevision } from '#event-store';
+import type { AppConfig } from '../config.js';
+import { APP_CONFIG } from '../tokens.js';
+import { storageFaultCode, storageFaultDetail } from './storage.js';
 
 export interface FieldError {
   field: string;
@@ -89,15 +94,25 @@ const KIND_STATUS: Record<string, number> = {
   unprocessable: 422,
 };
 
-/** Turns every error into application/problem+json; only unexpected errors are 5xx. */
+/** How long a client is asked to wait before retrying after a storage fault (503). */
+export const STORAGE_RETRY_AFTER_SECONDS = 10;
+
+/**
+ * Turns every error into application/problem+json; only unexpected errors are 5xx. A storage fault
+ * (disk full, read-only or failing data dir) is a 503 that says which, with Retry-After: the
+ * request was fine and may be retried with its Idempotency-Key once the fault is gone.
+ */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
+
+  constructor(@Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toProblem(exception);
     if (body.status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (body.status === 503) void reply.header('retry-after', String(STORAGE_RETRY_AFTER_SECONDS));
     void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
   }
 
@@ -116,6 +131,10 @@ export class ProblemFilter implements ExceptionFilter {
     if (fielded && typeof fielded.kind === 'string' && fielded.kind in KIND_STATUS) {
       const status = KIND_STATUS[fielded.kind]!;
       return problem(status, fielded.message, fielded.field ? { errors: [{ field: fielded.field, message: fielded.message }] } : {});
+    }
+    const storage = storageFaultCode(exception);
+    if (storage !== undefined) {
+      return problem(503, storageFaultDetail(storage, (exception as Error).message, this.config?.store.dataDir), { type: '/problems/storage-unavailable', title: 'Storage unavailable' });
     }
     const fastify = exception as { statusCode?: number; code?: string; message?: string };
     if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
