@@ -57,7 +57,6 @@ export class ProjectionRunner {
   private loop: Promise<void> | null = null;
   private wakeSubscription: Subscription | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
-  private failure: Error | null = null;
   private head = -1;
   private readonly batchSize: number;
 
@@ -131,9 +130,12 @@ export class ProjectionRunner {
     return this.live.get(name)?.checkpoint ?? -1;
   }
 
-  /** Resolves once every live projection has applied the event at `position` (read-your-writes). */
+  /**
+   * Resolves once every live projection has applied the event at `position` (read-your-writes).
+   * Rejects if the runner's next attempt fails: an earlier failure (a full disk since freed) is not
+   * this caller's answer, so the runner is woken to try again rather than the caller refused at once.
+   */
   waitFor(position: number, timeoutMs = 5000): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
     if (this.minCheckpoint() >= position) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -272,15 +274,14 @@ export class ProjectionRunner {
         if (recorded.length > 0) {
           const batch = this.decodeAll(recorded);
           this.applyTo(files.filter((f) => this.live.get(f.projection.name) === f), batch);
-          this.failure = null;
           this.releaseWaiters();
           this.applied$.next({ events: batch, position: batch.at(-1)!.recorded.position });
           continue;
         }
       } catch (error) {
         // A store or read-model fault: report it to waiters and retry on the next wake-up.
-        this.failure = error instanceof Error ? error : new Error(String(error));
-        for (const w of this.waiters) w.reject(this.failure);
+        const failure = error instanceof Error ? error : new Error(String(error));
+        for (const w of this.waiters) w.reject(failure);
         this.waiters = [];
       }
       if (!this.running) break;
