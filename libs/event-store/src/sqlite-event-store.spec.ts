@@ -38,7 +38,7 @@ describe('SqliteEventStore writer: auto', () => {
   function busyLoop(): () => void {
     let running = true;
     const burn = (): void => {
-      const until = performance.now() + 2;
+      const until = performance.now() + 5;
       while (performance.now() < until);
       if (running) setImmediate(burn);
     };
@@ -46,23 +46,28 @@ describe('SqliteEventStore writer: auto', () => {
     return () => (running = false);
   }
 
-  it('commits on the calling thread while the loop is idle and in the worker while it is busy', async () => {
+  it('commits on the calling thread while the loop is idle', async () => {
     // Commit speed is the other input; taken out here because this disk's speed varies.
     const store = open({ autoSlowCommitMs: Number.POSITIVE_INFINITY });
     for (let i = 0; i < 20; i++) await store.append('idle', [ev()]); // the estimate settles
     const settled = store.writeStats;
     for (let i = 0; i < 40; i++) await store.append('idle', [ev()]);
-    const idle = store.writeStats;
-    expect(idle.inWorker - settled.inWorker).toBeLessThan(10);
+    expect(store.writeStats.inWorker - settled.inWorker).toBeLessThan(10);
+  });
 
+  it('commits in the worker while other work keeps the loop busy', async () => {
+    // Default settings: on a quick disk the busy loop decides, on a slow one commit time already does.
+    const store = open();
+    await store.append('warm-up', [ev()]);
+    const before = store.writeStats;
     const stop = busyLoop();
     try {
       for (let i = 0; i < 40; i++) await store.append('busy', [ev()]);
     } finally {
       stop();
     }
-    const busy = store.writeStats;
-    expect(busy.inWorker - idle.inWorker).toBeGreaterThan((busy.transactions - idle.transactions) / 2);
+    const after = store.writeStats;
+    expect(after.inWorker - before.inWorker).toBeGreaterThan((after.transactions - before.transactions) / 2);
     const revisions = (await store.readStream('busy')).map((e) => e.revision);
     expect(revisions).toEqual(revisions.map((_, i) => i));
   });
