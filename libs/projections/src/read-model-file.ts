@@ -26,6 +26,9 @@ export class ReadModelFile {
     rmSync(`${path}-wal`, { force: true });
     rmSync(`${path}-shm`, { force: true });
     const db = openDb(path);
+    // A file being built is thrown away if the process dies before it is marked live (start()
+    // only opens live generations), so it needs no fsync until then; markLive() turns it back on.
+    if (status === 'building') db.pragma('synchronous = OFF');
     db.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
     projection.migrate(db);
     const put = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
@@ -62,6 +65,9 @@ export class ReadModelFile {
   }
 
   markLive(): void {
+    this.db.pragma('synchronous = NORMAL');
+    // Everything built so far reaches the disk before the file says it is live.
+    this.db.pragma('wal_checkpoint(FULL)');
     this.db.prepare("UPDATE meta SET value = 'live' WHERE key = 'status'").run();
     this.status = 'live';
   }
