@@ -36,13 +36,34 @@ const foldStatements = new WeakMap<Database.Database, FoldStatements>();
 const FOLDS_DDL = 'CREATE TABLE folds (claim_id TEXT PRIMARY KEY, fold TEXT NOT NULL)';
 
 /**
- * Folds a batch claim by claim: each touched claim's fold is read once, every event of the batch is
- * applied in memory, and the projection writes its view of the result once per claim.
+ * The fold of a claim right after a batch event, shared by the three claim projections: every file
+ * that applies an event has applied the log before it, and the fold after an event depends on
+ * nothing but the log up to it, so what one projection folded is what the others would fold. They
+ * take it instead of reading, parsing and folding the claim again. Held by the decoded event
+ * object, so it goes when the batch does.
+ */
+const foldAfter = new WeakMap<ProjectedEvent, ClaimFold | null>();
+/** The stored JSON of a fold, made once for all the files that store it. */
+const foldJson = new WeakMap<ClaimFold, string>();
+
+function jsonOf(fold: ClaimFold): string {
+  let json = foldJson.get(fold);
+  if (json === undefined) {
+    json = JSON.stringify(fold);
+    foldJson.set(fold, json);
+  }
+  return json;
+}
+
+/**
+ * Folds a batch claim by claim: each touched claim's fold is read once (or taken from a sibling
+ * projection that folded the same batch), every event of the batch is applied in memory, and the
+ * projection writes its view of the result once per claim.
  */
 function applyClaimBatch(
   db: Database.Database,
   events: readonly ProjectedEvent[],
-  write: (db: Database.Database, fold: ClaimFold, before: ClaimFold | null, cause: ProjectedEvent) => void,
+  write: (db: Database.Database, fold: ClaimFold, cause: ProjectedEvent) => void,
   /** Write after every event, for views that keep history (a batch must not hide a passing state). */
   everyEvent = false,
 ): void {
@@ -50,28 +71,30 @@ function applyClaimBatch(
     get: d.prepare('SELECT fold FROM folds WHERE claim_id = ?') as FoldStatements['get'],
     put: d.prepare('INSERT OR REPLACE INTO folds (claim_id, fold) VALUES (?, ?)') as FoldStatements['put'],
   }));
-  const touched = new Map<string, { before: ClaimFold | null; fold: ClaimFold | null; cause: ProjectedEvent }>();
+  const touched = new Map<string, { fold: ClaimFold | null; loaded: boolean; cause: ProjectedEvent }>();
   for (const e of events) {
     if (!isClaimEvent(e.event)) continue;
     const claimId = e.event.data.claimId;
     let entry = touched.get(claimId);
-    if (!entry) {
-      const row = s.get.get(claimId);
-      const before = row ? (JSON.parse(row.fold) as ClaimFold) : null;
-      entry = { before, fold: before, cause: e };
-      touched.set(claimId, entry);
+    if (!entry) touched.set(claimId, (entry = { fold: null, loaded: false, cause: e }));
+    let next = foldAfter.get(e);
+    if (next === undefined) {
+      if (!entry.loaded) {
+        const row = s.get.get(claimId);
+        entry.fold = row ? (JSON.parse(row.fold) as ClaimFold) : null;
+      }
+      next = foldClaim(entry.fold, e.event, contextOf(e.recorded));
+      foldAfter.set(e, next);
     }
-    entry.fold = foldClaim(entry.fold, e.event, contextOf(e.recorded));
+    entry.fold = next;
+    entry.loaded = true;
     entry.cause = e;
-    if (everyEvent && entry.fold) {
-      write(db, entry.fold, entry.before, e);
-      entry.before = entry.fold;
-    }
+    if (everyEvent && next) write(db, next, e);
   }
-  for (const [claimId, { before, fold, cause }] of touched) {
+  for (const [claimId, { fold, cause }] of touched) {
     if (!fold) continue;
-    s.put.run(claimId, JSON.stringify(fold));
-    if (!everyEvent) write(db, fold, before, cause);
+    s.put.run(claimId, jsonOf(fold));
+    if (!everyEvent) write(db, fold, cause);
   }
 }
 
@@ -103,11 +126,14 @@ export const claimStateProjection: Projection = {
            search = excluded.search, last_change_at = excluded.last_change_at, state = excluded.state`,
       ),
     );
+    // Only the first write of a claim sees its opening; later upserts keep the stored value.
+    const opened = new Map<string, number>();
+    for (const e of events) if (e.event?.type === 'claimline.claim-opened') opened.set(e.event.data.claimId, e.recorded.position);
     applyClaimBatch(db, events, (_db, fold) => {
       const state = stateOf(fold);
       put.run({
         claimId: fold.claimId,
-        openedPosition: openedPositionOf(fold, events),
+        openedPosition: opened.get(fold.claimId) ?? -1,
         subject: fold.subject,
         status: state.status,
         revision: fold.revision,
@@ -119,12 +145,6 @@ export const claimStateProjection: Projection = {
   },
 };
 const stateStatements = new WeakMap<Database.Database, Database.Statement>();
-
-function openedPositionOf(fold: ClaimFold, events: readonly ProjectedEvent[]): number {
-  const opened = events.find((e) => e.event?.type === 'claimline.claim-opened' && e.event.data.claimId === fold.claimId);
-  // Only the first write of a claim sees its opening; later upserts keep the stored value.
-  return opened ? opened.recorded.position : -1;
-}
 
 // ---- claim-timeline -------------------------------------------------------------------------------
 
@@ -152,10 +172,17 @@ export const claimTimelineProjection: Projection = {
       citing: d.prepare<[string], { claim_id: string }>('SELECT claim_id FROM citing WHERE source_id = ?'),
       fold: d.prepare<[string], { fold: string }>('SELECT fold FROM folds WHERE claim_id = ?'),
     }));
+    // Source texts as of the event being applied, read once per batch (not once per entry written).
+    const texts = new Map<string, string>();
+    const textOf = (sourceId: string): string => {
+      let text = texts.get(sourceId);
+      if (text === undefined) texts.set(sourceId, (text = s.text.get(sourceId)?.text ?? ''));
+      return text;
+    };
     const write = (fold: ClaimFold): void => {
       const entries = timelineOf(fold).map((entry) => ({
         ...entry,
-        quoteInCurrentText: (s.text.get(entry.sourceId)?.text ?? '').includes(entry.quote.exact),
+        quoteInCurrentText: textOf(entry.sourceId).includes(entry.quote.exact),
       }));
       for (const entry of entries) s.cite.run(entry.sourceId, fold.claimId);
       s.put.run(fold.claimId, fold.revision, JSON.stringify({ claimId: fold.claimId, revision: fold.revision, entries } satisfies StoredTimeline));
@@ -171,6 +198,7 @@ export const claimTimelineProjection: Projection = {
       if (ev?.type === 'claimline.source-registered' || ev?.type === 'claimline.source-text-revised') {
         flush();
         s.putText.run(ev.data.sourceId, ev.data.text);
+        texts.set(ev.data.sourceId, ev.data.text);
         if (ev.type === 'claimline.source-text-revised') {
           for (const { claim_id } of s.citing.all(ev.data.sourceId)) {
             const row = s.fold.get(claim_id);
@@ -238,7 +266,7 @@ export const discrepanciesProjection: Projection = {
            earlier_source = excluded.earlier_source, later_source = excluded.later_source, seq = excluded.seq, body = excluded.body`,
       ),
     }));
-    applyClaimBatch(db, events, (_db, fold, _before, cause) => {
+    applyClaimBatch(db, events, (_db, fold, cause) => {
       const ctx = contextOf(cause.recorded);
       const side = (id: string): DiscrepancySide => {
         const a = fold.assertions.find((x) => x.assertionId === id)!;
@@ -248,12 +276,15 @@ export const discrepanciesProjection: Projection = {
       const key = (e: string, l: string): string => `${e}\u0000${l}`;
       const open = new Map(s.ofClaim.all(fold.claimId).map((r) => {
         const d = JSON.parse(r.body) as StoredDiscrepancy;
-        return [key(d.earlier.assertionId, d.later.assertionId), d];
+        return [key(d.earlier.assertionId, d.later.assertionId), { d, body: r.body }];
       }));
-      const save = (d: StoredDiscrepancy): void => {
+      /** Writes the row unless it is stored exactly so already (most events change no discrepancy). */
+      const save = (d: StoredDiscrepancy, stored?: string): void => {
+        const body = JSON.stringify(d);
+        if (body === stored) return;
         s.put.run({
           claimId: d.claimId, earlierId: d.earlier.assertionId, laterId: d.later.assertionId, relation: d.relation, status: d.status,
-          earlierSource: d.earlier.sourceId, laterSource: d.later.sourceId, seq: ctx.position, body: JSON.stringify(d),
+          earlierSource: d.earlier.sourceId, laterSource: d.later.sourceId, seq: ctx.position, body,
         });
       };
       for (const d of now) {
@@ -263,11 +294,11 @@ export const discrepanciesProjection: Projection = {
         save({
           claimId: d.claimId, subject: fold.subject, predicate: fold.predicate, relation: d.relation, explanation: d.explanation,
           concurrent: d.concurrent, earlier: side(d.earlierAssertionId), later: side(d.laterAssertionId), status: 'open',
-          openedAt: previous?.openedAt ?? ctx.recordedAt, resolvedAt: null, resolution: null,
-        });
+          openedAt: previous?.d.openedAt ?? ctx.recordedAt, resolvedAt: null, resolution: null,
+        }, previous?.body);
       }
       // Open before this batch and not any more: a retraction or correction resolved it.
-      for (const d of open.values()) {
+      for (const { d } of open.values()) {
         save({ ...d, status: 'resolved', resolvedAt: ctx.recordedAt, resolution: fold.lastChange.summary });
       }
     }, true);
