@@ -12,19 +12,28 @@
  *   is what an operator does: stop the server, unmount, e2fsck, mount, start; then the retried
  *   writes are stored exactly once and the read models equal a rebuild.
  *
- * Both need root (mount, losetup); without it the tests say so and are skipped.
+ * - Permissions: the server runs as nobody and its data dir is made read-only by mode (root would
+ *   ignore modes). Files SQLite holds open stay writable, so writes go on; /health reports down
+ *   naming EACCES, and a rebuild, which must create files, is a 503 saying so. Modes restored, it
+ *   works again in place.
+ *
+ * All need root (mount, losetup, setpriv); without it the tests say so and are skipped.
  */
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { readModelSnapshot, rebuildAndWait, seedArticles, uniqueQuotes } from '../support/reliability.js';
 import { compileServer, httpClient, startServer, type CompiledServer, type HttpResponse, type ServerProcess } from '../support/server-process.js';
-import { canMakeExt4, canMount, ext4DataDir, tmpfsDataDir, type FullDisk, type ReadOnlyDisk } from '../support/storage-faults.js';
+import { AS_NOBODY, canDropPrivileges, canMakeExt4, canMount, chmodTree, ext4DataDir, tmpfsDataDir, type FullDisk, type ReadOnlyDisk } from '../support/storage-faults.js';
 
 const MOUNTS = canMount();
 const EXT4 = MOUNTS && canMakeExt4();
+const NOBODY = canDropPrivileges();
 if (!MOUNTS) process.stdout.write('storage-faults: SKIPPED: mounting needs root (CAP_SYS_ADMIN); the 503 mapping is not exercised by a real fault here\n');
 else if (!EXT4) process.stdout.write('storage-faults: read-only case SKIPPED: needs losetup, mkfs.ext4, e2fsck and /sys/fs/ext4\n');
+if (!NOBODY) process.stdout.write('storage-faults: permissions case SKIPPED: needs root and setpriv\n');
 
 const article = seedArticles()[0]!;
 const quotes = uniqueQuotes(article.text);
@@ -111,7 +120,7 @@ describe('storage faults: a full or read-only data dir', () => {
   let compiled: CompiledServer;
 
   beforeAll(async () => {
-    if (MOUNTS) compiled = await compileServer();
+    if (MOUNTS || NOBODY) compiled = await compileServer();
   });
   afterAll(() => compiled?.remove());
 
@@ -175,6 +184,38 @@ describe('storage faults: a full or read-only data dir', () => {
       disk.remove();
     }
   }, 120_000);
+
+  (NOBODY ? it : it.skip)('permissions: a data dir the server may no longer write: health down naming EACCES, what must create files is a 503 saying so; chmod back and it works', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'claimline-perm-'));
+    chmodSync(work, 0o755);
+    const dataDir = join(work, 'data');
+    mkdirSync(dataDir);
+    chownSync(dataDir, 65534, 65534);
+    let server: ServerProcess | undefined;
+    try {
+      server = await startServer(compiled, { dataDir, wrapper: AS_NOBODY });
+      const request = httpClient(server.url);
+      const f = await fixture(request);
+      chmodTree(dataDir, 0o555, 0o444);
+      // Files SQLite already holds open stay writable (Unix checks modes at open): writes go on.
+      const during = await request('POST', `/claims/${f.claimId}/assertions`, { body: { sourceId: f.sourceId, quote: { exact: quotes[3] }, value: { text: 'while not writable' }, speaker: 's' } });
+      expect(during.status).toBe(201);
+      const health = await request('GET', '/health', { as: 'none' });
+      expect(health.status).toBe(503);
+      expect(health.body.detail).toMatch(/not writable by this process \(EACCES\)/);
+      // A rebuild creates new read-model files: refused, saying why, nothing swapped.
+      const rebuild = await request('POST', '/admin/projections/rebuild', { as: 'maintainer', body: {} });
+      expectUnavailable(rebuild, /not writable by this process \(EACCES\)/, 'a rebuild in a data dir it cannot write');
+      chmodTree(dataDir, 0o755, 0o644);
+      expect((await waitForHealth(request, 200)).status).toBe(200);
+      const snapshot = await readModelSnapshot(request);
+      await rebuildAndWait(request);
+      expect(await readModelSnapshot(request)).toEqual(snapshot);
+    } finally {
+      await server?.kill();
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   (EXT4 ? it : it.skip)('read-only file system: 503 saying so, health down, nothing half-written; after repair and restart the retries land once', async () => {
     const disk: ReadOnlyDisk = ext4DataDir(64);

@@ -9,7 +9,7 @@
  * the compiled libs, exactly as the root package.json maps them to dist/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +49,7 @@ export interface CompiledServer {
 export async function compileServer(): Promise<CompiledServer> {
   mkdirSync(join(ROOT, 'test/artifacts'), { recursive: true });
   const out = mkdtempSync(join(ROOT, 'test/artifacts', 'server-'));
+  chmodSync(out, 0o755); // mkdtemp makes it 0700: a server run as another user (setpriv) must read it
   const files = COMPILED.flatMap((dir) => sourcesUnder(join(ROOT, dir)));
   await Promise.all(
     files.map(async (file) => {

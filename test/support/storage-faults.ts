@@ -3,7 +3,10 @@
  * filled to the last byte (ENOSPC), and an ext4 file system on a loop device that the kernel
  * forces read-only (EROFS) the way it does after an I/O error (`errors=remount-ro`).
  *
- * Both need root (mount, losetup). File modes cannot make a data dir read-only for root, and a
+ * A third fault, permissions, runs the server as nobody (setpriv) and takes write permission away
+ * from its data dir: root ignores file modes, nobody does not.
+ *
+ * All need root (mount, losetup, setpriv). File modes cannot make a data dir read-only for root, and a
  * read-only remount is refused while SQLite holds its files open for writing (EBUSY), hence the
  * forced emergency read-only of ext4 (/sys/fs/ext4/<dev>/trigger_fs_error, the kernel's own test
  * hook for its error path). On this kernel an emergency read-only ext4 stays read-only until it
@@ -11,7 +14,7 @@
  * mounting again and restarting; the full disk recovers in place.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -167,4 +170,28 @@ export function ext4DataDir(megabytes: number): ReadOnlyDisk {
       }
     },
   };
+}
+
+/** Whether a server can be run as an unprivileged user here (root, with setpriv). */
+export function canDropPrivileges(): boolean {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false;
+  try {
+    run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--', 'true']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The command prefix that runs a server as nobody (uid and gid 65534). */
+export const AS_NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'];
+
+/** Sets the modes of a tree: directories to `dirMode`, files to `fileMode`. */
+export function chmodTree(dir: string, dirMode: number, fileMode: number): void {
+  chmodSync(dir, dirMode);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) chmodTree(path, dirMode, fileMode);
+    else chmodSync(path, fileMode);
+  }
 }
