@@ -55,6 +55,16 @@ describe('SqliteEventStore writer: auto', () => {
     expect(store.writeStats.inWorker - settled.inWorker).toBeLessThan(10);
   });
 
+  it('commits appends that arrive together (concurrent requests) in the worker', async () => {
+    const store = open({ autoSlowCommitMs: Number.POSITIVE_INFINITY });
+    await store.append('warm-up', [ev()]);
+    const before = store.writeStats;
+    await Promise.all(Array.from({ length: 8 }, (_, i) => store.append(`together-${i}`, [ev()])));
+    const after = store.writeStats;
+    expect(after.transactions - before.transactions).toBe(1);
+    expect(after.inWorker - before.inWorker).toBe(1);
+  });
+
   it('commits in the worker while other work keeps the loop busy', async () => {
     // Default settings: on a quick disk the busy loop decides, on a slow one commit time already does.
     const store = open();

@@ -35,11 +35,11 @@ import { createSqliteWriter, SCHEMA_SQL, type SqliteWriter, type WireAppend, typ
 export interface SqliteEventStoreOptions {
   /**
    * Where commits (and their fsyncs) run.
-   * - `'auto'` (default): per batch, on the calling thread while the event loop has little else to
-   *   do and commits are quick (no thread hop, so a lone writer gets the disk's full speed and
-   *   nothing is waiting to be blocked), and in the worker thread once other work keeps the loop
-   *   busy or the disk is slow (so requests are not held up behind fsyncs). The two writers are
-   *   never used at the same time.
+   * - `'auto'` (default): per batch. A lone append, while the event loop has little else to do and
+   *   commits are quick, is committed on the calling thread (no thread hop, so a lone writer gets
+   *   the disk's full speed, and nothing is waiting to be blocked); concurrent appends, a busy loop
+   *   or a slow disk send the batch to the worker thread (so requests are not held up behind
+   *   fsyncs). The two writers are never used at the same time.
    * - `'worker'`: always in a worker thread; the loop is never blocked by a commit.
    * - `'inline'`: always on the calling thread (which also waits there, up to `busyTimeoutMs`,
    *   when another process holds the write lock).
@@ -56,6 +56,11 @@ export interface SqliteEventStoreOptions {
    * Default 2 ms.
    */
   autoSlowCommitMs?: number;
+  /**
+   * `'auto'` only: batches of more appends than this go to the worker: appends arriving together
+   * mean concurrent requests, whose other work should not wait behind the fsync. Default 1.
+   */
+  autoInlineMaxAppends?: number;
   /**
    * Worker: how long the writer thread busy-waits for the next batch before sleeping. Saves a
    * thread wake-up per batch for back-to-back batches at the price of that much CPU. Default 50.
@@ -113,6 +118,7 @@ export class SqliteEventStore implements EventStore {
   private readonly workerWriter: WriterTransport | undefined;
   private readonly autoBusyThreshold: number;
   private readonly autoSlowCommitMs: number;
+  private readonly autoInlineMaxAppends: number;
   /** Smoothed duration of a commit (as seen from this thread), whichever writer ran it. */
   private commitMs = 0;
   /** For 'auto': event-loop time not spent in our own inline commits, smoothed. */
@@ -182,6 +188,7 @@ export class SqliteEventStore implements EventStore {
     const mode = options.writer ?? 'auto';
     this.autoBusyThreshold = options.autoBusyThreshold ?? 0.5;
     this.autoSlowCommitMs = options.autoSlowCommitMs ?? 2;
+    this.autoInlineMaxAppends = options.autoInlineMaxAppends ?? 1;
     try {
       // In 'auto' the inline writer never waits for another process's lock (that would hold the
       // event loop for up to busyTimeoutMs): it gives up at once and the batch goes to the worker.
@@ -309,7 +316,7 @@ export class SqliteEventStore implements EventStore {
     this.inFlight = true;
     try {
       const wires = batch.map((p) => p.wire);
-      let writer = this.pickWriter();
+      let writer = this.pickWriter(batch.length);
       const started = performance.now();
       let results: WireResult[];
       try {
@@ -353,11 +360,13 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * 'auto': inline while the loop is mostly idle apart from our own commits and commits are quick;
-   * worker once other work takes more than `autoBusyThreshold` of the loop (measured over windows
-   * of at least 20 ms) or commits take longer than `autoSlowCommitMs`.
+   * 'auto': inline for a lone append while the loop is mostly idle apart from our own commits and
+   * commits are quick; worker when appends arrive together (concurrent requests, whose other work
+   * should not wait behind the fsync), when other work takes more than `autoBusyThreshold` of the
+   * loop (measured over windows of at least 20 ms), or when commits take longer than
+   * `autoSlowCommitMs`.
    */
-  private pickWriter(): WriterTransport {
+  private pickWriter(appends: number): WriterTransport {
     if (this.workerWriter === undefined) return this.inlineWriter!;
     if (this.inlineWriter === undefined) return this.workerWriter;
     const now = performance.eventLoopUtilization();
@@ -369,7 +378,8 @@ export class SqliteEventStore implements EventStore {
       this.lastElu = now;
       this.lastOwnCommitMs = this.ownCommitMs;
     }
-    const inline = this.otherLoad < this.autoBusyThreshold && this.commitMs < this.autoSlowCommitMs;
+    const inline =
+      appends <= this.autoInlineMaxAppends && this.otherLoad < this.autoBusyThreshold && this.commitMs < this.autoSlowCommitMs;
     return inline ? this.inlineWriter : this.workerWriter;
   }
 
