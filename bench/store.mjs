@@ -426,7 +426,8 @@ async function runParent() {
       'Smaller pages do not help (page_size 1024: 0.77x, 2048: 0.95x).',
     workerHop:
       'A worker-thread round trip costs ~100 us on this VM (waking a sleeping thread each way), against ~200 us for a commit; ' +
-      "hence writer 'auto': inline while the loop is idle and commits are quick, worker when the loop has other work or the disk is slow.",
+      "hence writer 'auto': a lone append on an idle loop with a quick disk commits inline; appends arriving together, a busy loop " +
+      'or a slow disk go to the worker.',
   };
   const report = {
     bench: 'event store (SQLite adapter)',
