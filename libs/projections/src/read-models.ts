@@ -1,9 +1,11 @@
+import type Database from 'better-sqlite3';
 import { diffWordsWithSpace } from 'diff';
 import { claimStream, fromRecorded, isDomainEventType, type DateValue } from '#domain';
 import type { EventStore, RecordedEvent } from '#event-store';
 import { contextOf, isClaimEvent, type StoredDiscrepancy, type StoredTimeline } from './claim-projections.js';
 import { foldClaim, stateOf, timelineOf, type ClaimFold, type ClaimState, type ViewFilter } from './claim-view.js';
 import type { ProjectionRunner } from './projection-runner.js';
+import type { ProjectionName } from './projection.js';
 
 export interface Page<T> {
   items: T[];
@@ -89,6 +91,12 @@ function decodeCursor(cursor: string | undefined): number {
 
 const like = (s: string): string => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/**
+ * Prepared statements per read-model connection and SQL text. Preparing costs more than running
+ * these queries, and a connection is replaced when a rebuild swaps its file in (hence the WeakMap).
+ */
+const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
 /** The read side: every query over the projections, plus as-of reads folded from the log. */
 export class ReadModels {
   constructor(
@@ -96,15 +104,22 @@ export class ReadModels {
     private readonly store: EventStore,
   ) {}
 
+  private sql(projection: ProjectionName, sql: string): Database.Statement {
+    const db = this.runner.db(projection);
+    let statements = prepared.get(db);
+    if (!statements) prepared.set(db, (statements = new Map()));
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  }
+
   listClaims(filter: { q?: string; subject?: string; status?: string; cursor?: string; limit: number }): Page<ClaimState> {
     const after = decodeCursor(filter.cursor);
     const where = ['opened_position > @after'];
     if (filter.q) where.push("search LIKE @q ESCAPE '\\'");
     if (filter.subject) where.push("lower(subject) LIKE @subject ESCAPE '\\'");
     if (filter.status) where.push('status = @status');
-    const rows = this.runner
-      .db('claim-state')
-      .prepare(`SELECT opened_position, state FROM claims WHERE ${where.join(' AND ')} ORDER BY opened_position LIMIT @limit`)
+    const rows = this.sql('claim-state', `SELECT opened_position, state FROM claims WHERE ${where.join(' AND ')} ORDER BY opened_position LIMIT @limit`)
       .all({
         after: after === -Infinity ? -1 : after,
         q: filter.q ? like(filter.q) : undefined,
@@ -120,23 +135,23 @@ export class ReadModels {
   }
 
   async claimState(claimId: string, at: AsOf = {}): Promise<ClaimState | undefined> {
-    const fold = await this.foldAt(claimId, at);
-    if (fold === undefined) return undefined;
-    if (fold === 'live') {
-      const row = this.runner.db('claim-state').prepare('SELECT state FROM claims WHERE claim_id = ?').get(claimId) as { state: string } | undefined;
+    if (at.asOf === undefined && at.saidBy === undefined) {
+      // The live view: one indexed read, no existence check first.
+      const row = this.sql('claim-state', 'SELECT state FROM claims WHERE claim_id = ?').get(claimId) as { state: string } | undefined;
       return row && (JSON.parse(row.state) as ClaimState);
     }
-    return stateOf(fold, viewFilter(at));
+    const fold = await this.foldAt(claimId, at);
+    return fold && stateOf(fold, viewFilter(at));
   }
 
   async timeline(claimId: string, at: AsOf = {}): Promise<StoredTimeline | undefined> {
-    const fold = await this.foldAt(claimId, at);
-    if (fold === undefined) return undefined;
-    if (fold === 'live') {
-      const row = this.runner.db('claim-timeline').prepare('SELECT timeline FROM timelines WHERE claim_id = ?').get(claimId) as { timeline: string } | undefined;
+    if (at.asOf === undefined && at.saidBy === undefined) {
+      const row = this.sql('claim-timeline', 'SELECT timeline FROM timelines WHERE claim_id = ?').get(claimId) as { timeline: string } | undefined;
       return row && (JSON.parse(row.timeline) as StoredTimeline);
     }
-    const texts = this.runner.db('claim-timeline').prepare('SELECT text FROM source_texts WHERE source_id = ?');
+    const fold = await this.foldAt(claimId, at);
+    if (fold === undefined) return undefined;
+    const texts = this.sql('claim-timeline', 'SELECT text FROM source_texts WHERE source_id = ?');
     return {
       claimId,
       revision: fold.revision,
@@ -147,13 +162,12 @@ export class ReadModels {
     };
   }
 
-  /** 'live' when the projection answers as it stands; a fold when the question is about the past. */
-  private async foldAt(claimId: string, at: AsOf): Promise<ClaimFold | 'live' | undefined> {
-    const exists = this.runner.db('claim-state').prepare('SELECT 1 FROM claims WHERE claim_id = ?').get(claimId);
+  /** The claim as it stood at `at` (one of asOf, saidBy is set); undefined when it did not exist. */
+  private async foldAt(claimId: string, at: AsOf): Promise<ClaimFold | undefined> {
+    const exists = this.sql('claim-state', 'SELECT 1 FROM claims WHERE claim_id = ?').get(claimId);
     if (!exists) return undefined;
-    if (at.asOf === undefined && at.saidBy === undefined) return 'live';
     if (at.asOf === undefined) {
-      const row = this.runner.db('claim-state').prepare('SELECT fold FROM folds WHERE claim_id = ?').get(claimId) as { fold: string };
+      const row = this.sql('claim-state', 'SELECT fold FROM folds WHERE claim_id = ?').get(claimId) as { fold: string };
       return JSON.parse(row.fold) as ClaimFold;
     }
     const asOf = Date.parse(at.asOf);
@@ -179,9 +193,7 @@ export class ReadModels {
     if (filter.claim) where.push('claim_id = @claim');
     if (filter.source) where.push('(earlier_source = @source OR later_source = @source)');
     if ((filter.status ?? 'open') !== 'all') where.push('status = @status');
-    const rows = this.runner
-      .db('discrepancies')
-      .prepare(`SELECT rowid, body FROM discrepancies WHERE ${where.join(' AND ')} ORDER BY rowid LIMIT @limit`)
+    const rows = this.sql('discrepancies', `SELECT rowid, body FROM discrepancies WHERE ${where.join(' AND ')} ORDER BY rowid LIMIT @limit`)
       .all({
         after: after === -Infinity ? 0 : after,
         relation: filter.relation,
@@ -196,9 +208,7 @@ export class ReadModels {
 
   listSources(filter: { q?: string; cursor?: string; limit: number }): Page<SourceSummary> {
     const after = decodeCursor(filter.cursor);
-    const rows = this.runner
-      .db('sources')
-      .prepare(
+    const rows = this.sql('sources', 
         `SELECT s.*, (SELECT count(*) FROM citations c WHERE c.source_id = s.source_id AND c.status = 'live') AS citations
          FROM sources s WHERE position > @after ${filter.q ? "AND search LIKE @q ESCAPE '\\'" : ''} ORDER BY position LIMIT @limit`,
       )
@@ -208,13 +218,11 @@ export class ReadModels {
   }
 
   source(sourceId: string): (SourceSummary & { text: string; citedBy: Citation[] }) | undefined {
-    const db = this.runner.db('sources');
-    const row = db
-      .prepare(`SELECT s.*, (SELECT count(*) FROM citations c WHERE c.source_id = s.source_id AND c.status = 'live') AS citations FROM sources s WHERE source_id = ?`)
+    const row = this.sql('sources', `SELECT s.*, (SELECT count(*) FROM citations c WHERE c.source_id = s.source_id AND c.status = 'live') AS citations FROM sources s WHERE source_id = ?`)
       .get(sourceId) as SourceRow | undefined;
     if (!row) return undefined;
-    const citations = db
-      .prepare(
+    const citations = this.sql(
+        'sources',
         `SELECT c.*, cl.subject, cl.predicate FROM citations c LEFT JOIN claims cl ON cl.claim_id = c.claim_id
          WHERE c.source_id = ? ORDER BY json_extract(c.quote, '$.start')`,
       )
@@ -238,9 +246,7 @@ export class ReadModels {
   }
 
   revisions(sourceId: string): TextRevision[] | undefined {
-    const rows = this.runner
-      .db('sources')
-      .prepare('SELECT * FROM revisions WHERE source_id = ? ORDER BY text_version')
+    const rows = this.sql('sources', 'SELECT * FROM revisions WHERE source_id = ? ORDER BY text_version')
       .all(sourceId) as { text_version: number; text: string; content_hash: string; at: string; by: string; reason: string | null }[];
     if (rows.length === 0) return undefined;
     return rows.map((r, i) => ({
@@ -261,9 +267,7 @@ export class ReadModels {
     if (filter.type) where.push('type = @type');
     if (filter.since) where.push('recorded_at >= @since');
     if (filter.until) where.push('recorded_at <= @until');
-    const rows = this.runner
-      .db('audit')
-      .prepare(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT @limit`)
+    const rows = this.sql('audit', `SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT @limit`)
       .all({ ...filter, after: filter.after ?? -1, limit: filter.limit }) as AuditRow[];
     const items = rows.map((r) => ({
       position: r.position,
@@ -282,7 +286,7 @@ export class ReadModels {
 
   /** Every claim with a verdict, for the ClaimReview export. */
   claimsWithVerdicts(): ClaimState[] {
-    return (this.runner.db('claim-state').prepare('SELECT state FROM claims ORDER BY opened_position').all() as { state: string }[])
+    return (this.sql('claim-state', 'SELECT state FROM claims ORDER BY opened_position').all() as { state: string }[])
       .map((r) => JSON.parse(r.state) as ClaimState)
       .filter((s) => s.verdict !== null);
   }
