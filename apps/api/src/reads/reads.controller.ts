@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   GetClaimEventsQuery,
   GetClaimStateQuery,
@@ -13,6 +13,19 @@ import {
   ListSourcesQuery,
 } from '#claims';
 import { AsOfQuery, ListClaimsQueryDto, ListDiscrepanciesQueryDto, ListEventsQueryDto, ListSourcesQueryDto } from '../http/query-dtos.js';
+import { validationPipe } from '../http/problem.js';
+
+/**
+ * GET /claims/:id is the hottest read, and almost always comes without a query string. Its query
+ * is taken as a plain object (the global ValidationPipe passes `Object` through untouched) and
+ * validated here, by the same pipe and so with the same 400s, only when there is one: the
+ * transform-and-validate of an empty AsOfQuery was a tenth of the route's CPU.
+ */
+const asOfPipe = validationPipe();
+async function asOfFrom(query: Record<string, unknown>): Promise<AsOfQuery> {
+  for (const _ in query) return (await asOfPipe.transform(query, { type: 'query', metatype: AsOfQuery })) as AsOfQuery;
+  return {};
+}
 
 function found<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new NotFoundException(`${what} does not exist`);
@@ -33,7 +46,10 @@ export class ClaimReadsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Current state of one claim; asOf (recorded-at) and saidBy (said-at) answer for the past' })
-  async get(@Param('id') id: string, @Query() at: AsOfQuery) {
+  @ApiQuery({ name: 'asOf', required: false, type: String, description: 'Recorded-at axis: what claimline said at this instant (ISO 8601)', example: '2025-12-06T00:00:00Z' })
+  @ApiQuery({ name: 'saidBy', required: false, type: String, description: 'Said-at axis: only statements on the public record by this day', example: '2025-12-04' })
+  async get(@Param('id') id: string, @Query() query: Record<string, unknown>) {
+    const at = await asOfFrom(query);
     return found(await this.queries.execute(new GetClaimStateQuery(id, at)), `claim ${id}${at.asOf ? ` as of ${at.asOf}` : ''}`);
   }
 
