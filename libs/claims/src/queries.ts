@@ -38,6 +38,21 @@ export class GetClaimStateHandler implements IQueryHandler<GetClaimStateQuery> {
   }
 }
 
+/** The live state of one claim as stored JSON text, for callers that pass it on unchanged (HTTP). */
+export class GetClaimStateJsonQuery extends Query<string | undefined> {
+  constructor(readonly claimId: string) {
+    super();
+  }
+}
+
+@QueryHandler(GetClaimStateJsonQuery)
+export class GetClaimStateJsonHandler implements IQueryHandler<GetClaimStateJsonQuery> {
+  constructor(private readonly projections: Projections) {}
+  async execute({ claimId }: GetClaimStateJsonQuery) {
+    return this.projections.read.claimStateJson(claimId);
+  }
+}
+
 export class GetTimelineQuery extends Query<StoredTimeline | undefined> {
   constructor(
     readonly claimId: string,
@@ -142,6 +157,7 @@ export class ListEventsHandler implements IQueryHandler<ListEventsQuery> {
 export const QUERY_HANDLERS = [
   ListClaimsHandler,
   GetClaimStateHandler,
+  GetClaimStateJsonHandler,
   GetTimelineHandler,
   GetClaimEventsHandler,
   ListDiscrepanciesHandler,

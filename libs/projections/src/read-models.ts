@@ -134,11 +134,16 @@ export class ReadModels {
     };
   }
 
+  /** The live state of a claim as the JSON text the projection stored (nothing to parse or re-serialize). */
+  claimStateJson(claimId: string): string | undefined {
+    return (this.sql('claim-state', 'SELECT state FROM claims WHERE claim_id = ?').get(claimId) as { state: string } | undefined)?.state;
+  }
+
   async claimState(claimId: string, at: AsOf = {}): Promise<ClaimState | undefined> {
     if (at.asOf === undefined && at.saidBy === undefined) {
       // The live view: one indexed read, no existence check first.
-      const row = this.sql('claim-state', 'SELECT state FROM claims WHERE claim_id = ?').get(claimId) as { state: string } | undefined;
-      return row && (JSON.parse(row.state) as ClaimState);
+      const json = this.claimStateJson(claimId);
+      return json === undefined ? undefined : (JSON.parse(json) as ClaimState);
     }
     const fold = await this.foldAt(claimId, at);
     return fold && stateOf(fold, viewFilter(at));

@@ -1,8 +1,10 @@
-import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import {
   GetClaimEventsQuery,
+  GetClaimStateJsonQuery,
   GetClaimStateQuery,
   GetSourceQuery,
   GetSourceRevisionsQuery,
@@ -48,8 +50,14 @@ export class ClaimReadsController {
   @ApiOperation({ summary: 'Current state of one claim; asOf (recorded-at) and saidBy (said-at) answer for the past' })
   @ApiQuery({ name: 'asOf', required: false, type: String, description: 'Recorded-at axis: what claimline said at this instant (ISO 8601)', example: '2025-12-06T00:00:00Z' })
   @ApiQuery({ name: 'saidBy', required: false, type: String, description: 'Said-at axis: only statements on the public record by this day', example: '2025-12-04' })
-  async get(@Param('id') id: string, @Query() query: Record<string, unknown>) {
+  async get(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
     const at = await asOfFrom(query);
+    if (at.asOf === undefined && at.saidBy === undefined) {
+      // The live state is sent as the JSON text the projection stored: no parse and re-serialize.
+      const json = found(await this.queries.execute(new GetClaimStateJsonQuery(id)), `claim ${id}`);
+      void reply.header('content-type', 'application/json; charset=utf-8');
+      return json;
+    }
     return found(await this.queries.execute(new GetClaimStateQuery(id, at)), `claim ${id}${at.asOf ? ` as of ${at.asOf}` : ''}`);
   }
 
