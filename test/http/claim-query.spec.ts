@@ -1,8 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECTION_NAMES, Projections } from '#projections';
 import { createTestApp, type TestApp } from '../support/app.js';
+
+const text = readFileSync(join(process.cwd(), 'seeds', 'sources', '2025-12-irigc-22-s400-september-2026.txt'), 'utf8');
 
 /**
  * GET /claims/:id validates its query itself (only when there is one, to keep the common read
- * cheap): the answers must be those of the global ValidationPipe.
+ * cheap): the answers must be those of the global ValidationPipe. Its live state comes from a
+ * cache of stored rows, which must never answer an older state than the projection holds.
  */
 describe('GET /claims/:id query', () => {
   let sut: TestApp;
@@ -35,4 +41,24 @@ describe('GET /claims/:id query', () => {
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([field]);
   });
 
+  it('answers every write after it, the cached state included, and again after a rebuild swaps the files', async () => {
+    const sourceId = (await sut.request({ method: 'POST', url: '/sources', body: { title: 'IRIGC', publisher: null, publishedAt: '2025-12-04', text } })).body.id;
+    const quote = { exact: 'Moscow has assured New Delhi that the remaining systems will be supplied by September 2026.' };
+    const read = async () => (await sut.request({ method: 'GET', url: `/claims/${claimId}`, as: 'none' })).body;
+    const first = await read();
+    expect(await read()).toEqual(first); // now cached
+    for (let i = 1; i <= 3; i++) {
+      const post = await sut.request({ method: 'POST', url: `/claims/${claimId}/assertions`, body: { sourceId, quote, value: { text: 'by September 2026' }, speaker: 'Moscow' } });
+      expect(post.status).toBe(201);
+      const after = await read();
+      expect(after.revision).toBe(first.revision + i);
+      expect(after.counts.assertions).toBe(first.counts.assertions + i);
+      expect(after.current.assertionId).toBe(post.body.assertionId);
+    }
+    const before = await read();
+    await sut.app.get(Projections).runner.rebuild([...PROJECTION_NAMES]).done;
+    expect(await read()).toEqual(before);
+    await sut.request({ method: 'POST', url: `/claims/${claimId}/assertions`, body: { sourceId, quote, value: { text: 'by September 2026' }, speaker: 'Moscow' } });
+    expect((await read()).revision).toBe(before.revision + 1);
+  });
 });

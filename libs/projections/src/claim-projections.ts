@@ -106,6 +106,12 @@ export function searchTextOf(fold: ClaimFold, currentText: string | undefined): 
 
 // ---- claim-state ---------------------------------------------------------------------------------
 
+/**
+ * Told the id of every claim whose state row the claim-state projection writes on a connection,
+ * inside the write's transaction: the read side keeps a cache of those rows and drops them here.
+ */
+export const claimStateWritten = new WeakMap<Database.Database, (claimId: string) => void>();
+
 export const claimStateProjection: Projection = {
   name: 'claim-state' satisfies ProjectionName,
   version: 1,
@@ -129,8 +135,10 @@ export const claimStateProjection: Projection = {
     // Only the first write of a claim sees its opening; later upserts keep the stored value.
     const opened = new Map<string, number>();
     for (const e of events) if (e.event?.type === 'claimline.claim-opened') opened.set(e.event.data.claimId, e.recorded.position);
+    const written = claimStateWritten.get(db);
     applyClaimBatch(db, events, (_db, fold) => {
       const state = stateOf(fold);
+      written?.(fold.claimId);
       put.run({
         claimId: fold.claimId,
         openedPosition: opened.get(fold.claimId) ?? -1,

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { diffWordsWithSpace } from 'diff';
 import { claimStream, fromRecorded, isDomainEventType, type DateValue } from '#domain';
 import type { EventStore, RecordedEvent } from '#event-store';
-import { contextOf, isClaimEvent, type StoredDiscrepancy, type StoredTimeline } from './claim-projections.js';
+import { claimStateWritten, contextOf, isClaimEvent, type StoredDiscrepancy, type StoredTimeline } from './claim-projections.js';
 import { foldClaim, stateOf, timelineOf, type ClaimFold, type ClaimState, type ViewFilter } from './claim-view.js';
 import type { ProjectionRunner } from './projection-runner.js';
 import type { ProjectionName } from './projection.js';
@@ -97,6 +97,14 @@ const like = (s: string): string => `%${s.toLowerCase().replace(/[\\%_]/g, (c) =
  */
 const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
+/**
+ * Live claim states recently read, as stored JSON text, per claim-state connection. The projection
+ * drops a claim's entry in the same synchronous transaction that rewrites its row (see
+ * claimStateWritten), so a hit is always the stored row; a rebuild's new connection starts empty.
+ */
+const stateCaches = new WeakMap<Database.Database, Map<string, string>>();
+const STATE_CACHE_ENTRIES = 10_000;
+
 /** The read side: every query over the projections, plus as-of reads folded from the log. */
 export class ReadModels {
   constructor(
@@ -136,7 +144,21 @@ export class ReadModels {
 
   /** The live state of a claim as the JSON text the projection stored (nothing to parse or re-serialize). */
   claimStateJson(claimId: string): string | undefined {
-    return (this.sql('claim-state', 'SELECT state FROM claims WHERE claim_id = ?').get(claimId) as { state: string } | undefined)?.state;
+    const db = this.runner.db('claim-state');
+    let cache = stateCaches.get(db);
+    if (!cache) {
+      const entries = new Map<string, string>();
+      stateCaches.set(db, (cache = entries));
+      claimStateWritten.set(db, (id) => entries.delete(id));
+    }
+    let json = cache.get(claimId);
+    if (json !== undefined) return json;
+    json = (this.sql('claim-state', 'SELECT state FROM claims WHERE claim_id = ?').get(claimId) as { state: string } | undefined)?.state;
+    if (json !== undefined) {
+      if (cache.size >= STATE_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+      cache.set(claimId, json);
+    }
+    return json;
   }
 
   async claimState(claimId: string, at: AsOf = {}): Promise<ClaimState | undefined> {
