@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { diffWordsWithSpace } from 'diff';
 import { claimStream, fromRecorded, isDomainEventType, type DateValue } from '#domain';
 import type { EventStore, RecordedEvent } from '#event-store';
-import { claimStateWritten, contextOf, isClaimEvent, type StoredDiscrepancy, type StoredTimeline } from './claim-projections.js';
+import { claimStateWritten, contextOf, isClaimEvent, loadFold, type StoredDiscrepancy, type StoredTimeline } from './claim-projections.js';
 import { foldClaim, stateOf, timelineOf, type ClaimFold, type ClaimState, type ViewFilter } from './claim-view.js';
 import type { ProjectionRunner } from './projection-runner.js';
 import type { ProjectionName } from './projection.js';
@@ -194,8 +194,7 @@ export class ReadModels {
     const exists = this.sql('claim-state', 'SELECT 1 FROM claims WHERE claim_id = ?').get(claimId);
     if (!exists) return undefined;
     if (at.asOf === undefined) {
-      const row = this.sql('claim-state', 'SELECT fold FROM folds WHERE claim_id = ?').get(claimId) as { fold: string };
-      return JSON.parse(row.fold) as ClaimFold;
+      return loadFold(this.runner.db('claim-state'), claimId) ?? undefined;
     }
     const asOf = Date.parse(at.asOf);
     let fold: ClaimFold | null = null;
