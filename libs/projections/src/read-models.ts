@@ -189,6 +189,15 @@ export class ReadModels {
     };
   }
 
+  /** One entry of a claim's live timeline (SQLite picks it out of the stored JSON: nothing else is parsed). */
+  timelineEntry(claimId: string, assertionId: string): StoredTimeline['entries'][number] | undefined {
+    const row = this.sql(
+      'claim-timeline',
+      "SELECT e.value AS entry FROM timelines t, json_each(t.timeline, '$.entries') e WHERE t.claim_id = ? AND json_extract(e.value, '$.assertionId') = ?",
+    ).get(claimId, assertionId) as { entry: string } | undefined;
+    return row && (JSON.parse(row.entry) as StoredTimeline['entries'][number]);
+  }
+
   /** The claim as it stood at `at` (one of asOf, saidBy is set); undefined when it did not exist. */
   private async foldAt(claimId: string, at: AsOf): Promise<ClaimFold | undefined> {
     const exists = this.sql('claim-state', 'SELECT 1 FROM claims WHERE claim_id = ?').get(claimId);

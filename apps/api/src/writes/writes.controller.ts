@@ -116,8 +116,7 @@ export class WritesController {
         context,
       ),
     );
-    const timeline = await this.projections.read.timeline(id);
-    const entry = timeline?.entries.find((e) => e.assertionId === r.assertionId);
+    const entry = this.projections.read.timelineEntry(id, r.assertionId);
     return {
       assertionId: r.assertionId,
       revision: r.revision,
