@@ -96,8 +96,9 @@ const file = join(here, 'results.json');
 if (existsSync(file)) {
   try {
     const previous = JSON.parse(readFileSync(file, 'utf8'));
+    const fresh = new Set(results.map((x) => x.metric));
     for (const r of Array.isArray(previous) ? previous : []) {
-      if (!results.some((x) => x.metric === r.metric && x.baseline?.name === r.baseline?.name)) results.push({ ...r, fromEarlierRun: true });
+      if (!fresh.has(r.metric) && !(r.source && !skip.has('store'))) results.push({ ...r, fromEarlierRun: true });
     }
   } catch {
     // an unreadable file is replaced

@@ -11,6 +11,9 @@
  * claim's own seed assertions repeated in order, so timelines hold the refinements, slips and
  * contradictions of the seeds, at the seeds' rate).
  *
+ * Ids as the product makes them: event ids are time-ordered UUIDv7 (libs/claims write-stream.ts),
+ * claim, source and assertion ids random UUIDs.
+ *
  * Order in the log (what a long-running instance would see, not what is cheapest to project):
  * all sources first; then waves of 10,000 claims: the wave's claims are opened, then 9 rounds in
  * which every claim of the wave gets one assertion, each round in shuffled order. So one claim's
@@ -21,6 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
 import { API_KEYS, dist } from './common.mjs';
 
 export const WAVE_CLAIMS = 10_000;
@@ -101,7 +105,7 @@ export function* synthesize(templates, total, { startMs = Date.parse('2026-01-01
     yield {
       stream: `source-${sourceId}`,
       revision: 0,
-      id: randomUUID(),
+      id: uuidv7(),
       type: t.type,
       data: { ...t.data, sourceId, title: `${t.data.title} (copy ${Math.floor(i / T.sources.length) + 1})` },
       metadata: metadata(),
@@ -131,7 +135,7 @@ export function* synthesize(templates, total, { startMs = Date.parse('2026-01-01
       yield {
         stream: `claim-${claimId}`,
         revision: 0,
-        id: randomUUID(),
+        id: uuidv7(),
         type: t.type,
         data: { ...t.data, claimId, subject: `${t.data.subject} #${i}` },
         metadata: metadata(),
@@ -153,7 +157,7 @@ export function* synthesize(templates, total, { startMs = Date.parse('2026-01-01
         yield {
           stream: `claim-${c.claimId}`,
           revision: c.revision,
-          id: randomUUID(),
+          id: uuidv7(),
           type: t.type,
           data: { ...t.data, claimId: c.claimId, assertionId: randomUUID(), sourceId },
           metadata: metadata(),
