@@ -31,14 +31,26 @@ describe('GET /claims/:id query', () => {
   });
 
   it.each([
-    ['asOf=yesterday', 'asOf'],
-    ['saidBy=2025-13', 'saidBy'],
-    ['foo=1', 'foo'],
-  ])('refuses ?%s with a 400 naming %s', async (query, field) => {
-    const res = await sut.request({ method: 'GET', url: `/claims/${claimId}?${query}`, as: 'none' });
+    ['', 'asOf=yesterday', 'asOf'],
+    ['', 'saidBy=2025-13', 'saidBy'],
+    ['', 'foo=1', 'foo'],
+    ['/timeline', 'asOf=yesterday', 'asOf'],
+    ['/timeline', 'saidBy=2025-13', 'saidBy'],
+    ['/timeline', 'foo=1', 'foo'],
+  ])('GET /claims/:id%s refuses ?%s with a 400 naming %s', async (path, query, field) => {
+    const res = await sut.request({ method: 'GET', url: `/claims/${claimId}${path}?${query}`, as: 'none' });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/problem\+json/);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([field]);
+  });
+
+  it('answers the live timeline as JSON, and the past with saidBy', async () => {
+    const live = await sut.request({ method: 'GET', url: `/claims/${claimId}/timeline`, as: 'none' });
+    expect(live.status).toBe(200);
+    expect(live.headers['content-type']).toMatch(/^application\/json/);
+    expect(live.body).toMatchObject({ claimId, entries: expect.any(Array) });
+    expect((await sut.request({ method: 'GET', url: `/claims/${claimId}/timeline?saidBy=2025-12-04`, as: 'none' })).body.claimId).toBe(claimId);
+    expect((await sut.request({ method: 'GET', url: '/claims/no-such-claim/timeline', as: 'none' })).status).toBe(404);
   });
 
   it('answers every write after it, the cached state included, and again after a rebuild swaps the files', async () => {

@@ -70,6 +70,21 @@ export class GetTimelineHandler implements IQueryHandler<GetTimelineQuery> {
   }
 }
 
+/** The live timeline of one claim as stored JSON text, for callers that pass it on unchanged (HTTP). */
+export class GetTimelineJsonQuery extends Query<string | undefined> {
+  constructor(readonly claimId: string) {
+    super();
+  }
+}
+
+@QueryHandler(GetTimelineJsonQuery)
+export class GetTimelineJsonHandler implements IQueryHandler<GetTimelineJsonQuery> {
+  constructor(private readonly projections: Projections) {}
+  async execute({ claimId }: GetTimelineJsonQuery) {
+    return this.projections.read.timelineJson(claimId);
+  }
+}
+
 export class GetClaimEventsQuery extends Query<RecordedEvent[]> {
   constructor(readonly claimId: string) {
     super();
@@ -159,6 +174,7 @@ export const QUERY_HANDLERS = [
   GetClaimStateHandler,
   GetClaimStateJsonHandler,
   GetTimelineHandler,
+  GetTimelineJsonHandler,
   GetClaimEventsHandler,
   ListDiscrepanciesHandler,
   ListSourcesHandler,

@@ -171,10 +171,15 @@ export class ReadModels {
     return fold && stateOf(fold, viewFilter(at));
   }
 
+  /** The live timeline of a claim as the JSON text the projection stored. */
+  timelineJson(claimId: string): string | undefined {
+    return (this.sql('claim-timeline', 'SELECT timeline FROM timelines WHERE claim_id = ?').get(claimId) as { timeline: string } | undefined)?.timeline;
+  }
+
   async timeline(claimId: string, at: AsOf = {}): Promise<StoredTimeline | undefined> {
     if (at.asOf === undefined && at.saidBy === undefined) {
-      const row = this.sql('claim-timeline', 'SELECT timeline FROM timelines WHERE claim_id = ?').get(claimId) as { timeline: string } | undefined;
-      return row && (JSON.parse(row.timeline) as StoredTimeline);
+      const json = this.timelineJson(claimId);
+      return json === undefined ? undefined : (JSON.parse(json) as StoredTimeline);
     }
     const fold = await this.foldAt(claimId, at);
     if (fold === undefined) return undefined;
