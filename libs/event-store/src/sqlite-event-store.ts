@@ -629,8 +629,9 @@ function workerTransport(
   };
   const worker = new Worker(source, {
     eval: true,
-    // The source is CommonJS; a host started with --input-type=module would make it ESM.
-    execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
+    // The writer is plain CommonJS and needs none of the host's flags; inheriting them fails the
+    // start on V8 flags (--max-old-space-size: ERR_WORKER_INVALID_EXEC_ARGV) and --input-type.
+    execArgv: [],
     workerData: { driverPath, file, busyTimeoutMs, signal, spinMicros },
   });
   worker.unref();
