@@ -6,8 +6,6 @@ import {
   type Comparison,
   type DateValue,
   type Entity,
-  type Modality,
-  type QuoteSelector,
   type Rating,
   type RetractionKind,
   type Value,
@@ -185,15 +183,8 @@ export interface RelationToPrevious extends Comparison {
   previousAssertionId: string;
 }
 
-export interface TimelineEntry {
+export interface TimelineEntry extends AssertionFacts {
   assertionId: string;
-  sourceId: string;
-  quote: QuoteSelector;
-  sourceTextVersion: number;
-  value: Value;
-  saidAt: DateValue;
-  speaker: string;
-  modality: Modality;
   note: string | null;
   recordedAt: string;
   recordedBy: string;
