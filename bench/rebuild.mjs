@@ -83,15 +83,19 @@ async function stepRebuild(dataDir) {
   const { fromRecorded, isDomainEventType } = await import(dist('libs/domain/src/index.js'));
   const dir = join(dataDir, 'read-models');
   rmSync(dir, { recursive: true, force: true });
-  // Time spent in each projection's apply (inside its transaction), for the report.
+  // Time spent in each projection's apply (inside its transaction) and in writing what a build
+  // held back (finishBuild), for the report.
   const applySeconds = {};
+  const finishSeconds = {};
+  const timed = (into, name, fn) => {
+    const t = performance.now();
+    fn();
+    into[name] = (into[name] ?? 0) + (performance.now() - t) / 1000;
+  };
   const projections = ALL_PROJECTIONS.map((p) => ({
     ...p,
-    apply(db, events) {
-      const t = performance.now();
-      p.apply(db, events);
-      applySeconds[p.name] = (applySeconds[p.name] ?? 0) + (performance.now() - t) / 1000;
-    },
+    apply: (db, events) => timed(applySeconds, p.name, () => p.apply(db, events)),
+    ...(p.finishBuild ? { finishBuild: (db) => timed(finishSeconds, p.name, () => p.finishBuild(db)) } : {}),
   }));
   const store = await openStore(join(dataDir, 'events.sqlite'));
   const head = await store.headPosition();
@@ -101,7 +105,12 @@ async function stepRebuild(dataDir) {
     ...(BATCH ? { batchSize: BATCH } : {}),
   });
   let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 200);
+  let peakHeap = 0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed + m.external);
+  }, 200);
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   await runner.start(); // no read-model files: every projection is built from position 0
@@ -126,7 +135,9 @@ async function stepRebuild(dataDir) {
     discrepancies,
     statuses,
     peakRssMb: round(Math.max(peak, process.memoryUsage.rss()) / 2 ** 20),
+    peakHeapMb: round(peakHeap / 2 ** 20),
     applySeconds: Object.fromEntries(Object.entries(applySeconds).map(([k, v]) => [k, round(v, 2)])),
+    finishBuildSeconds: Object.fromEntries(Object.entries(finishSeconds).map(([k, v]) => [k, round(v, 2)])),
   };
 }
 

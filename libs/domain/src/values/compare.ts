@@ -75,6 +75,17 @@ function shared(a: Bounds, b: Bounds, value: Value): string {
   return describeBounds({ ...value, bounds: { lo, hi } } as Value);
 }
 
+/**
+ * The relation alone, as compareValues gives it: its explanation costs far more than the relation,
+ * and most pairs a projection looks at are never shown.
+ */
+export function relateValues(a: Value, b: Value): Relation {
+  if (a.type !== b.type) return 'incomparable';
+  if (a.type === 'text' || b.type === 'text') return a.normalized.toLowerCase() === b.normalized.toLowerCase() ? 'same' : 'contradicts';
+  if (a.type === 'quantity' && b.type === 'quantity' && a.unit !== b.unit) return 'incomparable';
+  return relateBounds(a.bounds, b.bounds, a.type === 'quantity');
+}
+
 /** Relation of a later value `b` to an earlier value `a` (DESIGN 3), with an explanation in words. */
 export function compareValues(a: Value, b: Value): Comparison {
   const A = `"${a.text}"`;

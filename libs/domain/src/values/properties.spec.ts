@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import edtf from 'edtf';
 import fc from 'fast-check';
 import { MONTH_NAMES, daysInMonth } from './calendar.js';
-import { compareValues } from './compare.js';
+import { compareValues, relateValues } from './compare.js';
 import { formatValue } from './format.js';
 import { parseValue, type ParseContext, type ValueInput } from './parse.js';
 import { type Relation, UnparseableValue, type Value, type ValueType } from './value.js';
@@ -181,6 +181,17 @@ describe(compareValues.name, () => {
         const sameUnit = va.type !== 'quantity' || vb.type !== 'quantity' || va.unit === vb.unit;
         const equal = va.type === vb.type && sameUnit && JSON.stringify(boundsOf(va)) === JSON.stringify(boundsOf(vb));
         expect(compareValues(va, vb).relation === 'same').toBe(equal);
+      }),
+      RUNS,
+    );
+  });
+
+  it('given two values, when related without words, then the relation is the one compareValues gives', () => {
+    fc.assert(
+      fc.property(samePair, saidAt, ([[ta, a], [tb, b]], ctx) => {
+        const va = parseValue({ type: ta, text: a }, ctx);
+        const vb = parseValue({ type: tb, text: b }, ctx);
+        expect(relateValues(va, vb)).toBe(compareValues(va, vb).relation);
       }),
       RUNS,
     );
