@@ -2,16 +2,17 @@ import type Database from 'better-sqlite3';
 import { CLAIM_EVENT_TYPES, type ClaimEvent, type DomainEvent } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import {
-  discrepanciesOf,
-  foldClaim,
+  isLiveAssertion,
+  pairDiscrepancy,
   stateOf,
   timelineOf,
+  type AssertionEntry,
   type ClaimFold,
   type Discrepancy,
   type EventContext,
   type TimelineEntry,
 } from './claim-view.js';
-import { statementsFor, type ProjectedEvent, type Projection, type ProjectionName } from './projection.js';
+import { claimMemory, isBuilding, statementsFor, type ProjectedEvent, type Projection, type ProjectionName } from './projection.js';
 
 export function isClaimEvent(event: DomainEvent | null): event is ClaimEvent {
   return event !== null && (CLAIM_EVENT_TYPES as readonly string[]).includes(event.type);
@@ -27,111 +28,53 @@ export function contextOf(recorded: RecordedEvent): EventContext {
   };
 }
 
-interface FoldStatements {
-  head: Database.Statement<[string], { head: string }>;
-  entries: Database.Statement<[string], { entry: string }>;
-  putHead: Database.Statement<[string, string]>;
-  putEntry: Database.Statement<[string, number, string]>;
-}
-const foldStatements = new WeakMap<Database.Database, FoldStatements>();
-
 /**
- * A claim's fold is stored in two parts: its head (everything but the assertions) and one row per
- * assertion entry. Events mostly add an entry or change one, so a write is the head and the entries
- * the batch touched, not the whole claim again (which made rebuilds write ~30 KB per event).
+ * Where a claim projection keeps what it will write, per claim. On a live file the writes happen at
+ * the end of every batch. On a file being built they are held (the latest per claim) until
+ * `claimMemory.heldClaims` other claims have been touched since, or the build ends: a claim's view
+ * is then written about once for the whole log instead of once per batch that touched it.
  */
-const FOLDS_DDL = `CREATE TABLE folds (claim_id TEXT PRIMARY KEY, head TEXT NOT NULL);
-  CREATE TABLE fold_assertions (claim_id TEXT NOT NULL, seq INTEGER NOT NULL, entry TEXT NOT NULL, PRIMARY KEY (claim_id, seq))`;
+class PendingWrites<T> {
+  private readonly held = new Map<string, T>();
 
-function foldStatementsOf(db: Database.Database): FoldStatements {
-  return statementsFor(foldStatements, db, (d) => ({
-    head: d.prepare('SELECT head FROM folds WHERE claim_id = ?') as FoldStatements['head'],
-    entries: d.prepare('SELECT entry FROM fold_assertions WHERE claim_id = ? ORDER BY seq') as FoldStatements['entries'],
-    putHead: d.prepare('INSERT OR REPLACE INTO folds (claim_id, head) VALUES (?, ?)') as FoldStatements['putHead'],
-    putEntry: d.prepare('INSERT OR REPLACE INTO fold_assertions (claim_id, seq, entry) VALUES (?, ?, ?)') as FoldStatements['putEntry'],
-  }));
-}
+  constructor(private readonly writeOne: (claimId: string, pending: T) => void) {}
 
-/** The stored fold of a claim in a claim projection's file, or null when it has none. */
-export function loadFold(db: Database.Database, claimId: string): ClaimFold | null {
-  const s = foldStatementsOf(db);
-  const row = s.head.get(claimId);
-  if (!row) return null;
-  const head = JSON.parse(row.head) as Omit<ClaimFold, 'assertions'>;
-  return { ...head, assertions: s.entries.all(claimId).map((r) => JSON.parse(r.entry) as ClaimFold['assertions'][number]) };
-}
-
-/**
- * The fold of a claim right after a batch event, shared by the three claim projections: every file
- * that applies an event has applied the log before it, and the fold after an event depends on
- * nothing but the log up to it, so what one projection folded is what the others would fold. They
- * take it instead of reading, parsing and folding the claim again. Held by the decoded event
- * object, so it goes when the batch does.
- */
-const foldAfter = new WeakMap<ProjectedEvent, ClaimFold | null>();
-/** Stored JSON of a fold head or an assertion entry, made once for all the files that store it. */
-const storedJson = new WeakMap<object, string>();
-
-function jsonOf(value: object): string {
-  let json = storedJson.get(value);
-  if (json === undefined) {
-    json = JSON.stringify(value);
-    storedJson.set(value, json);
+  get(claimId: string): T | undefined {
+    return this.held.get(claimId);
   }
-  return json;
-}
 
-function headOf(fold: ClaimFold): string {
-  let json = storedJson.get(fold);
-  if (json === undefined) {
-    const { assertions: _assertions, ...head } = fold;
-    json = JSON.stringify(head);
-    storedJson.set(fold, json);
+  set(claimId: string, pending: T): void {
+    this.held.delete(claimId);
+    this.held.set(claimId, pending);
   }
-  return json;
-}
 
-/**
- * Folds a batch claim by claim: each touched claim's fold is read once (or taken from a sibling
- * projection that folded the same batch), every event of the batch is applied in memory, and the
- * projection writes its view of the result once per claim.
- */
-function applyClaimBatch(
-  db: Database.Database,
-  events: readonly ProjectedEvent[],
-  write: (db: Database.Database, fold: ClaimFold, cause: ProjectedEvent) => void,
-  /** Write after every event, for views that keep history (a batch must not hide a passing state). */
-  everyEvent = false,
-): void {
-  const s = foldStatementsOf(db);
-  const touched = new Map<string, { fold: ClaimFold | null; loaded: boolean; cause: ProjectedEvent; entries: Set<string> }>();
-  for (const e of events) {
-    if (!isClaimEvent(e.event)) continue;
-    const claimId = e.event.data.claimId;
-    let entry = touched.get(claimId);
-    if (!entry) touched.set(claimId, (entry = { fold: null, loaded: false, cause: e, entries: new Set() }));
-    let next = foldAfter.get(e);
-    if (next === undefined) {
-      if (!entry.loaded) entry.fold = loadFold(db, claimId);
-      next = foldClaim(entry.fold, e.event, contextOf(e.recorded));
-      foldAfter.set(e, next);
+  /** After a batch: everything on a live file, only the least recently touched past the bound on one being built. */
+  settle(db: Database.Database): void {
+    if (!isBuilding(db)) return this.flush();
+    for (const [claimId, pending] of this.held) {
+      if (this.held.size <= claimMemory.heldClaims) break;
+      this.held.delete(claimId);
+      this.writeOne(claimId, pending);
     }
-    entry.fold = next;
-    entry.loaded = true;
-    entry.cause = e;
-    // The assertion entries this event added or changed (the others are stored as they are).
-    if ('assertionId' in e.event.data) entry.entries.add(e.event.data.assertionId);
-    if (everyEvent && next) write(db, next, e);
   }
-  for (const [claimId, { fold, cause, entries }] of touched) {
-    if (!fold) continue;
-    s.putHead.run(claimId, headOf(fold));
-    for (let seq = 0; seq < fold.assertions.length; seq++) {
-      const a = fold.assertions[seq]!;
-      if (entries.has(a.assertionId)) s.putEntry.run(claimId, seq, jsonOf(a));
-    }
-    if (!everyEvent) write(db, fold, cause);
+
+  flush(): void {
+    for (const [claimId, pending] of this.held) this.writeOne(claimId, pending);
+    this.held.clear();
   }
+}
+
+/** One PendingWrites per file (a rebuild's new generation has its own connection). */
+function pendingFor<T>(cache: WeakMap<Database.Database, PendingWrites<T>>, db: Database.Database, writeOne: (claimId: string, pending: T) => void): PendingWrites<T> {
+  let pending = cache.get(db);
+  if (!pending) cache.set(db, (pending = new PendingWrites(writeOne)));
+  return pending;
+}
+
+function foldOf(e: ProjectedEvent): ClaimFold | null {
+  // The runner folds every claim event before any projection applies it (ClaimFolds).
+  if (e.fold === undefined) throw new Error(`claim event at position ${e.recorded.position} reached a projection unfolded`);
+  return e.fold;
 }
 
 export function searchTextOf(fold: ClaimFold, currentText: string | undefined): string {
@@ -148,19 +91,14 @@ export function searchTextOf(fold: ClaimFold, currentText: string | undefined): 
  */
 export const claimStateWritten = new WeakMap<Database.Database, (claimId: string) => void>();
 
-export const claimStateProjection: Projection = {
-  name: 'claim-state' satisfies ProjectionName,
-  // 2: folds stored as a head and one row per assertion entry.
-  version: 2,
-  migrate(db) {
-    db.exec(`${FOLDS_DDL};
-      CREATE TABLE claims (
-        claim_id TEXT PRIMARY KEY, opened_position INTEGER NOT NULL, subject TEXT NOT NULL, status TEXT NOT NULL,
-        revision INTEGER NOT NULL, search TEXT NOT NULL, last_change_at TEXT NOT NULL, state TEXT NOT NULL);
-      CREATE INDEX claims_by_opened ON claims (opened_position);
-      CREATE INDEX claims_by_status ON claims (status, opened_position);`);
-  },
-  apply(db, events) {
+interface PendingState {
+  fold: ClaimFold;
+  /** Position of the claim's opening, when this file has not stored the claim yet. */
+  openedPosition: number;
+}
+
+function claimStateWrites(db: Database.Database): PendingWrites<PendingState> {
+  return pendingFor(pendingStates, db, (claimId, { fold, openedPosition }) => {
     const put = statementsFor(stateStatements, db, (d) =>
       d.prepare(
         `INSERT INTO claims (claim_id, opened_position, subject, status, revision, search, last_change_at, state)
@@ -169,27 +107,50 @@ export const claimStateProjection: Projection = {
            search = excluded.search, last_change_at = excluded.last_change_at, state = excluded.state`,
       ),
     );
-    // Only the first write of a claim sees its opening; later upserts keep the stored value.
-    const opened = new Map<string, number>();
-    for (const e of events) if (e.event?.type === 'claimline.claim-opened') opened.set(e.event.data.claimId, e.recorded.position);
-    const written = claimStateWritten.get(db);
-    applyClaimBatch(db, events, (_db, fold) => {
-      const state = stateOf(fold);
-      written?.(fold.claimId);
-      put.run({
-        claimId: fold.claimId,
-        openedPosition: opened.get(fold.claimId) ?? -1,
-        subject: fold.subject,
-        status: state.status,
-        revision: fold.revision,
-        search: searchTextOf(fold, state.current?.value.text),
-        lastChangeAt: fold.lastChange.at,
-        state: JSON.stringify(state),
-      });
+    const state = stateOf(fold);
+    claimStateWritten.get(db)?.(claimId);
+    put.run({
+      claimId,
+      // Only the first write of a claim knows its opening; later upserts keep the stored value.
+      openedPosition,
+      subject: fold.subject,
+      status: state.status,
+      revision: fold.revision,
+      search: searchTextOf(fold, state.current?.value.text),
+      lastChangeAt: fold.lastChange.at,
+      state: JSON.stringify(state),
     });
+  });
+}
+const pendingStates = new WeakMap<Database.Database, PendingWrites<PendingState>>();
+const stateStatements = new WeakMap<Database.Database, Database.Statement>();
+
+export const claimStateProjection: Projection = {
+  name: 'claim-state' satisfies ProjectionName,
+  // 3: folds are no longer stored (the runner folds from memory or the claim's stream).
+  version: 3,
+  migrate(db) {
+    db.exec(`CREATE TABLE claims (
+        claim_id TEXT PRIMARY KEY, opened_position INTEGER NOT NULL, subject TEXT NOT NULL, status TEXT NOT NULL,
+        revision INTEGER NOT NULL, search TEXT NOT NULL, last_change_at TEXT NOT NULL, state TEXT NOT NULL);
+      CREATE INDEX claims_by_opened ON claims (opened_position);
+      CREATE INDEX claims_by_status ON claims (status, opened_position);`);
+  },
+  apply(db, events) {
+    const writes = claimStateWrites(db);
+    for (const e of events) {
+      if (!isClaimEvent(e.event)) continue;
+      const fold = foldOf(e);
+      if (!fold) continue;
+      const openedPosition = e.event.type === 'claimline.claim-opened' ? e.recorded.position : (writes.get(fold.claimId)?.openedPosition ?? -1);
+      writes.set(fold.claimId, { fold, openedPosition });
+    }
+    writes.settle(db);
+  },
+  finishBuild(db) {
+    claimStateWrites(db).flush();
   },
 };
-const stateStatements = new WeakMap<Database.Database, Database.Statement>();
 
 // ---- claim-timeline -------------------------------------------------------------------------------
 
@@ -199,71 +160,92 @@ export interface StoredTimeline {
   entries: (TimelineEntry & { quoteInCurrentText: boolean })[];
 }
 
+function prepareTimeline(d: Database.Database) {
+  return {
+    put: d.prepare<[string, number, string]>('INSERT OR REPLACE INTO timelines (claim_id, revision, timeline) VALUES (?, ?, ?)'),
+    get: d.prepare<[string], { timeline: string }>('SELECT timeline FROM timelines WHERE claim_id = ?'),
+    text: d.prepare<[string], { text: string }>('SELECT text FROM source_texts WHERE source_id = ?'),
+    putText: d.prepare<[string, string]>('INSERT OR REPLACE INTO source_texts (source_id, text) VALUES (?, ?)'),
+    cite: d.prepare<[string, string]>('INSERT OR IGNORE INTO citing (source_id, claim_id) VALUES (?, ?)'),
+    citing: d.prepare<[string], { claim_id: string }>('SELECT claim_id FROM citing WHERE source_id = ?'),
+  };
+}
+const timelineStatements = new WeakMap<Database.Database, ReturnType<typeof prepareTimeline>>();
+const timelineStatementsOf = (db: Database.Database) => statementsFor(timelineStatements, db, prepareTimeline);
+
+/** Articles are tens of KB and cited by many claims: the recent ones stay in memory, per file. */
+const SOURCE_TEXTS_KEPT = 256;
+const sourceTexts = new WeakMap<Database.Database, Map<string, string>>();
+
+function sourceTextOf(db: Database.Database, sourceId: string): string {
+  let texts = sourceTexts.get(db);
+  if (!texts) sourceTexts.set(db, (texts = new Map()));
+  let text = texts.get(sourceId);
+  if (text === undefined) {
+    text = timelineStatementsOf(db).text.get(sourceId)?.text ?? '';
+    if (texts.size >= SOURCE_TEXTS_KEPT) texts.delete(texts.keys().next().value!);
+    texts.set(sourceId, text);
+  }
+  return text;
+}
+
+function timelineWrites(db: Database.Database): PendingWrites<ClaimFold> {
+  return pendingFor(pendingTimelines, db, (claimId, fold) => {
+    const s = timelineStatementsOf(db);
+    // Quotes are checked against the source texts stored when the view is written: a text revision
+    // first writes what is pending, then re-checks the stored timelines that cite it.
+    const cited = new Set<string>();
+    const entries = timelineOf(fold).map((entry) => {
+      cited.add(entry.sourceId);
+      return { ...entry, quoteInCurrentText: sourceTextOf(db, entry.sourceId).includes(entry.quote.exact) };
+    });
+    for (const sourceId of cited) s.cite.run(sourceId, claimId);
+    s.put.run(claimId, fold.revision, JSON.stringify({ claimId, revision: fold.revision, entries } satisfies StoredTimeline));
+  });
+}
+const pendingTimelines = new WeakMap<Database.Database, PendingWrites<ClaimFold>>();
+
 export const claimTimelineProjection: Projection = {
   name: 'claim-timeline' satisfies ProjectionName,
-  // 2: folds stored as a head and one row per assertion entry.
-  version: 2,
+  // 3: folds are no longer stored (the runner folds from memory or the claim's stream).
+  version: 3,
   migrate(db) {
-    db.exec(`${FOLDS_DDL};
-      CREATE TABLE timelines (claim_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, timeline TEXT NOT NULL);
+    db.exec(`CREATE TABLE timelines (claim_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, timeline TEXT NOT NULL);
       CREATE TABLE source_texts (source_id TEXT PRIMARY KEY, text TEXT NOT NULL);
       CREATE TABLE citing (source_id TEXT NOT NULL, claim_id TEXT NOT NULL, PRIMARY KEY (source_id, claim_id));`);
   },
   apply(db, events) {
-    const s = statementsFor(timelineStatements, db, (d) => ({
-      put: d.prepare('INSERT OR REPLACE INTO timelines (claim_id, revision, timeline) VALUES (?, ?, ?)'),
-      text: d.prepare<[string], { text: string }>('SELECT text FROM source_texts WHERE source_id = ?'),
-      putText: d.prepare('INSERT OR REPLACE INTO source_texts (source_id, text) VALUES (?, ?)'),
-      cite: d.prepare('INSERT OR IGNORE INTO citing (source_id, claim_id) VALUES (?, ?)'),
-      citing: d.prepare<[string], { claim_id: string }>('SELECT claim_id FROM citing WHERE source_id = ?'),
-    }));
-    // Source texts as of the event being applied, read once per batch (not once per entry written).
-    const texts = new Map<string, string>();
-    const textOf = (sourceId: string): string => {
-      let text = texts.get(sourceId);
-      if (text === undefined) texts.set(sourceId, (text = s.text.get(sourceId)?.text ?? ''));
-      return text;
-    };
-    const write = (fold: ClaimFold): void => {
-      const entries = timelineOf(fold).map((entry) => ({
-        ...entry,
-        quoteInCurrentText: textOf(entry.sourceId).includes(entry.quote.exact),
-      }));
-      for (const entry of entries) s.cite.run(entry.sourceId, fold.claimId);
-      s.put.run(fold.claimId, fold.revision, JSON.stringify({ claimId: fold.claimId, revision: fold.revision, entries } satisfies StoredTimeline));
-    };
-    // Source texts first within a run of events, so quotes are checked against the text of that moment.
-    let run: ProjectedEvent[] = [];
-    const flush = (): void => {
-      if (run.length > 0) applyClaimBatch(db, run, (_db, fold) => write(fold));
-      run = [];
-    };
+    const s = timelineStatementsOf(db);
+    const writes = timelineWrites(db);
     for (const e of events) {
       const ev = e.event;
-      if (ev?.type === 'claimline.source-registered' || ev?.type === 'claimline.source-text-revised') {
-        flush();
+      if (isClaimEvent(ev)) {
+        const fold = foldOf(e);
+        if (fold) writes.set(fold.claimId, fold);
+      } else if (ev?.type === 'claimline.source-registered' || ev?.type === 'claimline.source-text-revised') {
+        // Views of the events before this one see the text as it was before it.
+        writes.flush();
         s.putText.run(ev.data.sourceId, ev.data.text);
-        texts.set(ev.data.sourceId, ev.data.text);
+        sourceTexts.get(db)?.delete(ev.data.sourceId);
         if (ev.type === 'claimline.source-text-revised') {
           for (const { claim_id } of s.citing.all(ev.data.sourceId)) {
-            const fold = loadFold(db, claim_id);
-            if (fold) write(fold);
+            const stored = s.get.get(claim_id);
+            if (!stored) continue;
+            const timeline = JSON.parse(stored.timeline) as StoredTimeline;
+            for (const entry of timeline.entries) {
+              if (entry.sourceId === ev.data.sourceId) entry.quoteInCurrentText = ev.data.text.includes(entry.quote.exact);
+            }
+            s.put.run(claim_id, timeline.revision, JSON.stringify(timeline));
           }
         }
-      } else {
-        run.push(e);
       }
     }
-    flush();
+    writes.settle(db);
+  },
+  finishBuild(db) {
+    timelineWrites(db).flush();
   },
 };
-const timelineStatements = new WeakMap<Database.Database, {
-  put: Database.Statement;
-  text: Database.Statement<[string], { text: string }>;
-  putText: Database.Statement;
-  cite: Database.Statement;
-  citing: Database.Statement<[string], { claim_id: string }>;
-}>();
 
 // ---- discrepancies -------------------------------------------------------------------------------
 
@@ -287,66 +269,142 @@ export interface StoredDiscrepancy extends Omit<Discrepancy, 'earlierAssertionId
   resolution: string | null;
 }
 
+/** A claim's discrepancy rows as this projection last left them, and those still to be written. */
+interface ClaimDiscrepancies {
+  /** Open rows, by pair key. */
+  open: Map<string, StoredDiscrepancy>;
+  /** Rows to write, by pair key: `seq` is the position of the event that last changed the row. */
+  changed: Map<string, { d: StoredDiscrepancy; seq: number; ordinal: number }>;
+}
+
+/**
+ * Orders the list: the position of the event that first found the pair, then its place among the
+ * pairs that event found (a row keeps its ordinal when it is resolved or found again).
+ */
+const ordinalOf = (position: number, index: number): number => position * 1_048_576 + index;
+
+const pairKey = (earlier: string, later: string): string => `${earlier}\u0000${later}`;
+
+function prepareDiscrepancies(d: Database.Database) {
+  return {
+    // `+status`: look the claim up by the primary key, not by walking the (status, ordinal) index.
+    ofClaim: d.prepare<[string], { body: string }>("SELECT body FROM discrepancies WHERE claim_id = ? AND +status = 'open'"),
+    put: d.prepare(
+      `INSERT INTO discrepancies (claim_id, earlier_id, later_id, relation, status, earlier_source, later_source, seq, ordinal, body)
+       VALUES (@claimId, @earlierId, @laterId, @relation, @status, @earlierSource, @laterSource, @seq, @ordinal, @body)
+       ON CONFLICT (claim_id, earlier_id, later_id) DO UPDATE SET relation = excluded.relation, status = excluded.status,
+         earlier_source = excluded.earlier_source, later_source = excluded.later_source, seq = excluded.seq, body = excluded.body`,
+    ),
+  };
+}
+const discrepancyStatements = new WeakMap<Database.Database, ReturnType<typeof prepareDiscrepancies>>();
+const discrepancyStatementsOf = (db: Database.Database) => statementsFor(discrepancyStatements, db, prepareDiscrepancies);
+
+function discrepancyWrites(db: Database.Database): PendingWrites<ClaimDiscrepancies> {
+  return pendingFor(pendingDiscrepancies, db, (_claimId, { changed }) => {
+    const s = discrepancyStatementsOf(db);
+    for (const { d, seq, ordinal } of changed.values()) {
+      s.put.run({
+        claimId: d.claimId, earlierId: d.earlier.assertionId, laterId: d.later.assertionId, relation: d.relation, status: d.status,
+        earlierSource: d.earlier.sourceId, laterSource: d.later.sourceId, seq, ordinal, body: JSON.stringify(d),
+      });
+    }
+  });
+}
+const pendingDiscrepancies = new WeakMap<Database.Database, PendingWrites<ClaimDiscrepancies>>();
+
+/**
+ * Keeps history, so it follows every event (a batch must not hide a passing state): a pair that
+ * stops disagreeing is marked resolved by the event that resolved it, with that event's summary.
+ */
+function applyDiscrepancies(claim: ClaimDiscrepancies, fold: ClaimFold, cause: ProjectedEvent): void {
+  const event = cause.event as ClaimEvent;
+  // Opening a claim or judging it changes no assertion, and a pair depends on its two assertions only.
+  if (!('assertionId' in event.data)) return;
+  const touched = event.data.assertionId;
+  const ctx = contextOf(cause.recorded);
+  const sideOf = (a: AssertionEntry): DiscrepancySide => ({
+    assertionId: a.assertionId, sourceId: a.sourceId, quote: a.quote.exact, value: a.value.text, speaker: a.speaker, saidAt: a.saidAt.text,
+  });
+  const save = (key: string, d: StoredDiscrepancy, index: number): void => {
+    const ordinal = claim.changed.get(key)?.ordinal ?? ordinalOf(ctx.position, index);
+    claim.changed.set(key, { d, seq: ctx.position, ordinal });
+  };
+  const wasOpen = new Map<string, StoredDiscrepancy>();
+  for (const [key, row] of claim.open) {
+    if (row.earlier.assertionId === touched || row.later.assertionId === touched) wasOpen.set(key, row);
+  }
+  const x = fold.assertions.find((a) => a.assertionId === touched);
+  let index = 0;
+  if (x && isLiveAssertion(x)) {
+    for (const y of fold.assertions) {
+      if (y === x || !isLiveAssertion(y)) continue;
+      const d = pairDiscrepancy(fold.claimId, x, y);
+      if (!d) continue;
+      const key = pairKey(d.earlierAssertionId, d.laterAssertionId);
+      const previous = wasOpen.get(key);
+      wasOpen.delete(key);
+      const earlier = sideOf(d.earlierAssertionId === x.assertionId ? x : y);
+      const later = sideOf(d.laterAssertionId === x.assertionId ? x : y);
+      if (previous && sameDiscrepancy(previous, d, earlier, later)) continue;
+      const now: StoredDiscrepancy = {
+        claimId: d.claimId, subject: fold.subject, predicate: fold.predicate, relation: d.relation, explanation: d.explanation,
+        concurrent: d.concurrent, earlier, later, status: 'open', openedAt: previous?.openedAt ?? ctx.recordedAt, resolvedAt: null, resolution: null,
+      };
+      claim.open.set(key, now);
+      save(key, now, index++);
+    }
+  }
+  // Open before this event and not any more: a retraction or correction resolved it.
+  for (const [key, d] of wasOpen) {
+    claim.open.delete(key);
+    save(key, { ...d, status: 'resolved', resolvedAt: ctx.recordedAt, resolution: fold.lastChange.summary }, index++);
+  }
+}
+
+const sameSide = (a: DiscrepancySide, b: DiscrepancySide): boolean =>
+  a.assertionId === b.assertionId && a.sourceId === b.sourceId && a.quote === b.quote && a.value === b.value && a.speaker === b.speaker && a.saidAt === b.saidAt;
+
+/** Whether a stored open row says what the pair says now (most events leave a row as it was). */
+function sameDiscrepancy(stored: StoredDiscrepancy, d: Discrepancy, earlier: DiscrepancySide, later: DiscrepancySide): boolean {
+  return stored.relation === d.relation && stored.explanation === d.explanation && stored.concurrent === d.concurrent &&
+    sameSide(stored.earlier, earlier) && sameSide(stored.later, later);
+}
+
 export const discrepanciesProjection: Projection = {
   name: 'discrepancies' satisfies ProjectionName,
-  // 2: folds stored as a head and one row per assertion entry.
-  version: 2,
+  // 3: folds are no longer stored; rows carry the ordinal the list is ordered by.
+  version: 3,
   migrate(db) {
-    db.exec(`${FOLDS_DDL};
-      CREATE TABLE discrepancies (
+    db.exec(`CREATE TABLE discrepancies (
         claim_id TEXT NOT NULL, earlier_id TEXT NOT NULL, later_id TEXT NOT NULL, relation TEXT NOT NULL, status TEXT NOT NULL,
-        earlier_source TEXT NOT NULL, later_source TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL,
+        earlier_source TEXT NOT NULL, later_source TEXT NOT NULL, seq INTEGER NOT NULL, ordinal INTEGER NOT NULL, body TEXT NOT NULL,
         PRIMARY KEY (claim_id, earlier_id, later_id));
-      CREATE INDEX discrepancies_by_status ON discrepancies (status, seq);`);
+      CREATE INDEX discrepancies_by_ordinal ON discrepancies (ordinal);
+      CREATE INDEX discrepancies_by_status ON discrepancies (status, ordinal);`);
   },
   apply(db, events) {
-    const s = statementsFor(discrepancyStatements, db, (d) => ({
-      // `+status`: look the claim up by the primary key. Left to itself SQLite picks the
-      // (status, seq) index here and walks every open discrepancy of every claim, per event.
-      ofClaim: d.prepare<[string], { body: string }>("SELECT body FROM discrepancies WHERE claim_id = ? AND +status = 'open'"),
-      put: d.prepare(
-        `INSERT INTO discrepancies (claim_id, earlier_id, later_id, relation, status, earlier_source, later_source, seq, body)
-         VALUES (@claimId, @earlierId, @laterId, @relation, @status, @earlierSource, @laterSource, @seq, @body)
-         ON CONFLICT (claim_id, earlier_id, later_id) DO UPDATE SET relation = excluded.relation, status = excluded.status,
-           earlier_source = excluded.earlier_source, later_source = excluded.later_source, seq = excluded.seq, body = excluded.body`,
-      ),
-    }));
-    applyClaimBatch(db, events, (_db, fold, cause) => {
-      const ctx = contextOf(cause.recorded);
-      const side = (id: string): DiscrepancySide => {
-        const a = fold.assertions.find((x) => x.assertionId === id)!;
-        return { assertionId: id, sourceId: a.sourceId, quote: a.quote.exact, value: a.value.text, speaker: a.speaker, saidAt: a.saidAt.text };
-      };
-      const now = discrepanciesOf(fold);
-      const key = (e: string, l: string): string => `${e}\u0000${l}`;
-      const open = new Map(s.ofClaim.all(fold.claimId).map((r) => {
-        const d = JSON.parse(r.body) as StoredDiscrepancy;
-        return [key(d.earlier.assertionId, d.later.assertionId), { d, body: r.body }];
-      }));
-      /** Writes the row unless it is stored exactly so already (most events change no discrepancy). */
-      const save = (d: StoredDiscrepancy, stored?: string): void => {
-        const body = JSON.stringify(d);
-        if (body === stored) return;
-        s.put.run({
-          claimId: d.claimId, earlierId: d.earlier.assertionId, laterId: d.later.assertionId, relation: d.relation, status: d.status,
-          earlierSource: d.earlier.sourceId, laterSource: d.later.sourceId, seq: ctx.position, body,
-        });
-      };
-      for (const d of now) {
-        const k = key(d.earlierAssertionId, d.laterAssertionId);
-        const previous = open.get(k);
-        open.delete(k);
-        save({
-          claimId: d.claimId, subject: fold.subject, predicate: fold.predicate, relation: d.relation, explanation: d.explanation,
-          concurrent: d.concurrent, earlier: side(d.earlierAssertionId), later: side(d.laterAssertionId), status: 'open',
-          openedAt: previous?.d.openedAt ?? ctx.recordedAt, resolvedAt: null, resolution: null,
-        }, previous?.body);
+    const s = discrepancyStatementsOf(db);
+    const writes = discrepancyWrites(db);
+    for (const e of events) {
+      if (!isClaimEvent(e.event)) continue;
+      const fold = foldOf(e);
+      if (!fold) continue;
+      let claim = writes.get(fold.claimId);
+      if (!claim) {
+        const open = new Map<string, StoredDiscrepancy>();
+        for (const { body } of s.ofClaim.all(fold.claimId)) {
+          const d = JSON.parse(body) as StoredDiscrepancy;
+          open.set(pairKey(d.earlier.assertionId, d.later.assertionId), d);
+        }
+        claim = { open, changed: new Map() };
       }
-      // Open before this batch and not any more: a retraction or correction resolved it.
-      for (const { d } of open.values()) {
-        save({ ...d, status: 'resolved', resolvedAt: ctx.recordedAt, resolution: fold.lastChange.summary });
-      }
-    }, true);
+      applyDiscrepancies(claim, fold, e);
+      writes.set(fold.claimId, claim);
+    }
+    writes.settle(db);
+  },
+  finishBuild(db) {
+    discrepancyWrites(db).flush();
   },
 };
-const discrepancyStatements = new WeakMap<Database.Database, { ofClaim: Database.Statement<[string], { body: string }>; put: Database.Statement }>();

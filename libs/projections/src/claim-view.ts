@@ -1,6 +1,7 @@
 import {
   compareValues,
   DISCREPANCY_RELATIONS,
+  relateValues,
   type AssertionFacts,
   type ClaimEvent,
   type Comparison,
@@ -179,6 +180,21 @@ function cmpNullable(a: string | null, b: string | null, nullIs: -1 | 1): number
   return a < b ? -1 : 1;
 }
 
+/**
+ * compareValues is pure, and with its explanation words it costs more than the rest of a view. A
+ * claim's fold keeps its value objects from event to event while the runner holds it in memory, so
+ * each pair of values is compared once there, not once per event (discrepancies look at every pair).
+ */
+const comparisons = new WeakMap<Value, WeakMap<Value, Comparison>>();
+
+function compare(a: Value, b: Value): Comparison {
+  let withA = comparisons.get(a);
+  if (!withA) comparisons.set(a, (withA = new WeakMap()));
+  let comparison = withA.get(b);
+  if (!comparison) withA.set(b, (comparison = compareValues(a, b)));
+  return comparison;
+}
+
 export interface RelationToPrevious extends Comparison {
   previousAssertionId: string;
 }
@@ -200,7 +216,7 @@ export function timelineOf(fold: ClaimFold, filter: ViewFilter = {}): TimelineEn
   return [...visible(fold, filter)].sort(bySaidAt).map((a) => {
     let relationToPrevious: RelationToPrevious | null = null;
     if (isLive(a)) {
-      if (previous) relationToPrevious = { ...compareValues(previous.value, a.value), previousAssertionId: previous.assertionId };
+      if (previous) relationToPrevious = { ...compare(previous.value, a.value), previousAssertionId: previous.assertionId };
       previous = a;
     }
     return {
@@ -239,22 +255,33 @@ export function discrepanciesOf(fold: ClaimFold, filter: ViewFilter = {}): Discr
   const found: Discrepancy[] = [];
   for (let i = 0; i < live.length; i++) {
     for (let j = i + 1; j < live.length; j++) {
-      const earlier = live[i]!;
-      const later = live[j]!;
-      const { relation, explanation } = compareValues(earlier.value, later.value);
-      if (!DISCREPANCY_RELATIONS.includes(relation)) continue;
-      found.push({
-        claimId: fold.claimId,
-        earlierAssertionId: earlier.assertionId,
-        laterAssertionId: later.assertionId,
-        relation: relation as Discrepancy['relation'],
-        explanation,
-        concurrent: saidWithin(earlier.saidAt, later.saidAt, CONCURRENT_WITHIN_DAYS),
-      });
+      const d = pairDiscrepancy(fold.claimId, live[i]!, live[j]!);
+      if (d) found.push(d);
     }
   }
   return found;
 }
+
+/**
+ * The discrepancy between two live assertions of a claim, if they disagree. It depends on nothing
+ * but the two (which is earlier is their said-at order), so an event changes only its own
+ * assertion's pairs.
+ */
+export function pairDiscrepancy(claimId: string, a: AssertionEntry, b: AssertionEntry): Discrepancy | null {
+  const [earlier, later] = bySaidAt(a, b) <= 0 ? [a, b] : [b, a];
+  const relation = relateValues(earlier.value, later.value);
+  if (!DISCREPANCY_RELATIONS.includes(relation)) return null;
+  return {
+    claimId,
+    earlierAssertionId: earlier.assertionId,
+    laterAssertionId: later.assertionId,
+    relation: relation as Discrepancy['relation'],
+    explanation: compare(earlier.value, later.value).explanation,
+    concurrent: saidWithin(earlier.saidAt, later.saidAt, CONCURRENT_WITHIN_DAYS),
+  };
+}
+
+export const isLiveAssertion = isLive;
 
 const DAY_MS = 86_400_000;
 

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import type { DomainEvent } from '#domain';
 import type { EventStore, RecordedEvent } from '#event-store';
+import { ClaimFolds } from './claim-folds.js';
 import type { ProjectedEvent, Projection, ProjectionName } from './projection.js';
 import { ReadModelFile, generationsOf, removeOtherGenerations } from './read-model-file.js';
 
@@ -59,6 +60,8 @@ export class ProjectionRunner {
   private pollTimer: NodeJS.Timeout | null = null;
   private head = -1;
   private readonly batchSize: number;
+  /** Claims' folds, made once per event for the claim projections of every file. */
+  readonly folds: ClaimFolds;
 
   constructor(
     private readonly store: EventStore,
@@ -66,6 +69,7 @@ export class ProjectionRunner {
     private readonly options: RunnerOptions,
   ) {
     this.batchSize = options.batchSize ?? 2000;
+    this.folds = new ClaimFolds(store, options.decode);
   }
 
   /** Opens (or builds) every projection's live file and catches up before resolving. */
@@ -230,7 +234,9 @@ export class ProjectionRunner {
       const from = Math.min(...pending.map((f) => f.checkpoint)) + 1;
       const recorded = await this.store.readAll({ fromPosition: from, limit: this.batchSize });
       if (recorded.length === 0) return;
-      this.applyTo(pending, this.decodeAll(recorded));
+      const batch = this.decodeAll(recorded);
+      await this.folds.foldBatch(batch, pending.some((f) => f.status === 'building'));
+      this.applyTo(pending.filter((f) => f.status === 'building' || this.live.get(f.projection.name) === f), batch);
       onBatch?.(recorded.length);
       // Let reads and writes in between, so a long catch-up does not stall the server.
       await new Promise((resolve) => setImmediate(resolve));
@@ -269,11 +275,11 @@ export class ProjectionRunner {
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        const files = [...this.live.values()];
         const recorded = await this.store.readAll({ fromPosition: this.minCheckpoint() + 1, limit: this.batchSize });
         if (recorded.length > 0) {
           const batch = this.decodeAll(recorded);
-          this.applyTo(files.filter((f) => this.live.get(f.projection.name) === f), batch);
+          await this.folds.foldBatch(batch, false);
+          this.applyTo([...this.live.values()], batch);
           this.releaseWaiters();
           this.applied$.next({ events: batch, position: batch.at(-1)!.recorded.position });
           continue;

@@ -1,11 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { DomainEvent } from '#domain';
 import type { RecordedEvent } from '#event-store';
+import type { ClaimFold } from './claim-view.js';
 
 /** A stored event with its domain reading (null for a type this code does not know). */
 export interface ProjectedEvent {
   recorded: RecordedEvent;
   event: DomainEvent | null;
+  /** Claim events: the claim's fold right after this event (set by the runner before any apply). */
+  fold?: ClaimFold | null;
 }
 
 /**
@@ -18,6 +21,31 @@ export interface Projection {
   readonly version: number;
   migrate(db: Database.Database): void;
   apply(db: Database.Database, events: readonly ProjectedEvent[]): void;
+  /** Writes what `apply` held back while the file was being built (see `isBuilding`). */
+  finishBuild?(db: Database.Database): void;
+}
+
+/**
+ * What the claim projections hold in memory: the folds the runner keeps between batches (a miss
+ * reads the claim's stream; a fold of ten assertions is ~40 KB of heap), more while files are being
+ * built, and the claims whose views a file being built holds back. Tests lower them to go past them.
+ */
+export const claimMemory = { foldsKept: 1_000, foldsKeptWhileBuilding: 12_000, heldClaims: 10_000 };
+
+/**
+ * Files being built, not yet served. A projection may hold writes back in memory for these (a
+ * claim's view written once, not after every batch that touches it): nobody reads the file until
+ * `finishBuild`, and a build interrupted by a crash is thrown away.
+ */
+const building = new WeakSet<Database.Database>();
+
+export function setBuilding(db: Database.Database, on: boolean): void {
+  if (on) building.add(db);
+  else building.delete(db);
+}
+
+export function isBuilding(db: Database.Database): boolean {
+  return building.has(db);
 }
 
 export const PROJECTION_NAMES = ['claim-state', 'claim-timeline', 'discrepancies', 'sources', 'audit'] as const;

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { diffWordsWithSpace } from 'diff';
 import { claimStream, fromRecorded, isDomainEventType, type DateValue } from '#domain';
 import type { EventStore, RecordedEvent } from '#event-store';
-import { claimStateWritten, contextOf, isClaimEvent, loadFold, type StoredDiscrepancy, type StoredTimeline } from './claim-projections.js';
+import { claimStateWritten, contextOf, isClaimEvent, type StoredDiscrepancy, type StoredTimeline } from './claim-projections.js';
 import { foldClaim, stateOf, timelineOf, type ClaimFold, type ClaimState, type ViewFilter } from './claim-view.js';
 import type { ProjectionRunner } from './projection-runner.js';
 import type { ProjectionName } from './projection.js';
@@ -208,7 +208,8 @@ export class ReadModels {
     const exists = this.sql('claim-state', 'SELECT 1 FROM claims WHERE claim_id = ?').get(claimId);
     if (!exists) return undefined;
     if (at.asOf === undefined) {
-      return loadFold(this.runner.db('claim-state'), claimId) ?? undefined;
+      // The claim's stream as far as the claim-state view has applied it: the same moment as the live views.
+      return (await this.runner.folds.foldFromLog(claimId, undefined, this.runner.checkpoint('claim-state'))) ?? undefined;
     }
     const asOf = Date.parse(at.asOf);
     let fold: ClaimFold | null = null;
@@ -228,22 +229,22 @@ export class ReadModels {
 
   discrepancies(filter: { relation?: string; claim?: string; source?: string; status?: 'open' | 'resolved' | 'all'; cursor?: string; limit: number }): Page<StoredDiscrepancy> {
     const after = decodeCursor(filter.cursor);
-    const where = ['rowid > @after'];
+    const where = ['ordinal > @after'];
     if (filter.relation) where.push('relation = @relation');
     if (filter.claim) where.push('claim_id = @claim');
     if (filter.source) where.push('(earlier_source = @source OR later_source = @source)');
     if ((filter.status ?? 'open') !== 'all') where.push('status = @status');
-    const rows = this.sql('discrepancies', `SELECT rowid, body FROM discrepancies WHERE ${where.join(' AND ')} ORDER BY rowid LIMIT @limit`)
+    const rows = this.sql('discrepancies', `SELECT ordinal, body FROM discrepancies WHERE ${where.join(' AND ')} ORDER BY ordinal LIMIT @limit`)
       .all({
-        after: after === -Infinity ? 0 : after,
+        after: after === -Infinity ? -1 : after,
         relation: filter.relation,
         claim: filter.claim,
         source: filter.source,
         status: filter.status ?? 'open',
         limit: filter.limit + 1,
-      }) as { rowid: number; body: string }[];
+      }) as { ordinal: number; body: string }[];
     const items = rows.slice(0, filter.limit);
-    return { items: items.map((r) => JSON.parse(r.body) as StoredDiscrepancy), nextCursor: rows.length > filter.limit ? encodeCursor(items.at(-1)!.rowid) : null };
+    return { items: items.map((r) => JSON.parse(r.body) as StoredDiscrepancy), nextCursor: rows.length > filter.limit ? encodeCursor(items.at(-1)!.ordinal) : null };
   }
 
   listSources(filter: { q?: string; cursor?: string; limit: number }): Page<SourceSummary> {
