@@ -142,8 +142,9 @@ export function bodyDefects(schema: Record<string, Spec>, extra: fc.Arbitrary<De
       const name = known(path).has(key) ? `${key}_unknown` : key;
       return fc.constant<Defect>({
         name: `unknown field ${dotted([...path, name])}`,
-        // {"constructor": {"prototype": ...}} is refused as prototype poisoning, naming the body.
-        fields: key === 'constructor' ? [dotted([...path, name]), 'body'] : [dotted([...path, name])],
+        // {"constructor": {"prototype": ...}} is refused as prototype poisoning, naming the body; so
+        // is a random value that happens to hold such a key.
+        fields: key === 'constructor' || /"(__proto__|constructor)":/.test(JSON.stringify(value)) ? [dotted([...path, name]), 'body'] : [dotted([...path, name])],
         apply: (r) => setAt(r.body, [...path, name], key === 'constructor' ? { prototype: value } : value),
       });
     }),
