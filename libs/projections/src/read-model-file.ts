@@ -13,6 +13,8 @@ const BUILD_CACHE_KIB = 64 * 1024;
  * generation beside the live one and marks it live when caught up; the old file is then removed.
  */
 export class ReadModelFile {
+  private saveCheckpoint: Database.Statement<[string]> | undefined;
+
   private constructor(
     readonly projection: Projection,
     readonly generation: number,
@@ -69,9 +71,10 @@ export class ReadModelFile {
 
   /** Applies a batch and moves the checkpoint in one transaction. */
   apply(batch: Parameters<Projection['apply']>[1], lastPosition: number): void {
+    this.saveCheckpoint ??= this.db.prepare("UPDATE meta SET value = ? WHERE key = 'checkpoint'");
     this.db.transaction(() => {
       if (batch.length > 0) this.projection.apply(this.db, batch);
-      this.db.prepare("UPDATE meta SET value = ? WHERE key = 'checkpoint'").run(String(lastPosition));
+      this.saveCheckpoint!.run(String(lastPosition));
     })();
     this.checkpoint = lastPosition;
   }
