@@ -17,7 +17,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { call, cannon, EDITOR_KEY, load, log, machine, repo, result, round, rssOf, sleep, startClaimline } from './common.mjs';
+import { call, cannon, EDITOR_KEY, here, load, log, machine, repo, result, round, rssOf, sleep, startClaimline } from './common.mjs';
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -79,13 +79,14 @@ async function mix(server, { readIds, dateIds, bodies, seconds }) {
   };
 }
 
-export async function runMemoryBench({ dataDir, seconds = 20 } = {}) {
+export async function runMemoryBench({ dataDir, seconds = 20, cpuProf = false } = {}) {
   const logInfo = JSON.parse(readFileSync(join(dataDir, 'bench-log.json'), 'utf8'));
   const readIds = logInfo.sample.map((c) => c.id);
   const dateIds = logInfo.sample.filter((c) => c.valueType === 'date').map((c) => c.id);
 
   log(`memory: claimline on the ${logInfo.total}-event store (${round(logInfo.bytes / 2 ** 20)} MiB log)`);
-  const big = await startClaimline(dataDir);
+  const profDir = join(here, 'profiles');
+  const big = await startClaimline(dataDir, cpuProf ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=serve-large-${Date.now()}.cpuprofile`] } : {});
   let large;
   try {
     const afterStart = rssOf(big.pid);
@@ -126,6 +127,6 @@ export async function runMemoryBench({ dataDir, seconds = 20 } = {}) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const out = await runMemoryBench({ dataDir: arg('data-dir'), seconds: Number(arg('seconds', '20')) });
+  const out = await runMemoryBench({ dataDir: arg('data-dir'), seconds: Number(arg('seconds', '20')), cpuProf: process.argv.includes('--cpu-prof') });
   process.stdout.write(`${JSON.stringify({ machine: machine(), ...out }, null, 2)}\n`);
 }

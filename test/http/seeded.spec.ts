@@ -26,6 +26,21 @@ describe('first start on the seeds', () => {
     expect(sources.body.items).toHaveLength(5);
   });
 
+  it('pages the claim list by cursor: the pages joined are the whole list, in order, as JSON', async () => {
+    const whole = await sut.request({ method: 'GET', url: '/claims?limit=500' });
+    expect(whole.headers['content-type']).toMatch(/^application\/json/);
+    expect(whole.body.nextCursor).toBeNull();
+    const paged: unknown[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await sut.request({ method: 'GET', url: `/claims?limit=7${cursor ? `&cursor=${cursor}` : ''}` });
+      expect(page.body.items.length).toBeLessThanOrEqual(7);
+      paged.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(whole.body.items);
+  });
+
   it('reads "USD 5 billion" and "$5.43 billion" as consistent, never as a contradiction', async () => {
     const claim = await claimBy('S-400 contract', 'contract value');
     const timeline = await sut.request({ method: 'GET', url: `/claims/${claim.claimId}/timeline` });

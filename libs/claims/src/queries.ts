@@ -1,5 +1,5 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { Projections, type AsOf, type AuditEvent, type ClaimState, type Page, type SourceSummary, type StoredDiscrepancy, type StoredTimeline } from '#projections';
+import { Projections, type AsOf, type AuditEvent, type ClaimFilter, type ClaimState, type Page, type SourceSummary, type StoredDiscrepancy, type StoredTimeline } from '#projections';
 import type { RecordedEvent } from '#event-store';
 
 /**
@@ -7,17 +7,18 @@ import type { RecordedEvent } from '#event-store';
  * projections (or, for as-of questions on the recorded-at axis, by folding the claim's own events).
  */
 
-export class ListClaimsQuery extends Query<Page<ClaimState>> {
-  constructor(readonly filter: { q?: string; subject?: string; status?: string; cursor?: string; limit: number }) {
+/** A page of claim states as the JSON text `{ items, nextCursor }` (the stored states, not re-serialized). */
+export class ListClaimsJsonQuery extends Query<string> {
+  constructor(readonly filter: ClaimFilter) {
     super();
   }
 }
 
-@QueryHandler(ListClaimsQuery)
-export class ListClaimsHandler implements IQueryHandler<ListClaimsQuery> {
+@QueryHandler(ListClaimsJsonQuery)
+export class ListClaimsJsonHandler implements IQueryHandler<ListClaimsJsonQuery> {
   constructor(private readonly projections: Projections) {}
-  async execute({ filter }: ListClaimsQuery) {
-    return this.projections.read.listClaims(filter);
+  async execute({ filter }: ListClaimsJsonQuery) {
+    return this.projections.read.listClaimsJson(filter);
   }
 }
 
@@ -170,7 +171,7 @@ export class ListEventsHandler implements IQueryHandler<ListEventsQuery> {
 }
 
 export const QUERY_HANDLERS = [
-  ListClaimsHandler,
+  ListClaimsJsonHandler,
   GetClaimStateHandler,
   GetClaimStateJsonHandler,
   GetTimelineHandler,

@@ -30,7 +30,7 @@ export interface Projection {
  * reads the claim's stream; a fold of ten assertions is ~40 KB of heap), more while files are being
  * built, and the claims whose views a file being built holds back. Tests lower them to go past them.
  */
-export const claimMemory = { foldsKept: 1_000, foldsKeptWhileBuilding: 12_000, heldClaims: 10_000 };
+export const claimMemory = { foldsKept: 250, foldsKeptWhileBuilding: 12_000, heldClaims: 10_000 };
 
 /**
  * Files being built, not yet served. A projection may hold writes back in memory for these (a

@@ -73,6 +73,14 @@ export interface AuditEvent {
   metadata: Record<string, unknown>;
 }
 
+export interface ClaimFilter {
+  q?: string;
+  subject?: string;
+  status?: string;
+  cursor?: string;
+  limit: number;
+}
+
 const encodeCursor = (n: number): string => Buffer.from(String(n)).toString('base64url');
 
 export class InvalidCursor extends Error {
@@ -121,7 +129,18 @@ export class ReadModels {
     return statement;
   }
 
-  listClaims(filter: { q?: string; subject?: string; status?: string; cursor?: string; limit: number }): Page<ClaimState> {
+  listClaims(filter: ClaimFilter): Page<ClaimState> {
+    const { states, nextCursor } = this.claimRows(filter);
+    return { items: states.map((json) => JSON.parse(json) as ClaimState), nextCursor };
+  }
+
+  /** listClaims as the JSON text it is sent as: the stored states joined, none parsed and re-serialized. */
+  listClaimsJson(filter: ClaimFilter): string {
+    const { states, nextCursor } = this.claimRows(filter);
+    return `{"items":[${states.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+  }
+
+  private claimRows(filter: ClaimFilter): { states: string[]; nextCursor: string | null } {
     const after = decodeCursor(filter.cursor);
     const where = ['opened_position > @after'];
     if (filter.q) where.push("search LIKE @q ESCAPE '\\'");
@@ -137,7 +156,7 @@ export class ReadModels {
       }) as { opened_position: number; state: string }[];
     const items = rows.slice(0, filter.limit);
     return {
-      items: items.map((r) => JSON.parse(r.state) as ClaimState),
+      states: items.map((r) => r.state),
       nextCursor: rows.length > filter.limit ? encodeCursor(items.at(-1)!.opened_position) : null,
     };
   }

@@ -10,7 +10,7 @@ import {
   GetSourceRevisionsQuery,
   GetTimelineJsonQuery,
   GetTimelineQuery,
-  ListClaimsQuery,
+  ListClaimsJsonQuery,
   ListDiscrepanciesQuery,
   ListEventsQuery,
   ListSourcesQuery,
@@ -43,8 +43,10 @@ export class ClaimReadsController {
   @Get()
   @ApiOperation({ summary: 'Current state of claims; filter by words, subject, status; paged by cursor' })
   @ApiOkResponse({ description: '{ items: ClaimState[], nextCursor }' })
-  list(@Query() query: ListClaimsQueryDto) {
-    return this.queries.execute(new ListClaimsQuery({ ...query, limit: query.limit ?? 50 }));
+  async list(@Query() query: ListClaimsQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const json = await this.queries.execute(new ListClaimsJsonQuery({ ...query, limit: query.limit ?? 50 }));
+    void reply.header('content-type', 'application/json; charset=utf-8');
+    return json;
   }
 
   @Get(':id')
