@@ -86,7 +86,11 @@ export async function runMemoryBench({ dataDir, seconds = 20, cpuProf = false } 
 
   log(`memory: claimline on the ${logInfo.total}-event store (${round(logInfo.bytes / 2 ** 20)} MiB log)`);
   const profDir = join(here, 'profiles');
-  const big = await startClaimline(dataDir, cpuProf ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=serve-large-${Date.now()}.cpuprofile`] } : {});
+  const nodeArgs = [
+    ...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=serve-large-${Date.now()}.cpuprofile`] : []),
+    ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ];
+  const big = await startClaimline(dataDir, { nodeArgs });
   let large;
   try {
     const afterStart = rssOf(big.pid);
@@ -96,6 +100,7 @@ export async function runMemoryBench({ dataDir, seconds = 20, cpuProf = false } 
     log(`memory: peak ${large.rssMb.peakMb} MB`);
   } finally {
     await big.stop();
+    if (process.env.BENCH_SERVER_OUTPUT) process.stderr.write(big.output());
   }
 
   const emptyDir = mkdtempSync(join(tmpdir(), 'claimline-bench-mem-empty-'));

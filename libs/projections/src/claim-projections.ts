@@ -174,7 +174,7 @@ const timelineStatements = new WeakMap<Database.Database, ReturnType<typeof prep
 const timelineStatementsOf = (db: Database.Database) => statementsFor(timelineStatements, db, prepareTimeline);
 
 /** Articles are tens of KB and cited by many claims: the recent ones stay in memory, per file. */
-const SOURCE_TEXTS_KEPT = 256;
+const SOURCE_TEXTS_KEPT = 64;
 const sourceTexts = new WeakMap<Database.Database, Map<string, string>>();
 
 function sourceTextOf(db: Database.Database, sourceId: string): string {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { getHeapStatistics } from 'node:v8';
 import type { DomainEvent } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { ClaimFold } from './claim-view.js';
@@ -25,12 +26,21 @@ export interface Projection {
   finishBuild?(db: Database.Database): void;
 }
 
+/** Heap taken by a kept fold of a claim with ten assertions, measured on the benchmark's log. */
+const FOLD_BYTES = 40 * 1024;
+
 /**
  * What the claim projections hold in memory: the folds the runner keeps between batches (a miss
  * reads the claim's stream; a fold of ten assertions is ~40 KB of heap), more while files are being
- * built, and the claims whose views a file being built holds back. Tests lower them to go past them.
+ * built, and the claims whose views a file being built holds back. A build takes at most ~40% of
+ * the heap the process may have (a server started with --max-old-space-size still builds, more
+ * slowly). Tests lower them to go past them.
  */
-export const claimMemory = { foldsKept: 250, foldsKeptWhileBuilding: 12_000, heldClaims: 10_000 };
+export const claimMemory = {
+  foldsKept: 250,
+  foldsKeptWhileBuilding: Math.min(12_000, Math.max(500, Math.floor((0.25 * getHeapStatistics().heap_size_limit) / FOLD_BYTES))),
+  heldClaims: Math.min(10_000, Math.max(500, Math.floor((0.15 * getHeapStatistics().heap_size_limit) / FOLD_BYTES))),
+};
 
 /**
  * Files being built, not yet served. A projection may hold writes back in memory for these (a

@@ -5,8 +5,8 @@ import { setBuilding, type Projection } from './projection.js';
 
 export type FileStatus = 'building' | 'live';
 
-/** Page cache of a file being built (the default is 2 MB); back to the default once it is live. */
-const BUILD_CACHE_KIB = 64 * 1024;
+/** Page cache of a file being built (the default is 2 MB; five files build at once); back to the default once live. */
+const BUILD_CACHE_KIB = 32 * 1024;
 
 /**
  * One generation of one projection: `<dir>/<name>.g<generation>.sqlite`. A rebuild writes the next
