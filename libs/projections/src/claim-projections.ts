@@ -48,8 +48,22 @@ class PendingWrites<T> {
     this.held.set(claimId, pending);
   }
 
-  /** After a batch: everything on a live file, only the least recently touched past the bound on one being built. */
-  settle(db: Database.Database): void {
+  /**
+   * Runs a batch's apply, then writes: everything on a live file, only the least recently touched
+   * past the bound on one being built. A batch that throws is rolled back with its transaction, so
+   * what it held is dropped too (a live file retries the batch; a failed build is thrown away).
+   */
+  batch(db: Database.Database, apply: () => void): void {
+    try {
+      apply();
+      this.settle(db);
+    } catch (error) {
+      this.held.clear();
+      throw error;
+    }
+  }
+
+  private settle(db: Database.Database): void {
     if (!isBuilding(db)) return this.flush();
     for (const [claimId, pending] of this.held) {
       if (this.held.size <= claimMemory.heldClaims) break;
@@ -138,14 +152,15 @@ export const claimStateProjection: Projection = {
   },
   apply(db, events) {
     const writes = claimStateWrites(db);
-    for (const e of events) {
-      if (!isClaimEvent(e.event)) continue;
-      const fold = foldOf(e);
-      if (!fold) continue;
-      const openedPosition = e.event.type === 'claimline.claim-opened' ? e.recorded.position : (writes.get(fold.claimId)?.openedPosition ?? -1);
-      writes.set(fold.claimId, { fold, openedPosition });
-    }
-    writes.settle(db);
+    writes.batch(db, () => {
+      for (const e of events) {
+        if (!isClaimEvent(e.event)) continue;
+        const fold = foldOf(e);
+        if (!fold) continue;
+        const openedPosition = e.event.type === 'claimline.claim-opened' ? e.recorded.position : (writes.get(fold.claimId)?.openedPosition ?? -1);
+        writes.set(fold.claimId, { fold, openedPosition });
+      }
+    });
   },
   finishBuild(db) {
     claimStateWrites(db).flush();
@@ -215,8 +230,23 @@ export const claimTimelineProjection: Projection = {
       CREATE TABLE citing (source_id TEXT NOT NULL, claim_id TEXT NOT NULL, PRIMARY KEY (source_id, claim_id));`);
   },
   apply(db, events) {
-    const s = timelineStatementsOf(db);
-    const writes = timelineWrites(db);
+    try {
+      applyTimelineBatch(db, events);
+    } catch (error) {
+      // The failed batch's transaction is rolled back, and it may have cached a text it wrote.
+      sourceTexts.delete(db);
+      throw error;
+    }
+  },
+  finishBuild(db) {
+    timelineWrites(db).flush();
+  },
+};
+
+function applyTimelineBatch(db: Database.Database, events: readonly ProjectedEvent[]): void {
+  const s = timelineStatementsOf(db);
+  const writes = timelineWrites(db);
+  writes.batch(db, () => {
     for (const e of events) {
       const ev = e.event;
       if (isClaimEvent(ev)) {
@@ -240,12 +270,8 @@ export const claimTimelineProjection: Projection = {
         }
       }
     }
-    writes.settle(db);
-  },
-  finishBuild(db) {
-    timelineWrites(db).flush();
-  },
-};
+  });
+}
 
 // ---- discrepancies -------------------------------------------------------------------------------
 
@@ -386,23 +412,24 @@ export const discrepanciesProjection: Projection = {
   apply(db, events) {
     const s = discrepancyStatementsOf(db);
     const writes = discrepancyWrites(db);
-    for (const e of events) {
-      if (!isClaimEvent(e.event)) continue;
-      const fold = foldOf(e);
-      if (!fold) continue;
-      let claim = writes.get(fold.claimId);
-      if (!claim) {
-        const open = new Map<string, StoredDiscrepancy>();
-        for (const { body } of s.ofClaim.all(fold.claimId)) {
-          const d = JSON.parse(body) as StoredDiscrepancy;
-          open.set(pairKey(d.earlier.assertionId, d.later.assertionId), d);
+    writes.batch(db, () => {
+      for (const e of events) {
+        if (!isClaimEvent(e.event)) continue;
+        const fold = foldOf(e);
+        if (!fold) continue;
+        let claim = writes.get(fold.claimId);
+        if (!claim) {
+          const open = new Map<string, StoredDiscrepancy>();
+          for (const { body } of s.ofClaim.all(fold.claimId)) {
+            const d = JSON.parse(body) as StoredDiscrepancy;
+            open.set(pairKey(d.earlier.assertionId, d.later.assertionId), d);
+          }
+          claim = { open, changed: new Map() };
         }
-        claim = { open, changed: new Map() };
+        applyDiscrepancies(claim, fold, e);
+        writes.set(fold.claimId, claim);
       }
-      applyDiscrepancies(claim, fold, e);
-      writes.set(fold.claimId, claim);
-    }
-    writes.settle(db);
+    });
   },
   finishBuild(db) {
     discrepancyWrites(db).flush();
