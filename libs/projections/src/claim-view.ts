@@ -181,9 +181,9 @@ function cmpNullable(a: string | null, b: string | null, nullIs: -1 | 1): number
 }
 
 /**
- * compareValues is pure, and with its explanation words it costs more than the rest of a view. A
- * claim's fold keeps its value objects from event to event while the runner holds it in memory, so
- * each pair of values is compared once there, not once per event (discrepancies look at every pair).
+ * compareValues is pure, and its explanation words cost more than the rest of a view. A claim's
+ * fold keeps its value objects from event to event while the runner holds it in memory, so a pair
+ * gets its words once there, not once per view written (the state counts every disagreeing pair).
  */
 const comparisons = new WeakMap<Value, WeakMap<Value, Comparison>>();
 
@@ -281,6 +281,7 @@ export function pairDiscrepancy(claimId: string, a: AssertionEntry, b: Assertion
   };
 }
 
+/** Whether an assertion is still on the record (not retracted). */
 export const isLiveAssertion = isLive;
 
 const DAY_MS = 86_400_000;
