@@ -65,14 +65,6 @@ async function busOn(store: EventStore): Promise<{ bus: CommandBus; module: Test
   return { bus: module.get(CommandBus), module };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a refusal');
-}
 
 let dir: string;
 let store: ReadRecordingStore;
@@ -136,8 +128,7 @@ describe(decideAndAppend.name, () => {
     expect(there.revision).toBe(2);
     store.reads = [];
 
-    const again = await rejection(record(claim.claimId, source.sourceId, ctx(), 'recorded-elsewhere'));
-    expect(again).toMatchObject({ kind: 'conflict', field: 'assertionId' });
+    await expect(record(claim.claimId, source.sourceId, ctx(), 'recorded-elsewhere')).rejects.toMatchObject({ kind: 'conflict', field: 'assertionId' });
     expect(store.readsOf(claimStream(claim.claimId))).toEqual([{ stream: claimStream(claim.claimId), from: 2, rows: 1 }]);
     expect((await record(claim.claimId, source.sourceId)).revision).toBe(3);
   });
@@ -149,8 +140,7 @@ describe(decideAndAppend.name, () => {
     store.beforeNextAppend = () => record(claim.claimId, source.sourceId, ctx(), 'raced-in', elsewhere.bus);
 
     // Without If-Match the loser decides again: now the assertion id is taken.
-    const lost = await rejection(record(claim.claimId, source.sourceId, ctx(), 'raced-in'));
-    expect(lost).toMatchObject({ kind: 'conflict', field: 'assertionId' });
+    await expect(record(claim.claimId, source.sourceId, ctx(), 'raced-in')).rejects.toMatchObject({ kind: 'conflict', field: 'assertionId' });
     const landed = await record(claim.claimId, source.sourceId);
     expect(landed.revision).toBe(3);
     expect(await store.readStream(claimStream(claim.claimId))).toHaveLength(4);
