@@ -38,7 +38,8 @@ export class AppModule {
       global: true,
       imports: [
         CqrsModule.forRoot(),
-        TerminusModule,
+        // Terminus logs every failed check; HealthController logs when readiness changes instead.
+        TerminusModule.forRoot({ logger: false }),
         ProjectionsModule,
         ClaimsModule,
         ValuesModule,

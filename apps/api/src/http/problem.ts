@@ -111,7 +111,11 @@ export class ProblemFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toProblem(exception);
-    if (body.status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    // A ProblemException is an answer the code chose (e.g. "not ready"), not a fault: its stack says
+    // nothing, and a load balancer polling /health would print it on every poll.
+    if (body.status >= 500 && !(exception instanceof ProblemException)) {
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    }
     if (body.status === 503) void reply.header('retry-after', String(STORAGE_RETRY_AFTER_SECONDS));
     void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
   }
