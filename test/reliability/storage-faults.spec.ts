@@ -103,6 +103,13 @@ async function waitForHealth(request: ReturnType<typeof httpClient>, status: num
   }
 }
 
+/** The server's output once it shows `pattern` (its logger writes asynchronously), or after 5 s. */
+async function outputOnce(server: ServerProcess, pattern: RegExp): Promise<string> {
+  const deadline = Date.now() + 5000;
+  while (!pattern.test(server.output()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  return server.output();
+}
+
 /** After recovery: each refused write, retried with its key, is stored exactly once. */
 async function retryAndCheckOnce(request: ReturnType<typeof httpClient>, writes: ReturnType<typeof writesDuringFault>): Promise<void> {
   for (const w of writes) {
@@ -159,7 +166,7 @@ describe('storage faults: a full or read-only data dir', () => {
       expect(health.text).toMatch(/full|space/i);
       // A load balancer polls /health: the change is logged once, not every poll, and with no stack.
       for (let i = 0; i < 3; i++) await request('GET', '/health', { as: 'none' });
-      expect(server.output().match(/not ready: /g)).toHaveLength(1);
+      expect((await outputOnce(server, /not ready: /)).match(/not ready: /g)).toHaveLength(1);
       expect(server.output()).not.toMatch(/ProblemException/);
       expect((await request('GET', `/claims/${f.claimId}`, { as: 'none' })).status).toBe(200); // reads go on
       // Nothing half-written: the log holds what it held, plus whole writes of this test, each once;
@@ -177,7 +184,7 @@ describe('storage faults: a full or read-only data dir', () => {
       disk.free();
       const up = await waitForHealth(request, 200);
       expect([up.status, up.text]).toEqual([200, expect.any(String)]);
-      expect(server.output()).toMatch(/ready again/);
+      expect(await outputOnce(server, /ready again/)).toMatch(/ready again/);
       await retryAndCheckOnce(request, writes);
       const after = await request('POST', `/claims/${f.claimId}/assertions`, { body: { sourceId: f.sourceId, quote: { exact: quotes[40] }, value: { text: 'after the fault' }, speaker: 's' } });
       expect(after.status).toBe(201);
