@@ -116,6 +116,13 @@ export async function readModelSnapshot(request: Request): Promise<Record<string
 }
 
 /** Rebuilds every projection from position 0 (as maintainer) and waits until all are swapped in. */
+/** The read models as served, then as a rebuild from position 0 leaves them: equal when nothing drifted. */
+export async function liveAndRebuilt(request: Request): Promise<{ live: Record<string, unknown>; rebuilt: Record<string, unknown> }> {
+  const live = await readModelSnapshot(request);
+  await rebuildAndWait(request);
+  return { live, rebuilt: await readModelSnapshot(request) };
+}
+
 export async function rebuildAndWait(request: Request, timeoutMs = 120_000): Promise<void> {
   const before = await request('GET', '/admin/projections', { as: 'maintainer' });
   if (before.status !== 200) throw new Error(`GET /admin/projections: ${before.status} ${before.text}`);

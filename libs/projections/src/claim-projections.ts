@@ -91,6 +91,15 @@ function foldOf(e: ProjectedEvent): ClaimFold | null {
   return e.fold;
 }
 
+/** The batch's claim events, each with the claim's fold right after it. */
+function* claimEventsOf(events: readonly ProjectedEvent[]): Generator<[ProjectedEvent & { event: ClaimEvent }, ClaimFold]> {
+  for (const e of events) {
+    if (!isClaimEvent(e.event)) continue;
+    const fold = foldOf(e);
+    if (fold) yield [e as ProjectedEvent & { event: ClaimEvent }, fold];
+  }
+}
+
 export function searchTextOf(fold: ClaimFold, currentText: string | undefined): string {
   return [fold.subject, fold.predicate, fold.description ?? '', ...fold.entities.flatMap((e) => [e.name, ...e.aliases]), currentText ?? '']
     .join(' \u2016 ')
@@ -153,10 +162,7 @@ export const claimStateProjection: Projection = {
   apply(db, events) {
     const writes = claimStateWrites(db);
     writes.batch(db, () => {
-      for (const e of events) {
-        if (!isClaimEvent(e.event)) continue;
-        const fold = foldOf(e);
-        if (!fold) continue;
+      for (const [e, fold] of claimEventsOf(events)) {
         const openedPosition = e.event.type === 'claimline.claim-opened' ? e.recorded.position : (writes.get(fold.claimId)?.openedPosition ?? -1);
         writes.set(fold.claimId, { fold, openedPosition });
       }
@@ -413,10 +419,7 @@ export const discrepanciesProjection: Projection = {
     const s = discrepancyStatementsOf(db);
     const writes = discrepancyWrites(db);
     writes.batch(db, () => {
-      for (const e of events) {
-        if (!isClaimEvent(e.event)) continue;
-        const fold = foldOf(e);
-        if (!fold) continue;
+      for (const [e, fold] of claimEventsOf(events)) {
         let claim = writes.get(fold.claimId);
         if (!claim) {
           const open = new Map<string, StoredDiscrepancy>();

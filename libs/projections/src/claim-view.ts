@@ -157,7 +157,8 @@ export interface ViewFilter {
  */
 export const CONCURRENT_WITHIN_DAYS = 7;
 
-const isLive = (a: AssertionEntry): boolean => a.retraction === null;
+/** Whether an assertion is still on the record (not retracted). */
+export const isLiveAssertion = (a: AssertionEntry): boolean => a.retraction === null;
 
 function visible(fold: ClaimFold, filter: ViewFilter): AssertionEntry[] {
   const { saidBy } = filter;
@@ -215,7 +216,7 @@ export function timelineOf(fold: ClaimFold, filter: ViewFilter = {}): TimelineEn
   let previous: AssertionEntry | null = null;
   return [...visible(fold, filter)].sort(bySaidAt).map((a) => {
     let relationToPrevious: RelationToPrevious | null = null;
-    if (isLive(a)) {
+    if (isLiveAssertion(a)) {
       if (previous) relationToPrevious = { ...compare(previous.value, a.value), previousAssertionId: previous.assertionId };
       previous = a;
     }
@@ -231,7 +232,7 @@ export function timelineOf(fold: ClaimFold, filter: ViewFilter = {}): TimelineEn
       note: a.note,
       recordedAt: a.recordedAt,
       recordedBy: a.recordedBy,
-      status: isLive(a) ? 'live' : 'retracted',
+      status: isLiveAssertion(a) ? 'live' : 'retracted',
       relationToPrevious,
       corrections: a.corrections,
       retraction: a.retraction,
@@ -251,7 +252,7 @@ export interface Discrepancy {
 }
 
 export function discrepanciesOf(fold: ClaimFold, filter: ViewFilter = {}): Discrepancy[] {
-  const live = visible(fold, filter).filter(isLive).sort(bySaidAt);
+  const live = visible(fold, filter).filter(isLiveAssertion).sort(bySaidAt);
   const found: Discrepancy[] = [];
   for (let i = 0; i < live.length; i++) {
     for (let j = i + 1; j < live.length; j++) {
@@ -281,9 +282,6 @@ export function pairDiscrepancy(claimId: string, a: AssertionEntry, b: Assertion
   };
 }
 
-/** Whether an assertion is still on the record (not retracted). */
-export const isLiveAssertion = isLive;
-
 const DAY_MS = 86_400_000;
 
 function saidWithin(a: DateValue, b: DateValue, days: number): boolean {
@@ -312,7 +310,7 @@ export interface ClaimState {
 
 export function stateOf(fold: ClaimFold, filter: ViewFilter = {}): ClaimState {
   const all = visible(fold, filter);
-  const live = all.filter(isLive).sort(bySaidAt);
+  const live = all.filter(isLiveAssertion).sort(bySaidAt);
   const latest = live.at(-1) ?? null;
   const discrepancies = discrepanciesOf(fold, filter);
   const status: ClaimStatus = discrepancies.some((d) => d.concurrent) ? 'contested' : discrepancies.length > 0 ? 'revised' : 'settled';

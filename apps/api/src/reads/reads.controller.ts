@@ -30,6 +30,12 @@ async function asOfFrom(query: Record<string, unknown>): Promise<AsOfQuery> {
   return {};
 }
 
+/** Sends JSON text a projection stored as it is: no parse and re-serialize on the way out. */
+function storedJson(reply: FastifyReply, json: string): string {
+  void reply.header('content-type', 'application/json; charset=utf-8');
+  return json;
+}
+
 function found<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new NotFoundException(`${what} does not exist`);
   return value;
@@ -44,9 +50,7 @@ export class ClaimReadsController {
   @ApiOperation({ summary: 'Current state of claims; filter by words, subject, status; paged by cursor' })
   @ApiOkResponse({ description: '{ items: ClaimState[], nextCursor }' })
   async list(@Query() query: ListClaimsQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const json = await this.queries.execute(new ListClaimsJsonQuery({ ...query, limit: query.limit ?? 50 }));
-    void reply.header('content-type', 'application/json; charset=utf-8');
-    return json;
+    return storedJson(reply, await this.queries.execute(new ListClaimsJsonQuery({ ...query, limit: query.limit ?? 50 })));
   }
 
   @Get(':id')
@@ -56,10 +60,7 @@ export class ClaimReadsController {
   async get(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
     const at = await asOfFrom(query);
     if (at.asOf === undefined && at.saidBy === undefined) {
-      // The live state is sent as the JSON text the projection stored: no parse and re-serialize.
-      const json = found(await this.queries.execute(new GetClaimStateJsonQuery(id)), `claim ${id}`);
-      void reply.header('content-type', 'application/json; charset=utf-8');
-      return json;
+      return storedJson(reply, found(await this.queries.execute(new GetClaimStateJsonQuery(id)), `claim ${id}`));
     }
     return found(await this.queries.execute(new GetClaimStateQuery(id, at)), `claim ${id}${at.asOf ? ` as of ${at.asOf}` : ''}`);
   }
@@ -71,10 +72,7 @@ export class ClaimReadsController {
   async timeline(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
     const at = await asOfFrom(query);
     if (at.asOf === undefined && at.saidBy === undefined) {
-      // The live timeline is sent as the JSON text the projection stored (~1 KB per assertion).
-      const json = found(await this.queries.execute(new GetTimelineJsonQuery(id)), `claim ${id}`);
-      void reply.header('content-type', 'application/json; charset=utf-8');
-      return json;
+      return storedJson(reply, found(await this.queries.execute(new GetTimelineJsonQuery(id)), `claim ${id}`));
     }
     return found(await this.queries.execute(new GetTimelineQuery(id, at)), `claim ${id}`);
   }

@@ -1,6 +1,6 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { claimReviewOf, type ClaimState, type ReadModels, type SourceSummary } from '#projections';
+import { claimReviewOf, type ClaimState, type Page, type ReadModels, type SourceSummary } from '#projections';
 import { withCliContext } from '../cli.module.js';
 import { csvRecord, type CsvCell } from '../csv.js';
 import { CliError, type CliIo, EXIT, parseCommandArgs, UsageError, write } from '../io.js';
@@ -126,25 +126,24 @@ export function claimReviews(read: ReadModels, baseUrl: string): Record<string, 
   return read.claimsWithVerdicts().map((state) => claimReviewOf(state, state.current ? read.source(state.current.sourceId) : undefined, baseUrl));
 }
 
-/** Every claim in the order it was opened; every page, not just the first. */
-export function allClaims(read: ReadModels): ClaimState[] {
-  const claims: ClaimState[] = [];
+/** Every item of a paged list, not just the first page. */
+function everyPage<T>(page: (cursor: string | undefined) => Page<T>): T[] {
+  const items: T[] = [];
   for (let cursor: string | undefined; ; ) {
-    const page = read.listClaims({ cursor, limit: 500 });
-    claims.push(...page.items);
-    if (page.nextCursor === null) return claims;
-    cursor = page.nextCursor;
+    const { items: more, nextCursor } = page(cursor);
+    items.push(...more);
+    if (nextCursor === null) return items;
+    cursor = nextCursor;
   }
 }
 
+/** Every claim in the order it was opened. */
+export function allClaims(read: ReadModels): ClaimState[] {
+  return everyPage((cursor) => read.listClaims({ cursor, limit: 500 }));
+}
+
 export function allSources(read: ReadModels): SourceSummary[] {
-  const sources: SourceSummary[] = [];
-  for (let cursor: string | undefined; ; ) {
-    const page = read.listSources({ cursor, limit: 500 });
-    sources.push(...page.items);
-    if (page.nextCursor === null) return sources;
-    cursor = page.nextCursor;
-  }
+  return everyPage((cursor) => read.listSources({ cursor, limit: 500 }));
 }
 
 /** One row per assertion (live and retracted), in CSV_COLUMNS order. */
