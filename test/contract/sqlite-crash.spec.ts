@@ -19,7 +19,7 @@ import { transformFile } from '@swc/core';
 import { SqliteEventStore } from '../../libs/event-store/src/sqlite-event-store.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const sources = ['event-store.ts', 'sqlite-writer.ts', 'sqlite-event-store.ts'];
+const sources = ['event-store.ts', 'sqlite-writer.ts', 'sqlite-writer-thread.ts', 'commit-placement.ts', 'module-thread.ts', 'sqlite-event-store.ts'];
 let compiledDir: string;
 let dataDir: string;
 

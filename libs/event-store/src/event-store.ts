@@ -112,13 +112,18 @@ export class DuplicateEventId extends Error {
   }
 }
 
-export function checkExpectedRevision(stream: string, expected: ExpectedRevision, actual: number): void {
-  const ok =
+/** Whether a stream at revision `actual` may take an append that expects `expected`: the one copy of this rule. */
+export function expectedRevisionHolds(expected: ExpectedRevision, actual: number): boolean {
+  return (
     expected === 'any' ||
     (expected === 'no_stream' && actual === NO_STREAM_REVISION) ||
     (expected === 'stream_exists' && actual !== NO_STREAM_REVISION) ||
-    expected === actual;
-  if (!ok) throw new WrongExpectedRevision(stream, expected, actual);
+    expected === actual
+  );
+}
+
+export function checkExpectedRevision(stream: string, expected: ExpectedRevision, actual: number): void {
+  if (!expectedRevisionHolds(expected, actual)) throw new WrongExpectedRevision(stream, expected, actual);
 }
 
 /** Injection token under which the configured adapter is provided (a plain value: no framework here). */

@@ -3,19 +3,17 @@
  *
  * Writes: appends are queued and written in group-commit batches, one transaction at a time:
  * everything that arrives while a transaction is being written goes into the next one, so N
- * concurrent writers pay about one fsync per batch instead of N. A batch is committed on the
- * calling thread or in a worker thread (so the fsync does not block the event loop), chosen per
- * batch by how busy the loop is (see `SqliteEventStoreOptions.writer`).
+ * concurrent writers pay about one fsync per batch instead of N. Each batch is committed on the
+ * calling thread or in the writer thread, as commit-placement.ts decides.
  *
  * Reads run on a separate read-only connection on the calling thread (WAL lets them proceed
  * while the writer commits).
  */
 import { accessSync, constants as fsConstants, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { Observable, type Subscriber } from 'rxjs';
+import { CommitPlacement, type WriterPlacement } from './commit-placement.js';
 import {
   DuplicateEventId,
   NO_STREAM_REVISION,
@@ -30,60 +28,26 @@ import {
   type RecordedEvent,
   type SubscribeOptions,
 } from './event-store.js';
-import { createSqliteWriter, SCHEMA_SQL, type SqliteWriter, type WireAppend, type WireResult } from './sqlite-writer.js';
+import { SCHEMA_SQL, SqliteWriter, type WireAppend, type WireResult } from './sqlite-writer.js';
+import { WriterThread } from './sqlite-writer-thread.js';
 
 export interface SqliteEventStoreOptions {
-  /**
-   * Where commits (and their fsyncs) run.
-   * - `'auto'` (default): per batch. A lone append, while the event loop has little else to do and
-   *   commits are quick, is committed on the calling thread (no thread hop, so a lone writer gets
-   *   the disk's full speed, and nothing is waiting to be blocked); concurrent appends, a busy loop
-   *   or a slow disk send the batch to the worker thread (so requests are not held up behind
-   *   fsyncs). The two writers are never used at the same time.
-   * - `'worker'`: always in a worker thread; the loop is never blocked by a commit.
-   * - `'inline'`: always on the calling thread (which also waits there, up to `busyTimeoutMs`,
-   *   when another process holds the write lock).
-   */
-  writer?: 'auto' | 'worker' | 'inline';
-  /**
-   * `'auto'` only: the share of event-loop time spent on work other than our own commits above
-   * which batches go to the worker. Default 0.5.
-   */
-  autoBusyThreshold?: number;
-  /**
-   * `'auto'` only: commits slower than this (smoothed) go to the worker even on an idle loop: the
-   * thread hop costs a fixed ~0.1 ms, while holding the loop grows with the disk's latency.
-   * Default 2 ms.
-   */
+  /** Where commits (and their fsyncs) run; see commit-placement.ts. Default `'auto'`. */
+  writer?: WriterPlacement;
+  /** `'auto'` only: commits slower than this (smoothed) go to the writer thread even on an idle loop. Default 2 ms. */
   autoSlowCommitMs?: number;
-  /**
-   * `'auto'` only: batches of more appends than this go to the worker: appends arriving together
-   * mean concurrent requests, whose other work should not wait behind the fsync. Default 1.
-   */
-  autoInlineMaxAppends?: number;
-  /**
-   * Worker: how long the writer thread busy-waits for the next batch before sleeping. Saves a
-   * thread wake-up per batch for back-to-back batches at the price of that much CPU. Default 50.
-   */
-  writerSpinMicros?: number;
-  /**
-   * Worker: how long the event loop is kept turning (without blocking it) while a batch is being
-   * committed, so the reply does not wait for a sleeping thread to wake (~50 µs on a VM). Worth it
-   * for latency with `writer: 'worker'` and an otherwise idle loop; burns that much CPU per batch.
-   * Default 0 (off).
-   */
-  replySpinMicros?: number;
   /** How often live subscriptions look for commits made by another process. Default 1000 ms. */
   pollIntervalMs?: number;
   /** Events read per page during subscription catch-up. Default 500. */
   pageSize?: number;
   /** At most this many appends go into one transaction. Default 1000. */
   maxBatchAppends?: number;
-  /** A batch stops growing past this many payload bytes (one append may exceed it). Default 16 MiB. */
-  maxBatchBytes?: number;
-  /** How long a connection waits for another process's lock. Default 5000 ms. */
-  busyTimeoutMs?: number;
 }
+
+/** A batch stops growing past this many payload bytes (one append may exceed it). */
+const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+/** How long a connection waits for another process's write lock. */
+const BUSY_TIMEOUT_MS = 5000;
 
 interface EventRow {
   position: number;
@@ -104,32 +68,17 @@ interface PendingAppend {
   reject: (error: Error) => void;
 }
 
-/** How batches reach the writer: inline call or worker round trip. */
-interface WriterTransport {
-  write(appends: WireAppend[]): Promise<WireResult[]>;
-  close(): Promise<void>;
-}
-
 const COLUMNS = 'position, stream, revision, id, type, data, metadata, created';
 
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
-  private readonly inlineWriter: WriterTransport | undefined;
-  private readonly workerWriter: WriterTransport | undefined;
-  private readonly autoBusyThreshold: number;
-  private readonly autoSlowCommitMs: number;
-  private readonly autoInlineMaxAppends: number;
-  /** Smoothed duration of a commit (as seen from this thread), whichever writer ran it. */
-  private commitMs = 0;
-  /** For 'auto': event-loop time not spent in our own inline commits, smoothed. */
-  private otherLoad = 0;
-  private lastElu: ReturnType<typeof performance.eventLoopUtilization>;
-  private ownCommitMs = 0;
-  private lastOwnCommitMs = 0;
+  private readonly placement: CommitPlacement;
+  /** Opened on first use, so a store that is only read holds no write connection or thread. */
+  private inlineWriter: SqliteWriter | undefined;
+  private writerThread: WriterThread | undefined;
   private readonly pollIntervalMs: number;
   private readonly pageSize: number;
   private readonly maxBatchAppends: number;
-  private readonly maxBatchBytes: number;
 
   private readonly statements: {
     forwards: Database.Statement<[string, number, number], EventRow>;
@@ -154,16 +103,15 @@ export class SqliteEventStore implements EventStore {
     readonly file: string,
     options: SqliteEventStoreOptions,
   ) {
-    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.pageSize = options.pageSize ?? 500;
     this.maxBatchAppends = options.maxBatchAppends ?? 1000;
-    this.maxBatchBytes = options.maxBatchBytes ?? 16 * 1024 * 1024;
+    this.placement = new CommitPlacement(options.writer ?? 'auto', options.autoSlowCommitMs);
 
     // The schema is created here, synchronously, so `open` can return a ready store.
     const setup = new Database(file);
     try {
-      setup.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      setup.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       setup.pragma('journal_mode = WAL');
       setup.exec(SCHEMA_SQL);
     } finally {
@@ -171,7 +119,7 @@ export class SqliteEventStore implements EventStore {
     }
 
     this.db = new Database(file, { readonly: true });
-    this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.statements = {
       forwards: this.db.prepare(
         `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
@@ -182,32 +130,6 @@ export class SqliteEventStore implements EventStore {
       all: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?`),
       head: this.db.prepare<[], number | null>('SELECT max(position) FROM events').pluck(),
     };
-
-    // Load is measured from here on, not over the time it took to open.
-    this.lastElu = performance.eventLoopUtilization();
-    const mode = options.writer ?? 'auto';
-    this.autoBusyThreshold = options.autoBusyThreshold ?? 0.5;
-    this.autoSlowCommitMs = options.autoSlowCommitMs ?? 2;
-    this.autoInlineMaxAppends = options.autoInlineMaxAppends ?? 1;
-    try {
-      // In 'auto' the inline writer never waits for another process's lock (that would hold the
-      // event loop for up to busyTimeoutMs): it gives up at once and the batch goes to the worker.
-      const inlineBusyTimeoutMs = mode === 'auto' ? 0 : busyTimeoutMs;
-      this.inlineWriter =
-        mode === 'worker'
-          ? undefined
-          : inlineTransport(createSqliteWriter(Database, file, inlineBusyTimeoutMs), (ms) => (this.ownCommitMs += ms));
-      this.workerWriter =
-        mode === 'inline'
-          ? undefined
-          : workerTransport(file, busyTimeoutMs, options.writerSpinMicros ?? 50, options.replySpinMicros ?? 0, (error) =>
-              this.onWriterFailure(error),
-            );
-    } catch (error) {
-      void this.inlineWriter?.close();
-      this.db.close();
-      throw error;
-    }
   }
 
   /** Opens (creating if needed, with its parent directory) the event log at `file`. */
@@ -308,7 +230,7 @@ export class SqliteEventStore implements EventStore {
     let count = 0;
     let bytes = 0;
     while (count < this.pending.length && count < this.maxBatchAppends) {
-      if (count > 0 && bytes + this.pending[count]!.bytes > this.maxBatchBytes) break;
+      if (count > 0 && bytes + this.pending[count]!.bytes > MAX_BATCH_BYTES) break;
       bytes += this.pending[count]!.bytes;
       count++;
     }
@@ -316,20 +238,24 @@ export class SqliteEventStore implements EventStore {
     this.inFlight = true;
     try {
       const wires = batch.map((p) => p.wire);
-      let writer = this.pickWriter(batch.length);
+      let where = this.placement.choose(batch.length);
       const started = performance.now();
       let results: WireResult[];
-      try {
-        results = await writer.write(wires);
-      } catch (error) {
-        // Another process holds the write lock: BEGIN failed before anything was written, so the
-        // same batch can go to the worker, which waits for the lock off the event loop.
-        if (writer !== this.inlineWriter || this.workerWriter === undefined || (error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error;
-        writer = this.workerWriter;
-        results = await writer.write(wires);
+      if (where === 'inline') {
+        try {
+          results = this.inline().writeBatch(wires);
+        } catch (error) {
+          // Another process holds the write lock: BEGIN failed before anything was written, so the
+          // same batch can go to the thread, which waits for the lock off the event loop.
+          if (this.placement.mode !== 'auto' || (error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error;
+          where = 'worker';
+          results = await this.thread().write(wires);
+        }
+      } else {
+        results = await this.thread().write(wires);
       }
-      if (writer === this.workerWriter) this.stats.inWorker++;
-      this.commitMs = (this.commitMs * 3 + (performance.now() - started)) / 4;
+      if (where === 'worker') this.stats.inWorker++;
+      this.placement.committed(performance.now() - started, where === 'inline');
       this.stats.transactions++;
       this.stats.appends += batch.length;
       this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
@@ -359,28 +285,16 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  /**
-   * 'auto': inline for a lone append while the loop is mostly idle apart from our own commits and
-   * commits are quick; worker when appends arrive together (concurrent requests, whose other work
-   * should not wait behind the fsync), when other work takes more than `autoBusyThreshold` of the
-   * loop (measured over windows of at least 20 ms), or when commits take longer than
-   * `autoSlowCommitMs`.
-   */
-  private pickWriter(appends: number): WriterTransport {
-    if (this.workerWriter === undefined) return this.inlineWriter!;
-    if (this.inlineWriter === undefined) return this.workerWriter;
-    const now = performance.eventLoopUtilization();
-    const delta = performance.eventLoopUtilization(now, this.lastElu);
-    const windowMs = delta.active + delta.idle;
-    if (windowMs >= 20) {
-      const other = Math.max(0, delta.active - (this.ownCommitMs - this.lastOwnCommitMs)) / windowMs;
-      this.otherLoad = (this.otherLoad + other) / 2;
-      this.lastElu = now;
-      this.lastOwnCommitMs = this.ownCommitMs;
-    }
-    const inline =
-      appends <= this.autoInlineMaxAppends && this.otherLoad < this.autoBusyThreshold && this.commitMs < this.autoSlowCommitMs;
-    return inline ? this.inlineWriter : this.workerWriter;
+  private inline(): SqliteWriter {
+    // In 'auto' the inline writer never waits for another process's lock (that would hold the
+    // event loop for up to the busy timeout): it gives up at once and the batch goes to the thread.
+    this.inlineWriter ??= new SqliteWriter(this.file, this.placement.mode === 'auto' ? 0 : BUSY_TIMEOUT_MS);
+    return this.inlineWriter;
+  }
+
+  private thread(): WriterThread {
+    this.writerThread ??= new WriterThread(this.file, BUSY_TIMEOUT_MS, (error) => this.onWriterFailure(error));
+    return this.writerThread;
   }
 
   private onWriterFailure(error: Error): void {
@@ -394,7 +308,8 @@ export class SqliteEventStore implements EventStore {
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
     try {
-      await Promise.all([this.inlineWriter?.close(), this.workerWriter?.close()]);
+      this.inlineWriter?.close();
+      await this.writerThread?.close();
     } finally {
       this.closed = true;
       if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
@@ -533,157 +448,5 @@ function toRecorded(row: EventRow): RecordedEvent {
     data: JSON.parse(row.data) as unknown,
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
     created: row.created,
-  };
-}
-
-function inlineTransport(writer: SqliteWriter, onCommitted: (ms: number) => void): WriterTransport {
-  return {
-    write: async (appends) => {
-      const started = performance.now();
-      try {
-        return writer.writeBatch(appends);
-      } finally {
-        onCommitted(performance.now() - started);
-      }
-    },
-    close: async () => writer.close(),
-  };
-}
-
-type WorkerReply = { results: WireResult[] } | { failure: { message: string; code?: string } } | { closed: true };
-
-/**
- * The worker evaluates the writer's own source (see sqlite-writer.ts), so the same code runs here
- * under jest (TypeScript) and from dist (JavaScript) without a separate worker file.
- */
-function workerTransport(
-  file: string,
-  busyTimeoutMs: number,
-  spinMicros: number,
-  replySpinMicros: number,
-  onFatal: (error: Error) => void,
-): WriterTransport {
-  const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
-  // The worker loop is synchronous: it sleeps on a shared flag (Atomics.wait) rather than in an
-  // event loop, and after each batch spins briefly for the next one, because on a VM waking a
-  // sleeping thread costs tens of microseconds, a real share of a ~200 µs commit.
-  const source = `
-    const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
-    const { performance } = require('node:perf_hooks');
-    const createSqliteWriter = (${createSqliteWriter.toString()});
-    const flag = new Int32Array(workerData.signal);
-    const spinMs = workerData.spinMicros / 1000;
-    const describe = (error) => ({ message: String((error && error.message) || error), code: error && error.code });
-    let writer;
-    try {
-      writer = createSqliteWriter(require(workerData.driverPath), workerData.file, workerData.busyTimeoutMs);
-    } catch (error) {
-      parentPort.postMessage({ failure: describe(error) });
-    }
-    for (let open = true; open; ) {
-      if (Atomics.load(flag, 0) === 0) {
-        const until = performance.now() + spinMs;
-        while (Atomics.load(flag, 0) === 0 && performance.now() < until);
-        while (Atomics.load(flag, 0) === 0) Atomics.wait(flag, 0, 0);
-      }
-      Atomics.store(flag, 0, 0);
-      for (let m = receiveMessageOnPort(parentPort); m !== undefined && open; m = receiveMessageOnPort(parentPort)) {
-        const message = m.message;
-        if (message === 'close') {
-          open = false;
-          try { if (writer) writer.close(); } finally { parentPort.postMessage({ closed: true }); }
-        } else if (!writer) {
-          parentPort.postMessage({ failure: { message: 'the SQLite writer did not open' } });
-        } else {
-          try {
-            parentPort.postMessage({ results: writer.writeBatch(message) });
-          } catch (error) {
-            parentPort.postMessage({ failure: describe(error) });
-          }
-        }
-      }
-    }
-  `;
-  // While a batch is in flight the event loop is kept turning (setImmediate, never blocking) for
-  // up to replySpinMicros, so the reply is picked up by a loop that is awake: an idle loop asleep
-  // in epoll takes ~50 µs to wake on this kind of VM, a quarter of a commit. Under load the loop is
-  // awake anyway and this costs nothing; when idle it trades that much CPU for latency.
-  let spinUntil = 0;
-  let spinning = false;
-  const spin = (): void => {
-    if (waiting.length > 0 && performance.now() < spinUntil) setImmediate(spin);
-    else spinning = false;
-  };
-  const keepLoopAwake = (): void => {
-    spinUntil = performance.now() + replySpinMicros / 1000;
-    if (spinning) return;
-    spinning = true;
-    setImmediate(spin);
-  };
-  const signal = new SharedArrayBuffer(4);
-  const flag = new Int32Array(signal);
-  const post = (message: unknown): void => {
-    worker.postMessage(message);
-    Atomics.store(flag, 0, 1);
-    Atomics.notify(flag, 0);
-  };
-  const worker = new Worker(source, {
-    eval: true,
-    // The writer is plain CommonJS and needs none of the host's flags; inheriting them fails the
-    // start on V8 flags (--max-old-space-size: ERR_WORKER_INVALID_EXEC_ARGV) and --input-type.
-    execArgv: [],
-    workerData: { driverPath, file, busyTimeoutMs, signal, spinMicros },
-  });
-  worker.unref();
-  // Replies come back in request order: one batch is in flight at a time.
-  const waiting: { resolve: (results: WireResult[]) => void; reject: (error: Error) => void }[] = [];
-  let exited = false;
-  let closeResolve: (() => void) | undefined;
-
-  const failAll = (error: Error): void => {
-    for (const w of waiting.splice(0)) w.reject(error);
-  };
-  worker.on('message', (reply: WorkerReply) => {
-    if ('closed' in reply) return;
-    const w = waiting.shift();
-    if (waiting.length === 0) worker.unref();
-    if ('results' in reply) {
-      w?.resolve(reply.results);
-      return;
-    }
-    const error = Object.assign(new Error(reply.failure.message), { code: reply.failure.code });
-    if (w === undefined) onFatal(error); // the writer could not even open
-    else w.reject(error);
-  });
-  worker.on('error', (error) => {
-    failAll(error);
-    onFatal(error);
-  });
-  worker.on('exit', (code) => {
-    exited = true;
-    const error = new Error(`SQLite writer thread exited (code ${code})`);
-    failAll(error);
-    if (closeResolve !== undefined) closeResolve();
-    else onFatal(error);
-  });
-
-  return {
-    write(appends) {
-      if (exited) return Promise.reject(new Error('SQLite writer thread is not running'));
-      return new Promise((resolve, reject) => {
-        waiting.push({ resolve, reject });
-        worker.ref(); // an append in flight keeps the process alive; an idle store does not
-        post(appends);
-        if (replySpinMicros > 0) keepLoopAwake();
-      });
-    },
-    close() {
-      if (exited) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        closeResolve = resolve;
-        worker.ref();
-        post('close');
-      });
-    },
   };
 }
