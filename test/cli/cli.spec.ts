@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { CorrectAssertionCommand, RecordAssertionCommand, RecordVerdictCommand, ReviseSourceTextCommand } from '#claims';
 import { type AssertionRecorded, claimStream, type DomainEvent, toEventToAppend } from '#domain';
 import { openEventStore, type RecordedEvent } from '#event-store';
-import { PROJECTION_NAMES, type ReadModels } from '#projections';
+import { PROJECTION_NAMES, type Projections } from '#projections';
 import { run } from '../../apps/cli/src/cli.js';
 import { openCliContext } from '../../apps/cli/src/cli.module.js';
 import { allClaims, allSources, CSV_COLUMNS } from '../../apps/cli/src/commands/export.js';
@@ -51,17 +51,17 @@ async function cli(dataDir: string, argv: string[], options: { signal?: AbortSig
 async function readModelsOf(dataDir: string): Promise<{ answers: unknown; generations: Record<string, number> }> {
   const ctx = await openCliContext({ CLAIMLINE_DATA_DIR: dataDir });
   try {
-    const read: ReadModels = ctx.projections.read;
+    const read: Projections = ctx.projections;
     const claims = allClaims(read);
     const sources = allSources(read);
     const answers = {
       claims,
-      timelines: await Promise.all(claims.map((c) => read.timeline(c.claimId))),
-      discrepancies: read.discrepancies({ status: 'all', limit: 10_000 }).items,
+      timelines: claims.map((c) => JSON.parse(read.timeline.timelineJson(c.claimId)!) as unknown),
+      discrepancies: read.discrepancies.list({ status: 'all', limit: 10_000 }).items,
       sources,
-      sourceDetails: sources.map((s) => read.source(s.id)),
-      revisions: sources.map((s) => read.revisions(s.id)),
-      events: read.events({ limit: 10_000 }).items,
+      sourceDetails: sources.map((s) => read.sources.source(s.id)),
+      revisions: sources.map((s) => read.sources.revisions(s.id)),
+      events: read.audit.events({ limit: 10_000 }).items,
     };
     const generations = Object.fromEntries((await ctx.projections.runner.status()).map((s) => [s.name, s.generation]));
     return { answers, generations };
@@ -265,7 +265,7 @@ describe('claimline CLI', () => {
     beforeAll(async () => {
       const ctx = await openCliContext({ CLAIMLINE_DATA_DIR: dataDir });
       try {
-        const claim = allClaims(ctx.projections.read).find((c) => c.subject === 'S-400 contract of 2018' && c.current !== null)!;
+        const claim = allClaims(ctx.projections).find((c) => c.subject === 'S-400 contract of 2018' && c.current !== null)!;
         const written = await ctx.commands.execute(
           new RecordVerdictCommand(claim.claimId, { ratingValue: 3, alternateName: 'Half true', reasoning: 'Rounded: "$5.43 billion", not 5.' }, { actor: 'cli-test' }),
         );
@@ -469,7 +469,7 @@ describe('claimline CLI', () => {
       try {
         // Through the real commands: a said-at correction, and a new text without the quote.
         await ctx.commands.execute(new CorrectAssertionCommand(chosen.claimId, chosen.assertionId, { changes: { saidAt: '6 December 2025' }, reason: 'said a day later' }, { actor: 'cli-test' }));
-        const source = ctx.projections.read.source(chosen.sourceId)!;
+        const source = ctx.projections.sources.source(chosen.sourceId)!;
         await ctx.commands.execute(new ReviseSourceTextCommand(chosen.sourceId, { text: source.text.replace(chosen.quote.exact, '[removed]'), reason: 'the outlet edited it' }, { actor: 'cli-test' }));
       } finally {
         await ctx.close();

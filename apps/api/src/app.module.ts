@@ -4,7 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { join } from 'node:path';
 import { ClaimsModule } from '#claims';
-import { EVENT_STORE, openEventStore, type EventStore } from '#event-store';
+import { EVENT_STORE, openEventStore, STORE_CONFIG, type EventStore } from '#event-store';
 import { ProjectionsModule, READ_MODEL_DIR } from '#projections';
 import { ApiKeyGuard } from './auth/auth.js';
 import { ApiKeyRing } from './auth/api-keys.js';
@@ -59,12 +59,13 @@ export class AppModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: ApiKeyRing, useValue: keyRing },
         { provide: EVENT_STORE, useFactory: () => openEventStore(config.store) },
+        { provide: STORE_CONFIG, useValue: config.store },
         { provide: READ_MODEL_DIR, useValue: join(config.store.dataDir, 'read-models') },
         StoreCloser,
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
-      exports: [APP_CONFIG, EVENT_STORE, READ_MODEL_DIR, ApiKeyRing],
+      exports: [APP_CONFIG, EVENT_STORE, STORE_CONFIG, READ_MODEL_DIR, ApiKeyRing],
     };
   }
 }

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { join } from 'node:path';
 import { ClaimsModule } from '#claims';
-import { EVENT_STORE, openEventStore, storeConfigFromEnv, type EventStore, type StoreConfig } from '#event-store';
+import { EVENT_STORE, openEventStore, STORE_CONFIG, storeConfigFromEnv, type EventStore, type StoreConfig } from '#event-store';
 import { Projections, ProjectionsModule, READ_MODEL_DIR } from '#projections';
 
 @Injectable()
@@ -28,10 +28,11 @@ export class CliModule {
       imports: [CqrsModule.forRoot(), ProjectionsModule, ClaimsModule],
       providers: [
         { provide: EVENT_STORE, useFactory: () => openEventStore(store) },
+        { provide: STORE_CONFIG, useValue: store },
         { provide: READ_MODEL_DIR, useValue: join(store.dataDir, 'read-models') },
         StoreCloser,
       ],
-      exports: [EVENT_STORE, READ_MODEL_DIR],
+      exports: [EVENT_STORE, STORE_CONFIG, READ_MODEL_DIR],
     };
   }
 }

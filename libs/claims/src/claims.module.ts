@@ -1,9 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { ProjectionsModule } from '#projections';
 import { CorrectAssertionHandler } from './correct-assertion.js';
 import { OpenClaimHandler } from './open-claim.js';
-import { QUERY_HANDLERS } from './queries.js';
 import { RecordAssertionHandler } from './record-assertion.js';
 import { RecordVerdictHandler } from './record-verdict.js';
 import { RegisterSourceHandler } from './register-source.js';
@@ -21,11 +19,11 @@ export const COMMAND_HANDLERS = [
 ];
 
 /**
- * The use cases, imported by both apps. The app provides EVENT_STORE (globally) and whatever
- * ProjectionsModule needs; this module only wires the handlers.
+ * The write use cases, imported by both apps. The app provides EVENT_STORE (globally); this module
+ * only wires the handlers (reads go to the read models, ProjectionsModule).
  */
 @Module({
-  imports: [CqrsModule, ProjectionsModule],
-  providers: [...COMMAND_HANDLERS, ...QUERY_HANDLERS],
+  imports: [CqrsModule],
+  providers: COMMAND_HANDLERS,
 })
 export class ClaimsModule {}

@@ -6,6 +6,5 @@ export * from './record-assertion.js';
 export * from './correct-assertion.js';
 export * from './retract-assertion.js';
 export * from './record-verdict.js';
-export * from './queries.js';
 export * from './claims.module.js';
 export * from './seed-loader.js';

@@ -35,6 +35,27 @@ export interface RecordedEvent {
   created: string;
 }
 
+/**
+ * The JSON texts an adapter read an event's data and metadata from, when it keeps them with the
+ * event (the SQLite adapter does): a reader that stores the event as it is (the audit view) then
+ * does not serialize again what the adapter just parsed. Not enumerable: the event stays plain data.
+ */
+const STORED_JSON = Symbol('claimline.storedJson');
+
+interface StoredJson {
+  data: string;
+  metadata: string;
+}
+
+export function keepStoredJson<E extends RecordedEvent>(event: E, json: StoredJson): E {
+  Object.defineProperty(event, STORED_JSON, { value: json });
+  return event;
+}
+
+export function storedJsonOf(event: RecordedEvent): StoredJson {
+  return (event as RecordedEvent & { [STORED_JSON]?: StoredJson })[STORED_JSON] ?? { data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata) };
+}
+
 export interface AppendOptions {
   /** Defaults to `'any'`. */
   expectedRevision?: ExpectedRevision;

@@ -11,6 +11,9 @@ export interface StoreConfig {
   eventStoreUrl?: string;
 }
 
+/** Injection token for the StoreConfig the app was started with (so other threads can open the same log). */
+export const STORE_CONFIG = 'claimline.StoreConfig';
+
 export class StoreConfigError extends Error {
   override readonly name = 'StoreConfigError';
 }

@@ -27,6 +27,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
   type SubscribeOptions,
+  keepStoredJson,
 } from './event-store.js';
 import { SCHEMA_SQL, SqliteWriter, type WireAppend, type WireResult } from './sqlite-writer.js';
 import { WriterThread } from './sqlite-writer-thread.js';
@@ -439,7 +440,7 @@ function toJson(value: unknown, eventId: string): string {
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
-  return {
+  const event: RecordedEvent = {
     id: row.id,
     stream: row.stream,
     revision: row.revision,
@@ -449,4 +450,5 @@ function toRecorded(row: EventRow): RecordedEvent {
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
     created: row.created,
   };
+  return keepStoredJson(event, { data: row.data, metadata: row.metadata });
 }

@@ -1,6 +1,9 @@
-import { claimStateProjection, claimTimelineProjection, discrepanciesProjection } from './claim-projections.js';
+import { auditProjection } from './audit.js';
+import { claimStateProjection } from './claim-state.js';
+import { claimTimelineProjection } from './claim-timeline.js';
+import { discrepanciesProjection } from './discrepancies.js';
 import type { Projection } from './projection.js';
-import { auditProjection, sourcesProjection } from './source-projections.js';
+import { sourcesProjection } from './sources.js';
 
 export const ALL_PROJECTIONS: readonly Projection[] = [
   claimStateProjection,

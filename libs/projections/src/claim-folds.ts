@@ -1,90 +1,127 @@
-import { claimStream, type DomainEvent } from '#domain';
-import type { EventStore, RecordedEvent } from '#event-store';
-import { contextOf, isClaimEvent } from './claim-projections.js';
+import { CLAIM_EVENT_TYPES, claimStream, type ClaimEvent, type DomainEvent } from '#domain';
 import { foldClaim, type ClaimFold } from './claim-view.js';
-import { claimMemory, type ProjectedEvent } from './projection.js';
+import { claimMemory, contextOf, type Feed, type ProjectedEvent } from './projection.js';
 
-/** Streams read at once when a batch needs folds memory does not hold, and at most how many per batch. */
+export function isClaimEvent(event: DomainEvent | null): event is ClaimEvent {
+  return event !== null && (CLAIM_EVENT_TYPES as readonly string[]).includes(event.type);
+}
+
+/** Streams read at once (on EventStoreDB each is a round trip). */
 const READS_AT_ONCE = 16;
-const READ_AHEAD_MAX = 256;
 
 /**
- * The fold of every claim a batch touches, event by event, for the three claim projections.
+ * The first stage of the three claim views: every claim a batch touches, folded once for all of
+ * them (claim-view.ts), then each view writes its rows from the fold.
  *
- * The fold right after an event depends on nothing but the claim's stream up to it, so it is made
- * once per event and shared by every file that applies the event. The fold before a batch's first
- * event of a claim comes from memory when the kept fold is at the stream revision just before it,
- * and otherwise from the claim's stream in the log: read models store views, not folds.
+ * Live, the fold before a batch's first event of a claim comes from memory when the kept fold is at
+ * the stream revision just before it, otherwise from the claim's stream in the log. A build from
+ * position 0 reads each claim's stream whole when it meets the claim's opening, and folds it up to
+ * the end of the build (`Feed.streamedTo`): each claim's views are then computed once for the
+ * whole log, and memory holds one batch's claims, however long the log.
  */
 export class ClaimFolds {
-  /** claimId → the fold after the event at `revision` of the claim's stream (least recent first). */
-  private readonly kept = new Map<string, { revision: number; fold: ClaimFold | null }>();
+  static of(feed: Feed): ClaimFolds {
+    return feed.shared('claim-folds', () => new ClaimFolds(feed));
+  }
 
-  constructor(
-    private readonly store: EventStore,
-    private readonly decode: (event: RecordedEvent) => DomainEvent | null,
-  ) {}
+  /** claimId → its fold, least recently used first. */
+  private readonly kept = new Map<string, ClaimFold>();
+  private batch: readonly ProjectedEvent[] | undefined;
+  private folding: Promise<void> | undefined;
+  private changed = new Map<string, ClaimFold>();
 
-  /** Sets `fold` on every claim event of the batch (in position order). */
-  async foldBatch(batch: readonly ProjectedEvent[], building: boolean): Promise<void> {
-    const capacity = building ? claimMemory.foldsKeptWhileBuilding : claimMemory.foldsKept;
-    const read = await this.readMissing(batch);
+  private constructor(private readonly feed: Feed) {}
+
+  /** Folds the batch's claim events (once per batch, however many views ask). */
+  prepare(batch: readonly ProjectedEvent[]): Promise<void> {
+    if (batch !== this.batch) {
+      this.batch = batch;
+      this.folding = this.fold(batch).catch((error: unknown) => {
+        // A failed read leaves folds half-moved: start again from the log next time.
+        this.kept.clear();
+        this.batch = undefined;
+        throw error;
+      });
+    }
+    return this.folding!;
+  }
+
+  /** The claims the prepared batch changed, each with its fold after the batch. */
+  get touched(): ReadonlyMap<string, ClaimFold> {
+    return this.changed;
+  }
+
+  private async fold(batch: readonly ProjectedEvent[]): Promise<void> {
+    this.changed = new Map();
+    const { streamedTo } = this.feed;
+    // Claims to read from the log: whole streams (a build meeting an opening) and the folds before
+    // this batch that memory does not hold.
+    const reads = new Map<string, number>();
+    const openings = new Map<string, ProjectedEvent>();
+    const seen = new Set<string>();
     for (const e of batch) {
-      if (!isClaimEvent(e.event) || e.fold !== undefined) continue;
-      const claimId = e.event.data.claimId;
-      const revision = e.recorded.revision;
-      let before = this.kept.get(claimId);
-      if (before === undefined || before.revision !== revision - 1) before = read.get(claimId);
-      if (before === undefined || before.revision !== revision - 1) {
-        before = { revision: revision - 1, fold: revision === 0 ? null : await this.foldFromLog(claimId, revision - 1) };
+      if (!isClaimEvent(e.event)) continue;
+      const { claimId } = e.event.data;
+      const { revision, position } = e.recorded;
+      if (position <= streamedTo) {
+        if (e.event.type === 'claimline.claim-opened' && revision === 0) {
+          reads.set(claimId, Infinity);
+          openings.set(claimId, e);
+        }
+        continue;
       }
-      e.fold = foldClaim(before.fold, e.event, contextOf(e.recorded));
-      this.keep(claimId, revision, e.fold, capacity);
+      // Its first event of the batch decides (a stream read whole already ends at this one's revision).
+      if (seen.has(claimId) || reads.has(claimId)) continue;
+      seen.add(claimId);
+      if (revision > 0 && this.kept.get(claimId)?.revision !== revision - 1) reads.set(claimId, revision - 1);
+    }
+    const read = await this.readAll(reads, openings);
+    for (const [claimId, fold] of read) {
+      if (fold && reads.get(claimId) === Infinity) this.changed.set(claimId, fold);
+      if (fold) this.keep(fold);
+    }
+    for (const e of batch) {
+      if (!isClaimEvent(e.event) || e.recorded.position <= streamedTo) continue;
+      const { claimId } = e.event.data;
+      const before = read.get(claimId) ?? this.kept.get(claimId) ?? null;
+      const fold = foldClaim(before, e.event, contextOf(e.recorded));
+      if (!fold) continue;
+      read.delete(claimId);
+      this.changed.set(claimId, fold);
+      this.keep(fold);
     }
   }
 
   /**
-   * The folds the batch's first event of each claim needs and memory does not hold, read from the
-   * log together: on EventStoreDB each is a round trip, and a batch after a restart misses on every
-   * claim it touches.
+   * Each claim's fold up to a revision (Infinity: its whole stream up to the build's end, after its
+   * opening, which the batch holds), read together.
    */
-  private async readMissing(batch: readonly ProjectedEvent[]): Promise<Map<string, { revision: number; fold: ClaimFold | null }>> {
-    const wanted = new Map<string, number>();
-    for (const e of batch) {
-      if (!isClaimEvent(e.event) || e.fold !== undefined || wanted.has(e.event.data.claimId)) continue;
-      const revision = e.recorded.revision;
-      const kept = this.kept.get(e.event.data.claimId);
-      wanted.set(e.event.data.claimId, revision > 0 && kept?.revision !== revision - 1 ? revision - 1 : -1);
-    }
-    // The rest of a large batch's misses are read one by one, so this never holds more than that.
-    const missing = [...wanted].filter(([, revision]) => revision >= 0).slice(0, READ_AHEAD_MAX);
-    const read = new Map<string, { revision: number; fold: ClaimFold | null }>();
-    let next = 0;
+  private async readAll(wanted: ReadonlyMap<string, number>, openings: ReadonlyMap<string, ProjectedEvent>): Promise<Map<string, ClaimFold | null>> {
+    const queue = [...wanted];
+    const read = new Map<string, ClaimFold | null>();
     const reader = async (): Promise<void> => {
-      while (next < missing.length) {
-        const [claimId, revision] = missing[next++]!;
-        read.set(claimId, { revision, fold: await this.foldFromLog(claimId, revision) });
-      }
+      for (let next = queue.pop(); next; next = queue.pop()) read.set(next[0], await this.foldFromLog(next[0], next[1], openings.get(next[0])));
     };
-    await Promise.all(Array.from({ length: Math.min(READS_AT_ONCE, missing.length) }, reader));
+    await Promise.all(Array.from({ length: Math.min(READS_AT_ONCE, queue.length) }, reader));
     return read;
   }
 
-  /** The fold of a claim's stream up to `revision` (inclusive; all of it when absent), read from the log. */
-  async foldFromLog(claimId: string, revision?: number, atOrBefore = Number.MAX_SAFE_INTEGER): Promise<ClaimFold | null> {
-    let fold: ClaimFold | null = null;
-    const events = await this.store.readStream(claimStream(claimId), revision === undefined ? {} : { limit: revision + 1 });
+  private async foldFromLog(claimId: string, revision: number, opening?: ProjectedEvent): Promise<ClaimFold | null> {
+    let fold = opening && isClaimEvent(opening.event) ? foldClaim(null, opening.event, contextOf(opening.recorded)) : null;
+    const stream = claimStream(claimId);
+    const events = await this.feed.store.readStream(stream, revision === Infinity ? { from: fold ? 1 : 0 } : { limit: revision + 1 });
     for (const recorded of events) {
-      if (recorded.position > atOrBefore) break;
-      const event = this.decode(recorded);
+      if (revision === Infinity && recorded.position > this.feed.streamedTo) break;
+      const event = this.feed.decode(recorded);
       if (isClaimEvent(event)) fold = foldClaim(fold, event, contextOf(recorded));
     }
     return fold;
   }
 
-  private keep(claimId: string, revision: number, fold: ClaimFold | null, capacity: number): void {
-    this.kept.delete(claimId);
-    this.kept.set(claimId, { revision, fold });
+  private keep(fold: ClaimFold): void {
+    const capacity = this.feed.building ? claimMemory.foldsKeptWhileBuilding : claimMemory.foldsKept;
+    this.kept.delete(fold.claimId);
+    this.kept.set(fold.claimId, fold);
     for (const oldest of this.kept.keys()) {
       if (this.kept.size <= capacity) break;
       this.kept.delete(oldest);

@@ -1,8 +1,8 @@
-import type { ClaimState } from './claim-view.js';
-import type { SourceSummary } from './read-models.js';
+import type { ClaimStateView } from './claim-view.js';
+import type { SourceSummary } from './sources.js';
 
 /** schema.org ClaimReview (the form fact-check search engines read) for one claim with a verdict. */
-export function claimReviewOf(state: ClaimState, source: SourceSummary | undefined, baseUrl: string): Record<string, unknown> {
+export function claimReviewOf(state: ClaimStateView, source: SourceSummary | undefined, baseUrl: string): Record<string, unknown> {
   const verdict = state.verdict!;
   const current = state.current;
   return {

@@ -15,7 +15,8 @@ import {
 
 /**
  * A claim folded from its events: the one shape the claim-state, claim-timeline and discrepancies
- * views are derived from. Pure data (JSON-safe), so projections can store it between batches.
+ * views are derived from. Folding changes it in place (it is never stored, and only the fold stage
+ * holds it), so one event costs what it changes.
  */
 export interface ClaimFold {
   claimId: string;
@@ -26,12 +27,20 @@ export interface ClaimFold {
   entities: Entity[];
   openedAt: string;
   openedBy: string;
+  /** Log position of the claim's opening (the claim list is in this order). */
+  openedPosition: number;
   /** Stream revision of the last event folded in (what If-Match compares with). */
   revision: number;
   lastPosition: number;
   lastChange: LastChange;
   assertions: AssertionEntry[];
   verdicts: VerdictEntry[];
+  /**
+   * Every pair of assertions that has disagreed, as the discrepancies view keeps it: open, or
+   * resolved by the event that ended it. It depends on the order of events, not only on the
+   * assertions now, so it is folded event by event like the rest.
+   */
+  discrepancies: Map<string, DiscrepancyRow>;
 }
 
 export interface LastChange {
@@ -78,6 +87,7 @@ export interface EventContext {
   actor: string;
 }
 
+/** Folds one claim event into `fold` (changing it) and returns it; an opening starts a new fold. */
 export function foldClaim(fold: ClaimFold | null, event: ClaimEvent, ctx: EventContext): ClaimFold | null {
   if (event.type === 'claimline.claim-opened') {
     const d = event.data;
@@ -90,55 +100,151 @@ export function foldClaim(fold: ClaimFold | null, event: ClaimEvent, ctx: EventC
       entities: d.entities ?? [],
       openedAt: ctx.recordedAt,
       openedBy: ctx.actor,
+      openedPosition: ctx.position,
       revision: ctx.revision,
       lastPosition: ctx.position,
       lastChange: { at: ctx.recordedAt, by: ctx.actor, type: event.type, summary: `opened: ${d.subject} — ${d.predicate}` },
       assertions: [],
       verdicts: [],
+      discrepancies: new Map(),
     };
   }
   // Events of a claim never precede its opening; a fold without one has nothing to attach them to.
   if (!fold) return null;
-  const next: ClaimFold = { ...fold, revision: ctx.revision, lastPosition: ctx.position };
+  fold.revision = ctx.revision;
+  fold.lastPosition = ctx.position;
+  const at = ctx.recordedAt;
+  const by = ctx.actor;
   switch (event.type) {
     case 'claimline.assertion-recorded': {
-      const { claimId: _claimId, assertionId, note, ...facts } = event.data;
-      next.assertions = [
-        ...fold.assertions,
-        { ...facts, assertionId, note: note ?? null, recordedAt: ctx.recordedAt, recordedBy: ctx.actor, position: ctx.position, corrections: [], retraction: null },
-      ];
-      next.lastChange = { at: ctx.recordedAt, by: ctx.actor, type: event.type, assertionId, summary: `recorded "${facts.value.text}" from ${facts.speaker}` };
-      return next;
+      const d = event.data;
+      const { assertionId } = d;
+      fold.assertions.push({
+        sourceId: d.sourceId, quote: d.quote, sourceTextVersion: d.sourceTextVersion, value: d.value, saidAt: d.saidAt, speaker: d.speaker, modality: d.modality,
+        assertionId, note: d.note ?? null, recordedAt: at, recordedBy: by, position: ctx.position, corrections: [], retraction: null,
+      });
+      fold.lastChange = { at, by, type: event.type, assertionId, summary: `recorded "${d.value.text}" from ${d.speaker}` };
+      break;
     }
     case 'claimline.assertion-corrected': {
       const { assertionId, changes, previous, reason } = event.data;
-      next.assertions = fold.assertions.map((a) =>
-        a.assertionId === assertionId
-          ? { ...a, ...changes, corrections: [...a.corrections, { at: ctx.recordedAt, by: ctx.actor, reason, changes, previous }] }
-          : a,
-      );
-      next.lastChange = { at: ctx.recordedAt, by: ctx.actor, type: event.type, assertionId, summary: `corrected ${Object.keys(changes).join(', ')}: ${reason}` };
-      return next;
+      const a = fold.assertions.find((x) => x.assertionId === assertionId);
+      if (a) Object.assign(a, changes, { corrections: [...a.corrections, { at, by, reason, changes, previous }] });
+      fold.lastChange = { at, by, type: event.type, assertionId, summary: `corrected ${Object.keys(changes).join(', ')}: ${reason}` };
+      break;
     }
     case 'claimline.assertion-retracted': {
       const { assertionId, kind, reason } = event.data;
-      next.assertions = fold.assertions.map((a) =>
-        a.assertionId === assertionId ? { ...a, retraction: { at: ctx.recordedAt, by: ctx.actor, kind, reason } } : a,
-      );
-      next.lastChange = { at: ctx.recordedAt, by: ctx.actor, type: event.type, assertionId, summary: `retracted (${kind}): ${reason}` };
-      return next;
+      const a = fold.assertions.find((x) => x.assertionId === assertionId);
+      if (a) a.retraction = { at, by, kind, reason };
+      fold.lastChange = { at, by, type: event.type, assertionId, summary: `retracted (${kind}): ${reason}` };
+      break;
     }
     case 'claimline.verdict-recorded': {
       const { claimId: _claimId, ...verdict } = event.data;
-      next.verdicts = [...fold.verdicts, { ...verdict, recordedAt: ctx.recordedAt, recordedBy: ctx.actor }];
-      next.lastChange = { at: ctx.recordedAt, by: ctx.actor, type: event.type, summary: `verdict: ${verdict.rating.alternateName}` };
-      return next;
+      fold.verdicts.push({ ...verdict, recordedAt: at, recordedBy: by });
+      fold.lastChange = { at, by, type: event.type, summary: `verdict: ${verdict.rating.alternateName}` };
+      return fold;
     }
     default: {
       const unexpected: never = event;
       throw new Error(`unhandled claim event ${(unexpected as ClaimEvent).type}`);
     }
   }
+  foldDiscrepancies(fold, event.data.assertionId, ctx);
+  return fold;
+}
+
+// ---- discrepancies, kept pair by pair ---------------------------------------------------------------
+
+export interface DiscrepancySide {
+  assertionId: string;
+  sourceId: string;
+  quote: string;
+  value: string;
+  speaker: string;
+  saidAt: string;
+}
+
+/** A discrepancy as the view stores and answers it. */
+export interface StoredDiscrepancy {
+  claimId: string;
+  subject: string;
+  predicate: string;
+  relation: Discrepancy['relation'];
+  explanation: string;
+  concurrent: boolean;
+  earlier: DiscrepancySide;
+  later: DiscrepancySide;
+  status: 'open' | 'resolved';
+  openedAt: string;
+  resolvedAt: string | null;
+  resolution: string | null;
+}
+
+export interface DiscrepancyRow {
+  body: StoredDiscrepancy;
+  /** Position of the event that last changed the row: a file at a later checkpoint already holds it. */
+  seq: number;
+  /**
+   * Orders the list: the position of the event that first found the pair, then its place among the
+   * pairs that event changed (a row keeps it when it is resolved or found again).
+   */
+  ordinal: number;
+}
+
+const ordinalOf = (position: number, index: number): number => position * 1_048_576 + index;
+
+const pairKey = (earlier: string, later: string): string => `${earlier}\u0000${later}`;
+
+/**
+ * A pair depends on its two assertions only, so an event changes only its own assertion's pairs:
+ * a pair that disagrees is (re)opened, and one that stopped disagreeing is resolved by this event,
+ * with its summary. Most events leave a pair's row as it was.
+ */
+function foldDiscrepancies(fold: ClaimFold, touched: string, ctx: EventContext): void {
+  const wasOpen = new Map<string, DiscrepancyRow>();
+  for (const [key, row] of fold.discrepancies) {
+    if (row.body.status === 'open' && (row.body.earlier.assertionId === touched || row.body.later.assertionId === touched)) wasOpen.set(key, row);
+  }
+  let index = 0;
+  const save = (key: string, body: StoredDiscrepancy): void => {
+    fold.discrepancies.set(key, { body, seq: ctx.position, ordinal: fold.discrepancies.get(key)?.ordinal ?? ordinalOf(ctx.position, index) });
+    index++;
+  };
+  const x = fold.assertions.find((a) => a.assertionId === touched);
+  if (x && isLiveAssertion(x)) {
+    for (const y of fold.assertions) {
+      if (y === x || !isLiveAssertion(y)) continue;
+      const d = pairDiscrepancy(fold.claimId, x, y);
+      if (!d) continue;
+      const key = pairKey(d.earlierAssertionId, d.laterAssertionId);
+      const previous = wasOpen.get(key)?.body;
+      wasOpen.delete(key);
+      const earlier = sideOf(d.earlierAssertionId === x.assertionId ? x : y);
+      const later = sideOf(d.laterAssertionId === x.assertionId ? x : y);
+      const explanation = comparisonOf(d).explanation;
+      if (previous && sameDiscrepancy(previous, d, explanation, earlier, later)) continue;
+      save(key, {
+        claimId: d.claimId, subject: fold.subject, predicate: fold.predicate, relation: d.relation, explanation,
+        concurrent: d.concurrent, earlier, later, status: 'open', openedAt: previous?.openedAt ?? ctx.recordedAt, resolvedAt: null, resolution: null,
+      });
+    }
+  }
+  // Open before this event and not any more: a retraction or correction resolved it.
+  for (const [key, { body }] of wasOpen) save(key, { ...body, status: 'resolved', resolvedAt: ctx.recordedAt, resolution: fold.lastChange.summary });
+}
+
+const sideOf = (a: AssertionEntry): DiscrepancySide => ({
+  assertionId: a.assertionId, sourceId: a.sourceId, quote: a.quote.exact, value: a.value.text, speaker: a.speaker, saidAt: a.saidAt.text,
+});
+
+const sameSide = (a: DiscrepancySide, b: DiscrepancySide): boolean =>
+  a.assertionId === b.assertionId && a.sourceId === b.sourceId && a.quote === b.quote && a.value === b.value && a.speaker === b.speaker && a.saidAt === b.saidAt;
+
+function sameDiscrepancy(stored: StoredDiscrepancy, d: Discrepancy, explanation: string, earlier: DiscrepancySide, later: DiscrepancySide): boolean {
+  return stored.relation === d.relation && stored.explanation === explanation && stored.concurrent === d.concurrent &&
+    sameSide(stored.earlier, earlier) && sameSide(stored.later, later);
 }
 
 // ---- derived views -------------------------------------------------------------------------------
@@ -181,21 +287,6 @@ function cmpNullable(a: string | null, b: string | null, nullIs: -1 | 1): number
   return a < b ? -1 : 1;
 }
 
-/**
- * compareValues is pure, and its explanation words cost more than the rest of a view. A claim's
- * fold keeps its value objects from event to event while the runner holds it in memory, so a pair
- * gets its words once there, not once per view written (the state counts every disagreeing pair).
- */
-const comparisons = new WeakMap<Value, WeakMap<Value, Comparison>>();
-
-function compare(a: Value, b: Value): Comparison {
-  let withA = comparisons.get(a);
-  if (!withA) comparisons.set(a, (withA = new WeakMap()));
-  let comparison = withA.get(b);
-  if (!comparison) withA.set(b, (comparison = compareValues(a, b)));
-  return comparison;
-}
-
 export interface RelationToPrevious extends Comparison {
   previousAssertionId: string;
 }
@@ -210,14 +301,18 @@ export interface TimelineEntry extends AssertionFacts {
   relationToPrevious: RelationToPrevious | null;
   corrections: CorrectionEntry[];
   retraction: AssertionEntry['retraction'];
+  /** False when its source's current text no longer contains the quote. */
+  quoteInCurrentText: boolean;
 }
 
-export function timelineOf(fold: ClaimFold, filter: ViewFilter = {}): TimelineEntry[] {
+/** The timeline: every visible assertion in said-at order; `quoteInCurrentText` looks at its source's current text. */
+export function timelineOf(fold: ClaimFold, quoteInCurrentText: (a: AssertionFacts) => boolean, filter: ViewFilter = {}): TimelineEntry[] {
   let previous: AssertionEntry | null = null;
   return [...visible(fold, filter)].sort(bySaidAt).map((a) => {
     let relationToPrevious: RelationToPrevious | null = null;
-    if (isLiveAssertion(a)) {
-      if (previous) relationToPrevious = { ...compare(previous.value, a.value), previousAssertionId: previous.assertionId };
+    const live = isLiveAssertion(a);
+    if (live) {
+      if (previous) relationToPrevious = { ...compareValues(previous.value, a.value), previousAssertionId: previous.assertionId };
       previous = a;
     }
     return {
@@ -232,24 +327,30 @@ export function timelineOf(fold: ClaimFold, filter: ViewFilter = {}): TimelineEn
       note: a.note,
       recordedAt: a.recordedAt,
       recordedBy: a.recordedBy,
-      status: isLiveAssertion(a) ? 'live' : 'retracted',
+      status: live ? 'live' : 'retracted',
       relationToPrevious,
       corrections: a.corrections,
       retraction: a.retraction,
+      quoteInCurrentText: quoteInCurrentText(a),
     };
   });
 }
 
+/** Two live assertions of a claim that disagree, without the words (made only for what is stored). */
 export interface Discrepancy {
   claimId: string;
   /** The earlier assertion in said-at order. */
   earlierAssertionId: string;
   laterAssertionId: string;
   relation: 'overlaps' | 'contradicts';
-  explanation: string;
   /** Said within CONCURRENT_WITHIN_DAYS of each other. */
   concurrent: boolean;
+  earlierValue: Value;
+  laterValue: Value;
 }
+
+/** The relation of the pair in words (compareValues; relateValues gives the same relation faster). */
+const comparisonOf = (d: Discrepancy): Comparison => compareValues(d.earlierValue, d.laterValue);
 
 export function discrepanciesOf(fold: ClaimFold, filter: ViewFilter = {}): Discrepancy[] {
   const live = visible(fold, filter).filter(isLiveAssertion).sort(bySaidAt);
@@ -263,11 +364,7 @@ export function discrepanciesOf(fold: ClaimFold, filter: ViewFilter = {}): Discr
   return found;
 }
 
-/**
- * The discrepancy between two live assertions of a claim, if they disagree. It depends on nothing
- * but the two (which is earlier is their said-at order), so an event changes only its own
- * assertion's pairs.
- */
+/** The discrepancy between two live assertions of a claim, if they disagree (which is earlier is their said-at order). */
 export function pairDiscrepancy(claimId: string, a: AssertionEntry, b: AssertionEntry): Discrepancy | null {
   const [earlier, later] = bySaidAt(a, b) <= 0 ? [a, b] : [b, a];
   const relation = relateValues(earlier.value, later.value);
@@ -277,8 +374,9 @@ export function pairDiscrepancy(claimId: string, a: AssertionEntry, b: Assertion
     earlierAssertionId: earlier.assertionId,
     laterAssertionId: later.assertionId,
     relation: relation as Discrepancy['relation'],
-    explanation: compare(earlier.value, later.value).explanation,
     concurrent: saidWithin(earlier.saidAt, later.saidAt, CONCURRENT_WITHIN_DAYS),
+    earlierValue: earlier.value,
+    laterValue: later.value,
   };
 }
 
@@ -291,7 +389,8 @@ function saidWithin(a: DateValue, b: DateValue, days: number): boolean {
   return Math.max(gap(a.bounds.hi, b.bounds.lo), gap(b.bounds.hi, a.bounds.lo)) <= days;
 }
 
-export interface ClaimState {
+/** The claim-state view (the decider's own `ClaimState` in the domain is another thing). */
+export interface ClaimStateView {
   claimId: string;
   subject: string;
   predicate: string;
@@ -308,12 +407,13 @@ export interface ClaimState {
   lastChange: LastChange;
 }
 
-export function stateOf(fold: ClaimFold, filter: ViewFilter = {}): ClaimState {
+export function stateOf(fold: ClaimFold, filter: ViewFilter = {}): ClaimStateView {
   const all = visible(fold, filter);
   const live = all.filter(isLiveAssertion).sort(bySaidAt);
-  const latest = live.at(-1) ?? null;
+  // How the claim moved and where it stands: the status and current value from the live assertions.
   const discrepancies = discrepanciesOf(fold, filter);
   const status: ClaimStatus = discrepancies.some((d) => d.concurrent) ? 'contested' : discrepancies.length > 0 ? 'revised' : 'settled';
+  const latest = live.at(-1) ?? null;
   return {
     claimId: fold.claimId,
     subject: fold.subject,

@@ -1,9 +1,9 @@
-import type Database from 'better-sqlite3';
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import type { DomainEvent } from '#domain';
-import type { EventStore, RecordedEvent } from '#event-store';
-import { ClaimFolds } from './claim-folds.js';
-import type { ProjectedEvent, Projection, ProjectionName } from './projection.js';
+import type { EventStore, RecordedEvent, StoreConfig } from '#event-store';
+import { BuildThread } from './build-thread.js';
+import { FileFeed } from './feed.js';
+import type { ProjectedEvent, Projection, ProjectionName, ReadModel } from './projection.js';
 import { ReadModelFile, generationsOf, removeOtherGenerations } from './read-model-file.js';
 
 export interface RunnerOptions {
@@ -14,6 +14,13 @@ export interface RunnerOptions {
   batchSize?: number;
   /** How often to look for new events when no live notification arrives (another process writing). */
   pollMs?: number;
+  /**
+   * How another thread opens this log. With it, a build of at least `buildThreadFrom` events builds
+   * the claim views in a thread of its own (build-thread.ts); without it, everything is built here.
+   */
+  storeConfig?: StoreConfig;
+  /** Default 20,000 events: below that the thread's start costs more than it saves. */
+  buildThreadFrom?: number;
 }
 
 export interface ProjectionStatus {
@@ -29,6 +36,8 @@ export interface ProjectionStatus {
 export interface RebuildProgress {
   name: ProjectionName;
   generation: number;
+  /** Built in a thread of its own (the claim views, on a long log). */
+  inThread: boolean;
   checkpoint: number;
   head: number;
   events: number;
@@ -42,26 +51,36 @@ export interface AppliedBatch {
   position: number;
 }
 
+/** A build under way: its files, where each has got to, and whether it must stop. */
+interface Build {
+  files: ReadModelFile[];
+  thread: BuildThread | undefined;
+  events: number;
+  /** Past the pass over the log as it was when the build began: the files are whole views now. */
+  catchingUp: boolean;
+}
+
 /**
  * Feeds every projection from the event store: catch-up from each file's checkpoint, then live.
  * The store's subscription only wakes the loop; events are always read from the log by position,
  * so a projection whose file was swapped or lagging resumes from its own checkpoint without gaps.
  */
 export class ProjectionRunner {
-  private readonly live = new Map<ProjectionName, ReadModelFile>();
+  private readonly live: FileFeed;
+  private readonly liveFiles = new Map<ProjectionName, ReadModelFile>();
   private readonly rebuilds = new Map<ProjectionName, RebuildProgress>();
+  private readonly builds = new Set<Build>();
   private readonly applied$ = new Subject<AppliedBatch>();
   private waiters: { position: number; resolve: () => void; reject: (e: Error) => void }[] = [];
   private wake: (() => void) | null = null;
   private pendingWake = false;
   private running = false;
+  private stopping = false;
   private loop: Promise<void> | null = null;
   private wakeSubscription: Subscription | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private head = -1;
   private readonly batchSize: number;
-  /** Claims' folds, made once per event for the claim projections of every file. */
-  readonly folds: ClaimFolds;
 
   constructor(
     private readonly store: EventStore,
@@ -69,33 +88,33 @@ export class ProjectionRunner {
     private readonly options: RunnerOptions,
   ) {
     this.batchSize = options.batchSize ?? 2000;
-    this.folds = new ClaimFolds(store, options.decode);
+    this.live = new FileFeed(store, options.decode, false);
   }
 
   /** Opens (or builds) every projection's live file and catches up before resolving. */
   async start(): Promise<void> {
-    const files = new Map<ProjectionName, ReadModelFile>();
-    const building: ReadModelFile[] = [];
+    const files: ReadModelFile[] = [];
+    const missing: ReadModelFile[] = [];
     for (const projection of this.projections) {
       let file = ReadModelFile.openLive(this.options.dir, projection);
       if (!file) {
         // No file of this code's version: build one from position 0 before serving it.
         const generation = Math.max(0, ...generationsOf(this.options.dir, projection.name)) + 1;
-        file = ReadModelFile.create(this.options.dir, projection, generation, 'building');
-        building.push(file);
+        file = ReadModelFile.create(this.options.dir, projection, generation);
+        missing.push(file);
       }
       removeOtherGenerations(this.options.dir, projection.name, file.generation);
-      files.set(projection.name, file);
+      files.push(file);
     }
     // Every missing projection is built in ONE pass over the log (read and decoded once, not once
     // per projection), then served.
-    await this.catchUp(building);
-    for (const file of building) file.markLive();
-    for (const [name, file] of files) this.live.set(name, file);
+    if (missing.length > 0) await this.build(missing, this.threaded(missing, await this.store.headPosition()));
+    for (const file of missing) file.markLive();
+    for (const file of files) this.serve(file);
     this.head = await this.store.headPosition();
-    await this.catchUp([...this.live.values()]);
+    await this.catchUp(this.live);
     this.running = true;
-    this.wakeSubscription = this.store.subscribe({ fromPosition: this.minCheckpoint() + 1 }).subscribe({
+    this.wakeSubscription = this.store.subscribe({ fromPosition: this.live.checkpoint + 1 }).subscribe({
       next: () => this.notify(),
       error: () => this.notify(),
     });
@@ -106,12 +125,14 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     this.wakeSubscription?.unsubscribe();
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.notify();
     await this.loop;
-    for (const file of this.live.values()) file.close();
-    this.live.clear();
+    await Promise.all([...this.builds].map((b) => b.thread?.stop()));
+    for (const file of this.liveFiles.values()) file.close();
+    this.liveFiles.clear();
     const stopped = new Error('the projection runner stopped');
     for (const w of this.waiters) w.reject(stopped);
     this.waiters = [];
@@ -123,15 +144,16 @@ export class ProjectionRunner {
     return this.applied$.asObservable();
   }
 
-  /** The live read-model connection of a projection (queries run on it). */
-  db(name: ProjectionName): Database.Database {
-    const file = this.live.get(name);
-    if (!file) throw new Error(`projection ${name} is not running`);
-    return file.db;
+  /** The live read model of a projection: its queries answer from the live file. */
+  model<M extends ReadModel>(projection: Projection<M>): M {
+    const file = this.liveFiles.get(projection.name);
+    const model = file && this.live.model(file);
+    if (!model) throw new Error(`projection ${projection.name} is not running`);
+    return model as M;
   }
 
   checkpoint(name: ProjectionName): number {
-    return this.live.get(name)?.checkpoint ?? -1;
+    return this.liveFiles.get(name)?.checkpoint ?? -1;
   }
 
   /**
@@ -140,7 +162,7 @@ export class ProjectionRunner {
    * this caller's answer, so the runner is woken to try again rather than the caller refused at once.
    */
   waitFor(position: number, timeoutMs = 5000): Promise<void> {
-    if (this.minCheckpoint() >= position) return Promise.resolve();
+    if (this.live.checkpoint >= position) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w.resolve !== done);
@@ -158,7 +180,7 @@ export class ProjectionRunner {
   async status(): Promise<ProjectionStatus[]> {
     const head = await this.store.headPosition();
     return this.projections.map((p) => {
-      const file = this.live.get(p.name);
+      const file = this.liveFiles.get(p.name);
       const checkpoint = file?.checkpoint ?? -1;
       return {
         name: p.name,
@@ -177,11 +199,13 @@ export class ProjectionRunner {
    */
   rebuild(names: readonly ProjectionName[], onProgress?: (p: RebuildProgress[]) => void): { started: RebuildProgress[]; done: Promise<void> } {
     const targets = this.projections.filter((p) => names.includes(p.name) && !this.rebuilds.has(p.name));
-    const files = targets.map((p) => ReadModelFile.create(this.options.dir, p, (this.live.get(p.name)?.generation ?? 0) + 1, 'building'));
+    const files = targets.map((p) => ReadModelFile.create(this.options.dir, p, (this.liveFiles.get(p.name)?.generation ?? 0) + 1));
+    const threaded = this.threaded(files, this.head);
     const started = files.map((f) => {
       const progress: RebuildProgress = {
         name: f.projection.name,
         generation: f.generation,
+        inThread: threaded.includes(f),
         checkpoint: -1,
         head: this.head,
         events: 0,
@@ -191,14 +215,15 @@ export class ProjectionRunner {
       this.rebuilds.set(f.projection.name, progress);
       return progress;
     });
-    const done = this.catchUp(files, (batchEvents) => {
+    const done = this.build(files, threaded, (build) => {
       for (const p of started) {
-        p.checkpoint = files.find((f) => f.projection.name === p.name)!.checkpoint;
-        p.events += batchEvents;
+        const file = files.find((f) => f.projection.name === p.name)!;
+        p.checkpoint = build.thread?.files.includes(file) ? build.thread.checkpoint : file.checkpoint;
+        p.events = build.events;
         p.head = Math.max(this.head, p.checkpoint);
       }
       onProgress?.(started);
-      this.swapCaughtUp(files, started);
+      if (build.catchingUp) this.swapCaughtUp(files, started);
     })
       .then(() => this.swapCaughtUp(files, started))
       .catch((error: unknown) => {
@@ -212,54 +237,94 @@ export class ProjectionRunner {
     return { started, done };
   }
 
+  /** Serves a file: its model joins the live feed, in place of the projection's previous file. */
+  private serve(file: ReadModelFile): void {
+    const old = this.liveFiles.get(file.projection.name);
+    if (old) this.live.delete(old);
+    this.live.add(file);
+    this.liveFiles.set(file.projection.name, file);
+  }
+
   /** Swaps in (synchronously, between live batches) every new file that has reached its live twin. */
   private swapCaughtUp(files: ReadModelFile[], progress: RebuildProgress[]): void {
     for (const file of files) {
       if (file.status === 'live') continue;
-      const old = this.live.get(file.projection.name);
+      const old = this.liveFiles.get(file.projection.name);
       if (old && file.checkpoint < old.checkpoint) continue;
       file.markLive();
-      this.live.set(file.projection.name, file);
+      this.serve(file);
       old?.remove();
       const p = progress.find((x) => x.name === file.projection.name);
       if (p) p.finishedAt = new Date().toISOString();
     }
   }
 
-  /** Reads the log from the lowest checkpoint of `files` until it is empty, applying each batch. */
-  private async catchUp(files: ReadModelFile[], onBatch?: (events: number) => void): Promise<void> {
+  /**
+   * Builds files from position 0: one pass over the log up to its head now, in which the claim
+   * views read each claim's stream whole (in a thread of their own when the log is long), then
+   * catch-up with whatever was appended meanwhile. `onBatch` follows the build after every batch.
+   */
+  /** The files a build up to `head` makes in a thread of its own: the claim views, when the log is long enough to pay for one. */
+  private threaded(files: readonly ReadModelFile[], head: number): ReadModelFile[] {
+    if (this.options.storeConfig === undefined || head + 1 < (this.options.buildThreadFrom ?? 20_000)) return [];
+    return files.filter((f) => f.projection.buildReads);
+  }
+
+  private async build(files: ReadModelFile[], threaded: ReadModelFile[], onBatch?: (build: Build) => void): Promise<void> {
+    const head = await this.store.headPosition();
+    const feed = new FileFeed(this.store, this.options.decode, true, head);
+    const build: Build = { files, thread: undefined, events: 0, catchingUp: false };
+    this.builds.add(build);
+    try {
+      if (threaded.length > 0) build.thread = new BuildThread(threaded, this.options.storeConfig!, head);
+      for (const file of files) if (!build.thread?.files.includes(file)) feed.add(file);
+      await this.catchUp(feed, { until: head, build, onBatch });
+      // Both halves make their indexes and put their files on the disk at the same time.
+      const threadDone = build.thread?.finish();
+      feed.finishBuild();
+      await Promise.all([threadDone, ...feed.files.map((file) => file.flush())]);
+      if (build.thread) {
+        for (const file of build.thread.files) feed.add(file);
+        build.thread = undefined;
+      }
+      build.catchingUp = true;
+      await this.catchUp(feed, { build, onBatch });
+    } catch (error) {
+      await build.thread?.stop();
+      throw error;
+    } finally {
+      this.builds.delete(build);
+    }
+  }
+
+  /**
+   * Reads the log from the feed's lowest checkpoint until it is empty (or past `until`), applying
+   * each batch; a build's thread is sent what its projections read of each batch.
+   */
+  private async catchUp(feed: FileFeed, { until = Infinity, build, onBatch }: { until?: number; build?: Build; onBatch?: (build: Build) => void } = {}): Promise<void> {
     for (;;) {
-      const pending = files.filter((f) => f.status === 'building' || this.live.get(f.projection.name) === f);
-      if (pending.length === 0) return;
-      const from = Math.min(...pending.map((f) => f.checkpoint)) + 1;
-      const recorded = await this.store.readAll({ fromPosition: from, limit: this.batchSize });
+      if (this.stopping) throw new Error('the projection runner stopped');
+      const from = Math.min(feed.files.length > 0 ? feed.checkpoint : Infinity, build?.thread?.sentTo ?? Infinity) + 1;
+      if (!Number.isFinite(from) || from > until) return;
+      const recorded = (await this.store.readAll({ fromPosition: from, limit: this.batchSize })).filter((r) => r.position <= until);
       if (recorded.length === 0) return;
-      const batch = this.decodeAll(recorded);
-      await this.folds.foldBatch(batch, pending.some((f) => f.status === 'building'));
-      this.applyTo(pending.filter((f) => f.status === 'building' || this.live.get(f.projection.name) === f), batch);
-      onBatch?.(recorded.length);
+      const batch = recorded.map((r) => ({ recorded: r, event: this.options.decode(r) }));
+      const last = batch.at(-1)!.recorded.position;
+      if (build?.thread) {
+        const reads = new Set<string>(build.thread.files.flatMap((f) => f.projection.buildReads!));
+        await build.thread.send(recorded.filter((r) => reads.has(r.type)), last);
+      }
+      await feed.feed(batch, last);
+      if (last > this.head) this.head = last;
+      if (build) {
+        build.events += recorded.length;
+        onBatch?.(build);
+        // A rebuild's files leave the feed once swapped in: the live feed keeps them from here.
+        for (const file of feed.files) if (file.status === 'live') feed.delete(file);
+      }
       // Let reads and writes in between, so a long catch-up does not stall the server.
       await new Promise((resolve) => setImmediate(resolve));
     }
-  }
-
-  private decodeAll(recorded: readonly RecordedEvent[]): ProjectedEvent[] {
-    return recorded.map((r) => ({ recorded: r, event: this.options.decode(r) }));
-  }
-
-  private applyTo(files: readonly ReadModelFile[], batch: readonly ProjectedEvent[]): void {
-    const last = batch.at(-1)!.recorded.position;
-    for (const file of files) {
-      const fresh = batch.filter((e) => e.recorded.position > file.checkpoint);
-      if (fresh.length > 0) file.apply(fresh, last);
-    }
-    if (last > this.head) this.head = last;
-  }
-
-  private minCheckpoint(): number {
-    let min = Infinity;
-    for (const f of this.live.values()) min = Math.min(min, f.checkpoint);
-    return min === Infinity ? -1 : min;
   }
 
   private notify(): void {
@@ -275,13 +340,14 @@ export class ProjectionRunner {
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        const recorded = await this.store.readAll({ fromPosition: this.minCheckpoint() + 1, limit: this.batchSize });
+        const recorded = await this.store.readAll({ fromPosition: this.live.checkpoint + 1, limit: this.batchSize });
         if (recorded.length > 0) {
-          const batch = this.decodeAll(recorded);
-          await this.folds.foldBatch(batch, false);
-          this.applyTo([...this.live.values()], batch);
+          const batch = recorded.map((r) => ({ recorded: r, event: this.options.decode(r) }));
+          const last = batch.at(-1)!.recorded.position;
+          await this.live.feed(batch, last);
+          if (last > this.head) this.head = last;
           this.releaseWaiters();
-          this.applied$.next({ events: batch, position: batch.at(-1)!.recorded.position });
+          this.applied$.next({ events: batch, position: last });
           continue;
         }
       } catch (error) {
@@ -300,7 +366,7 @@ export class ProjectionRunner {
   }
 
   private releaseWaiters(): void {
-    const reached = this.minCheckpoint();
+    const reached = this.live.checkpoint;
     const still: typeof this.waiters = [];
     for (const w of this.waiters) {
       if (w.position <= reached) w.resolve();

@@ -1,62 +1,79 @@
 import type Database from 'better-sqlite3';
-import { getHeapStatistics } from 'node:v8';
-import type { DomainEvent } from '#domain';
-import type { RecordedEvent } from '#event-store';
-import type { ClaimFold } from './claim-view.js';
+import type { DomainEvent, DomainEventType } from '#domain';
+import type { EventStore, RecordedEvent } from '#event-store';
 
 /** A stored event with its domain reading (null for a type this code does not know). */
 export interface ProjectedEvent {
   recorded: RecordedEvent;
   event: DomainEvent | null;
-  /** Claim events: the claim's fold right after this event (set by the runner before any apply). */
-  fold?: ClaimFold | null;
 }
 
 /**
- * One read model. It owns the tables of its own SQLite file; the runner calls `apply` inside the
- * transaction that also moves the file's checkpoint, so a batch is applied exactly once or not at all.
+ * What the read models fed by one read of the log share: the log itself, and stages such as the
+ * claim folds (one instance per feed, made by the first model that asks for it). The live models
+ * are one feed; a build is another.
  */
-export interface Projection {
+export interface Feed {
+  readonly store: EventStore;
+  readonly decode: (recorded: RecordedEvent) => DomainEvent | null;
+  /** The models of this feed write files being built (not yet read by anyone). */
+  readonly building: boolean;
+  /**
+   * A build from position 0 that reads each claim's stream whole at its opening covers every
+   * claim event up to here (-1: none): those events come to the claim views with their stream.
+   */
+  readonly streamedTo: number;
+  shared<T>(key: string, make: () => T): T;
+}
+
+export interface OpenOptions {
+  feed: Feed;
+  /** The file's checkpoint: `apply` is given the events after it. */
+  checkpoint(): number;
+}
+
+/**
+ * One read model: the events it handles and how to open it on its SQLite file. `open` creates the
+ * tables of a new file and returns the object that owns its statements, caches, apply step and
+ * queries; the runner calls `apply` inside the transaction that also moves the file's checkpoint,
+ * so a batch is applied exactly once or not at all.
+ */
+export interface Projection<M extends ReadModel = ReadModel> {
   readonly name: ProjectionName;
   /** Bump when the code changes what the projection stores: a file of another version is rebuilt. */
   readonly version: number;
-  migrate(db: Database.Database): void;
-  apply(db: Database.Database, events: readonly ProjectedEvent[]): void;
-  /** Writes what `apply` held back while the file was being built (see `isBuilding`). */
-  finishBuild?(db: Database.Database): void;
+  /** The stored event types it reads (so "who reads X" is one grep): `apply` sees only these. */
+  readonly handles: readonly DomainEventType[] | 'every event';
+  /**
+   * Set by projections that read each claim's stream whole while being built from position 0: of
+   * the position-ordered log, such a build needs only these types, and a long build runs in a
+   * thread of its own (build-thread.ts).
+   */
+  readonly buildReads?: readonly DomainEventType[];
+  open(db: Database.Database, options: OpenOptions): M;
 }
 
-/** Heap taken by a kept fold of a claim with ten assertions, measured on the benchmark's log. */
-const FOLD_BYTES = 40 * 1024;
+export interface ReadModel {
+  /** Reads what `apply` will need from the log (outside the transaction); given the whole batch. */
+  prepare?(batch: readonly ProjectedEvent[]): Promise<void>;
+  /** Applies the events it handles that are after its checkpoint, synchronously, in the file's transaction. */
+  apply(events: readonly ProjectedEvent[]): void;
+  /** The file is complete up to its build's end: make the indexes its queries use (not kept up while building). */
+  finishBuild?(): void;
+}
+
+export function handlesEvent(projection: Projection, type: string): boolean {
+  return projection.handles === 'every event' || (projection.handles as readonly string[]).includes(type);
+}
 
 /**
- * What the claim projections hold in memory: the folds the runner keeps between batches (a miss
- * reads the claim's stream; a fold of ten assertions is ~40 KB of heap), more while files are being
- * built, and the claims whose views a file being built holds back. A build takes at most ~40% of
- * the heap the process may have (a server started with --max-old-space-size still builds, more
- * slowly). Tests lower them to go past them.
+ * What the claim views hold in memory: the folds kept between batches (a miss reads the claim's
+ * stream from the log), more while building. Tests lower them to go past them.
  */
 export const claimMemory = {
   foldsKept: 250,
-  foldsKeptWhileBuilding: Math.min(12_000, Math.max(500, Math.floor((0.25 * getHeapStatistics().heap_size_limit) / FOLD_BYTES))),
-  heldClaims: Math.min(10_000, Math.max(500, Math.floor((0.15 * getHeapStatistics().heap_size_limit) / FOLD_BYTES))),
+  foldsKeptWhileBuilding: 2000,
 };
-
-/**
- * Files being built, not yet served. A projection may hold writes back in memory for these (a
- * claim's view written once, not after every batch that touches it): nobody reads the file until
- * `finishBuild`, and a build interrupted by a crash is thrown away.
- */
-const building = new WeakSet<Database.Database>();
-
-export function setBuilding(db: Database.Database, on: boolean): void {
-  if (on) building.add(db);
-  else building.delete(db);
-}
-
-export function isBuilding(db: Database.Database): boolean {
-  return building.has(db);
-}
 
 export const PROJECTION_NAMES = ['claim-state', 'claim-timeline', 'discrepancies', 'sources', 'audit'] as const;
 export type ProjectionName = (typeof PROJECTION_NAMES)[number];
@@ -65,12 +82,13 @@ export function isProjectionName(name: string): name is ProjectionName {
   return (PROJECTION_NAMES as readonly string[]).includes(name);
 }
 
-/** Caches prepared statements per connection, so each file generation gets its own. */
-export function statementsFor<T>(cache: WeakMap<Database.Database, T>, db: Database.Database, prepare: (db: Database.Database) => T): T {
-  let statements = cache.get(db);
-  if (!statements) {
-    statements = prepare(db);
-    cache.set(db, statements);
-  }
-  return statements;
+/** Who recorded a stored event and when (the recorded-at axis), as its metadata says. */
+export function contextOf(recorded: RecordedEvent): { revision: number; position: number; recordedAt: string; actor: string } {
+  const meta = recorded.metadata as { recordedAt?: unknown; actor?: unknown };
+  return {
+    revision: recorded.revision,
+    position: recorded.position,
+    recordedAt: typeof meta.recordedAt === 'string' ? meta.recordedAt : recorded.created,
+    actor: typeof meta.actor === 'string' ? meta.actor : 'unknown',
+  };
 }

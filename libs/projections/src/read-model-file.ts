@@ -1,87 +1,126 @@
 import Database from 'better-sqlite3';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setBuilding, type Projection } from './projection.js';
+import { handlesEvent, type Feed, type ProjectedEvent, type Projection, type ReadModel } from './projection.js';
 
 export type FileStatus = 'building' | 'live';
 
-/** Page cache of a file being built (the default is 2 MB; five files build at once); back to the default once live. */
-const BUILD_CACHE_KIB = 32 * 1024;
+/**
+ * Page cache of a file being built (the default is 2 MB); back to the default once live. A build
+ * appends rows and makes most indexes at its end, so little more pays; five files build at once.
+ */
+const BUILD_CACHE_KIB = 8 * 1024;
 
 /**
  * One generation of one projection: `<dir>/<name>.g<generation>.sqlite`. A rebuild writes the next
  * generation beside the live one and marks it live when caught up; the old file is then removed.
  */
 export class ReadModelFile {
+  private db_: Database.Database | undefined;
   private saveCheckpoint: Database.Statement<[string]> | undefined;
 
   private constructor(
     readonly projection: Projection,
     readonly generation: number,
     readonly path: string,
-    readonly db: Database.Database,
     public checkpoint: number,
     public status: FileStatus,
   ) {}
 
-  static create(dir: string, projection: Projection, generation: number, status: FileStatus): ReadModelFile {
+  /** A new, empty file to build (any earlier file of that generation is removed). */
+  static create(dir: string, projection: Projection, generation: number): ReadModelFile {
     mkdirSync(dir, { recursive: true });
     const path = fileName(dir, projection.name, generation);
-    rmSync(path, { force: true });
-    rmSync(`${path}-wal`, { force: true });
-    rmSync(`${path}-shm`, { force: true });
-    const db = openDb(path);
-    // A file being built is thrown away if the process dies before it is marked live (start()
-    // only opens live generations), so until then it needs no fsync, and no WAL: writing every page
-    // to the WAL and again into the file doubled a build's writes. The rollback journal stays in
-    // memory, so a failed batch still rolls back. markLive() turns both back on.
-    if (status === 'building') {
-      db.pragma('journal_mode = MEMORY');
-      db.pragma('synchronous = OFF');
-      // A build inserts all over its indexes (citations by source, events by stream): with the
-      // default 2 MB page cache most inserts read their page back from the OS first.
-      db.pragma(`cache_size = -${BUILD_CACHE_KIB}`);
-      setBuilding(db, true);
-    }
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+    const file = new ReadModelFile(projection, generation, path, -1, 'building');
+    const db = file.db;
     db.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-    projection.migrate(db);
     const put = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
     db.transaction(() => {
       put.run('name', projection.name);
       put.run('version', String(projection.version));
       put.run('checkpoint', '-1');
-      put.run('status', status);
+      put.run('status', 'building');
     })();
-    return new ReadModelFile(projection, generation, path, db, -1, status);
+    return file;
   }
 
   /** The newest live generation of this projection whose version matches the code, if any. */
   static openLive(dir: string, projection: Projection): ReadModelFile | undefined {
     for (const generation of generationsOf(dir, projection.name).reverse()) {
-      const path = fileName(dir, projection.name, generation);
-      const db = openDb(path);
-      const meta = readMeta(db);
+      const file = new ReadModelFile(projection, generation, fileName(dir, projection.name, generation), -1, 'live');
+      const meta = readMeta(file.db);
       if (meta.status === 'live' && Number(meta.version) === projection.version) {
-        return new ReadModelFile(projection, generation, path, db, Number(meta.checkpoint), 'live');
+        file.checkpoint = Number(meta.checkpoint);
+        return file;
       }
-      db.close();
+      file.close();
     }
     return undefined;
   }
 
-  /** Applies a batch and moves the checkpoint in one transaction. */
-  apply(batch: Parameters<Projection['apply']>[1], lastPosition: number): void {
+  /** A file being built that another thread (build-thread.ts) writes and moves on. */
+  static openBuilding(path: string, projection: Projection, generation: number): ReadModelFile {
+    const file = new ReadModelFile(projection, generation, path, -1, 'building');
+    file.checkpoint = Number(readMeta(file.db).checkpoint);
+    return file;
+  }
+
+  /** The connection, opened on first use (and again after `close`, e.g. once a build thread is done with the file). */
+  get db(): Database.Database {
+    if (this.db_?.open) return this.db_;
+    const db = new Database(this.path);
+    if (this.status === 'building') {
+      // A file being built is thrown away if the process dies before it is marked live (start()
+      // only opens live generations), so until then it needs no fsync, and no WAL: writing every
+      // page to the WAL and again into the file doubled a build's writes. The rollback journal
+      // stays in memory, so a failed batch still rolls back. markLive() turns both back on.
+      db.pragma('journal_mode = MEMORY');
+      db.pragma('synchronous = OFF');
+      db.pragma(`cache_size = -${BUILD_CACHE_KIB}`);
+    } else {
+      db.pragma('journal_mode = WAL');
+      // Read models are derived: a crash loses at most the last batches, which the checkpoint replays.
+      db.pragma('synchronous = NORMAL');
+    }
+    this.db_ = db;
+    this.saveCheckpoint = undefined;
+    if (this.status === 'building') this.checkpoint = Number(readMeta(db).checkpoint ?? -1);
+    return db;
+  }
+
+  /** This projection's read model on this file, fed by `feed`. */
+  open(feed: Feed): ReadModel {
+    return this.projection.open(this.db, { feed, checkpoint: () => this.checkpoint });
+  }
+
+  /** Applies the events after the checkpoint that the projection handles, and moves the checkpoint, in one transaction. */
+  apply(model: ReadModel, batch: readonly ProjectedEvent[], lastPosition: number): void {
+    const fresh = batch.filter((e) => e.recorded.position > this.checkpoint && handlesEvent(this.projection, e.recorded.type));
     this.saveCheckpoint ??= this.db.prepare("UPDATE meta SET value = ? WHERE key = 'checkpoint'");
     this.db.transaction(() => {
-      if (batch.length > 0) this.projection.apply(this.db, batch);
+      if (fresh.length > 0) model.apply(fresh);
       this.saveCheckpoint!.run(String(lastPosition));
     })();
     this.checkpoint = lastPosition;
   }
 
+  /**
+   * Puts what was written so far on the disk without holding the event loop (a build's files are
+   * written without fsyncs; markLive's own fsync then has little left to do).
+   */
+  async flush(): Promise<void> {
+    const handle = await open(this.path, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
   markLive(): void {
-    if (this.projection.finishBuild) this.db.transaction(() => this.projection.finishBuild!(this.db))();
-    setBuilding(this.db, false);
+    const db = this.db;
     // Everything built so far reaches the disk before the file says it is live.
     const fd = openSync(this.path, 'r+');
     try {
@@ -89,29 +128,21 @@ export class ReadModelFile {
     } finally {
       closeSync(fd);
     }
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('cache_size = -2000');
-    this.db.prepare("UPDATE meta SET value = 'live' WHERE key = 'status'").run();
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('cache_size = -2000');
+    db.prepare("UPDATE meta SET value = 'live' WHERE key = 'status'").run();
     this.status = 'live';
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.db_?.open) this.db_.close();
   }
 
   remove(): void {
     this.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${this.path}${suffix}`, { force: true });
   }
-}
-
-function openDb(path: string): Database.Database {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  // Read models are derived: a crash loses at most the last batches, which the checkpoint replays.
-  db.pragma('synchronous = NORMAL');
-  return db;
 }
 
 function readMeta(db: Database.Database): Record<string, string> {

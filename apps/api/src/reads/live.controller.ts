@@ -43,10 +43,10 @@ export class StreamController {
         complete: () => subscriber.complete(),
       });
       if (resumeAfter !== null) {
-        for (let page = this.projections.read.events({ after: resumeAfter, limit: 500 }); ; ) {
+        for (let page = this.projections.audit.events({ after: resumeAfter, limit: 500 }); ; ) {
           for (const e of page.items) emit(toMessage(e.position, e.type, e));
           if (page.next === null) break;
-          page = this.projections.read.events({ after: page.next, limit: 500 });
+          page = this.projections.audit.events({ after: page.next, limit: 500 });
         }
       }
       replaying = false;
@@ -107,8 +107,8 @@ export class ExportController {
   @ApiOperation({ summary: 'ClaimReview JSON-LD of every claim with a verdict' })
   claimReview(@Req() request: FastifyRequest) {
     const base = `${request.protocol}://${request.headers.host ?? `localhost:${this.config.port}`}`;
-    return this.projections.read.claimsWithVerdicts().map((state) => {
-      const source = state.current ? this.projections.read.source(state.current.sourceId) : undefined;
+    return this.projections.claimState.withVerdicts().map((state) => {
+      const source = state.current ? this.projections.sources.source(state.current.sourceId) : undefined;
       return claimReviewOf(state, source, base);
     });
   }

@@ -1,20 +1,8 @@
 import { Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import {
-  GetClaimEventsQuery,
-  GetClaimStateJsonQuery,
-  GetClaimStateQuery,
-  GetSourceQuery,
-  GetSourceRevisionsQuery,
-  GetTimelineJsonQuery,
-  GetTimelineQuery,
-  ListClaimsJsonQuery,
-  ListDiscrepanciesQuery,
-  ListEventsQuery,
-  ListSourcesQuery,
-} from '#claims';
+import { claimStream } from '#domain';
+import { Projections } from '#projections';
 import { AsOfQuery, ListClaimsQueryDto, ListDiscrepanciesQueryDto, ListEventsQueryDto, ListSourcesQueryDto } from '../http/query-dtos.js';
 import { validationPipe } from '../http/problem.js';
 
@@ -44,13 +32,13 @@ function found<T>(value: T | undefined, what: string): T {
 @ApiTags('claims')
 @Controller('claims')
 export class ClaimReadsController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(private readonly projections: Projections) {}
 
   @Get()
   @ApiOperation({ summary: 'Current state of claims; filter by words, subject, status; paged by cursor' })
   @ApiOkResponse({ description: '{ items: ClaimState[], nextCursor }' })
   async list(@Query() query: ListClaimsQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return storedJson(reply, await this.queries.execute(new ListClaimsJsonQuery({ ...query, limit: query.limit ?? 50 })));
+    return storedJson(reply, this.projections.claimState.listJson({ ...query, limit: query.limit ?? 50 }));
   }
 
   @Get(':id')
@@ -60,9 +48,9 @@ export class ClaimReadsController {
   async get(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
     const at = await asOfFrom(query);
     if (at.asOf === undefined && at.saidBy === undefined) {
-      return storedJson(reply, found(await this.queries.execute(new GetClaimStateJsonQuery(id)), `claim ${id}`));
+      return storedJson(reply, found(this.projections.claimState.stateJson(id), `claim ${id}`));
     }
-    return found(await this.queries.execute(new GetClaimStateQuery(id, at)), `claim ${id}${at.asOf ? ` as of ${at.asOf}` : ''}`);
+    return found(await this.projections.history.state(id, at), `claim ${id}${at.asOf ? ` as of ${at.asOf}` : ''}`);
   }
 
   @Get(':id/timeline')
@@ -72,15 +60,15 @@ export class ClaimReadsController {
   async timeline(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
     const at = await asOfFrom(query);
     if (at.asOf === undefined && at.saidBy === undefined) {
-      return storedJson(reply, found(await this.queries.execute(new GetTimelineJsonQuery(id)), `claim ${id}`));
+      return storedJson(reply, found(this.projections.timeline.timelineJson(id), `claim ${id}`));
     }
-    return found(await this.queries.execute(new GetTimelineQuery(id, at)), `claim ${id}`);
+    return found(await this.projections.history.timeline(id, at), `claim ${id}`);
   }
 
   @Get(':id/events')
   @ApiOperation({ summary: "The claim's raw events from the log" })
   async events(@Param('id') id: string) {
-    const events = await this.queries.execute(new GetClaimEventsQuery(id));
+    const events = await this.projections.store.readStream(claimStream(id));
     if (events.length === 0) throw new NotFoundException(`claim ${id} does not exist`);
     return { items: events };
   }
@@ -89,47 +77,47 @@ export class ClaimReadsController {
 @ApiTags('discrepancies')
 @Controller('discrepancies')
 export class DiscrepanciesController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(private readonly projections: Projections) {}
 
   @Get()
   @ApiOperation({ summary: 'Pairs of live assertions of a claim that overlap or contradict each other' })
   list(@Query() query: ListDiscrepanciesQueryDto) {
-    return this.queries.execute(new ListDiscrepanciesQuery({ ...query, limit: query.limit ?? 50 }));
+    return this.projections.discrepancies.list({ ...query, limit: query.limit ?? 50 });
   }
 }
 
 @ApiTags('sources')
 @Controller('sources')
 export class SourceReadsController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(private readonly projections: Projections) {}
 
   @Get()
   @ApiOperation({ summary: 'Registered sources' })
   list(@Query() query: ListSourcesQueryDto) {
-    return this.queries.execute(new ListSourcesQuery({ ...query, limit: query.limit ?? 50 }));
+    return this.projections.sources.list({ ...query, limit: query.limit ?? 50 });
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One source with its current text and the assertions citing it' })
-  async get(@Param('id') id: string) {
-    return found(await this.queries.execute(new GetSourceQuery(id)), `source ${id}`);
+  get(@Param('id') id: string) {
+    return found(this.projections.sources.source(id), `source ${id}`);
   }
 
   @Get(':id/revisions')
   @ApiOperation({ summary: 'The text versions, each with its hash and a word diff against the previous' })
-  async revisions(@Param('id') id: string) {
-    return { items: found(await this.queries.execute(new GetSourceRevisionsQuery(id)), `source ${id}`) };
+  revisions(@Param('id') id: string) {
+    return { items: found(this.projections.sources.revisions(id), `source ${id}`) };
   }
 }
 
 @ApiTags('events')
 @Controller('events')
 export class EventsController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(private readonly projections: Projections) {}
 
   @Get()
   @ApiOperation({ summary: 'The global event feed with metadata, paged by position; filter by stream, actor, type, time' })
   list(@Query() query: ListEventsQueryDto) {
-    return this.queries.execute(new ListEventsQuery({ ...query, limit: query.limit ?? 100 }));
+    return this.projections.audit.events({ ...query, limit: query.limit ?? 100 });
   }
 }

@@ -78,7 +78,7 @@ export class WritesController {
   @ApiHeader(IDEMPOTENCY_KEY)
   async reviseSource(@Param('id') id: string, @Body() dto: ReviseSourceDto, @Writer() context: WriteContext, @Res({ passthrough: true }) reply: FastifyReply) {
     const r = await this.run(reply, new ReviseSourceTextCommand(id, { text: dto.text, reason: dto.reason }, context));
-    const flagged = (this.projections.read.source(id)?.citedBy ?? []).filter((c) => !c.quoteInCurrentText).map((c) => ({ claimId: c.claimId, assertionId: c.assertionId, quote: c.quote.exact }));
+    const flagged = (this.projections.sources.source(id)?.citedBy ?? []).filter((c) => !c.quoteInCurrentText).map((c) => ({ claimId: c.claimId, assertionId: c.assertionId, quote: c.quote.exact }));
     return { id, textVersion: r.textVersion, contentHash: r.contentHash, revision: r.revision, position: r.position, quotesNoLongerInText: flagged };
   }
 
@@ -116,7 +116,7 @@ export class WritesController {
         context,
       ),
     );
-    const entry = this.projections.read.timelineEntry(id, r.assertionId);
+    const entry = this.projections.timeline.entry(id, r.assertionId);
     return {
       assertionId: r.assertionId,
       revision: r.revision,

@@ -1,4 +1,4 @@
-import type { AuditEvent, ReadModels } from '#projections';
+import type { AuditEvent, AuditModel } from '#projections';
 import { withCliContext } from '../cli.module.js';
 import { type CliIo, EXIT, parseCommandArgs, UsageError, write } from '../io.js';
 import type { Command } from './command.js';
@@ -34,10 +34,10 @@ Options:
     }
     const follow = values.follow === true;
     return withCliContext(io.env, async (ctx) => {
-      const read = ctx.projections.read;
+      const audit = (): AuditModel => ctx.projections.audit;
       let last = after;
       if (!follow) {
-        await printFrom(read, io, last);
+        await printFrom(audit(), io, last);
         return EXIT.ok;
       }
       // Listen before reading the backlog, so a batch applied in between still wakes the loop.
@@ -52,7 +52,7 @@ Options:
       try {
         while (!io.signal?.aborted) {
           pending = false;
-          last = await printFrom(read, io, last);
+          last = await printFrom(audit(), io, last);
           if (pending || io.signal?.aborted) continue;
           await new Promise<void>((resolve) => (wake = resolve));
           wake = null;
@@ -67,11 +67,11 @@ Options:
 };
 
 /** Prints every audited event after `after`; returns the position of the last one printed. */
-async function printFrom(read: ReadModels, io: CliIo, after: number): Promise<number> {
+async function printFrom(audit: AuditModel, io: CliIo, after: number): Promise<number> {
   let last = after;
   for (;;) {
     if (io.signal?.aborted) return last;
-    const page = read.events({ after: last, limit: PAGE });
+    const page = audit.events({ after: last, limit: PAGE });
     for (const e of page.items) await write(io.stdout, `${line(e)}\n`);
     if (page.items.length > 0) last = page.items.at(-1)!.position;
     if (page.next === null) return last;

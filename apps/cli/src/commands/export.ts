@@ -1,6 +1,6 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { claimReviewOf, type ClaimState, type Page, type ReadModels, type SourceSummary } from '#projections';
+import { claimReviewOf, type ClaimStateView, type Page, type Projections, type SourceSummary, type StoredTimeline } from '#projections';
 import { withCliContext } from '../cli.module.js';
 import { csvRecord, type CsvCell } from '../csv.js';
 import { CliError, type CliIo, EXIT, parseCommandArgs, UsageError, write } from '../io.js';
@@ -67,12 +67,12 @@ Options:
     if (out === '') throw new UsageError('option --out needs a file name');
 
     const { text, count, what } = await withCliContext(io.env, async (ctx) => {
-      const read = ctx.projections.read;
+      const read = ctx.projections;
       if ((format as Format) === 'claimreview') {
         const items = claimReviews(read, baseUrl);
         return { text: `${JSON.stringify(items, null, 2)}\n`, count: items.length, what: 'ClaimReview items' };
       }
-      const rows = await assertionRows(read);
+      const rows = assertionRows(read);
       return { text: [csvRecord(CSV_COLUMNS), ...rows.map(csvRecord)].join(''), count: rows.length, what: 'assertions' };
     });
 
@@ -122,8 +122,8 @@ function whyNot(error: unknown): string {
   return (typeof code === 'string' && reasons[code]) || (error instanceof Error ? error.message : String(error));
 }
 
-export function claimReviews(read: ReadModels, baseUrl: string): Record<string, unknown>[] {
-  return read.claimsWithVerdicts().map((state) => claimReviewOf(state, state.current ? read.source(state.current.sourceId) : undefined, baseUrl));
+export function claimReviews(read: Projections, baseUrl: string): Record<string, unknown>[] {
+  return read.claimState.withVerdicts().map((state) => claimReviewOf(state, state.current ? read.sources.source(state.current.sourceId) : undefined, baseUrl));
 }
 
 /** Every item of a paged list, not just the first page. */
@@ -138,21 +138,21 @@ function everyPage<T>(page: (cursor: string | undefined) => Page<T>): T[] {
 }
 
 /** Every claim in the order it was opened. */
-export function allClaims(read: ReadModels): ClaimState[] {
-  return everyPage((cursor) => read.listClaims({ cursor, limit: 500 }));
+export function allClaims(read: Projections): ClaimStateView[] {
+  return everyPage((cursor) => read.claimState.list({ cursor, limit: 500 }));
 }
 
-export function allSources(read: ReadModels): SourceSummary[] {
-  return everyPage((cursor) => read.listSources({ cursor, limit: 500 }));
+export function allSources(read: Projections): SourceSummary[] {
+  return everyPage((cursor) => read.sources.list({ cursor, limit: 500 }));
 }
 
 /** One row per assertion (live and retracted), in CSV_COLUMNS order. */
-export async function assertionRows(read: ReadModels): Promise<CsvCell[][]> {
+export function assertionRows(read: Projections): CsvCell[][] {
   const titles = new Map(allSources(read).map((s) => [s.id, s.title]));
   const rows: CsvCell[][] = [];
   for (const claim of allClaims(read)) {
-    const timeline = await read.timeline(claim.claimId);
-    for (const e of timeline?.entries ?? []) {
+    const timeline = read.timeline.timelineJson(claim.claimId);
+    for (const e of timeline === undefined ? [] : (JSON.parse(timeline) as StoredTimeline).entries) {
       const value = e.value;
       rows.push([
         claim.claimId,

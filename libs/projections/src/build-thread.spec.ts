@@ -1,0 +1,81 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { eventLogFile } from '#event-store';
+import { SqliteEventStore } from '../../event-store/src/sqlite-event-store.js';
+import { createTestApp } from '../../../test/support/app.js';
+import { ALL_PROJECTIONS } from './all-projections.js';
+import { BuildThread } from './build-thread.js';
+import { readDomainEvent } from './feed.js';
+import { PROJECTION_NAMES } from './projection.js';
+import { ProjectionRunner } from './projection-runner.js';
+
+/** Every row of every table of each projection's live file in `dir`, in a fixed order. */
+function rowsOf(dir: string): Record<string, Record<string, unknown[]>> {
+  const out: Record<string, Record<string, unknown[]>> = {};
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sqlite'))) {
+    const db = new Database(join(dir, file), { readonly: true });
+    try {
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+      out[file.replace(/\.g\d+\.sqlite$/, '')] = Object.fromEntries(
+        tables.map((t) => {
+          const columns = (db.prepare(`SELECT * FROM ${t} LIMIT 0`).columns()).map((c, i) => String(i + 1));
+          const rows = db.prepare(`SELECT * FROM ${t} ORDER BY ${columns.join(', ')}`).all() as Record<string, unknown>[];
+          // A build's files say so only until they are live.
+          return [t, t === 'meta' ? rows.filter((r) => r.key !== 'status') : rows];
+        }),
+      );
+    } finally {
+      db.close();
+    }
+  }
+  return out;
+}
+
+describe(BuildThread.name, () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('builds the claim views in a thread of their own to the same rows as a build on one thread and as the live files', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'claimline-build-thread-'));
+    dirs.push(dataDir);
+    // The seeds, then a text revision, a correction and a retraction: every kind of event.
+    const sut = await createTestApp({ CLAIMLINE_DATA_DIR: dataDir, CLAIMLINE_SEED: 'true' });
+    const claims = (await sut.request({ method: 'GET', url: '/claims?limit=100' })).body.items as { claimId: string; current: { assertionId: string; sourceId: string } | null }[];
+    const [first, second] = claims.filter((c) => c.current !== null);
+    const source = (await sut.request({ method: 'GET', url: `/sources/${first!.current!.sourceId}` })).body as { text: string };
+    await sut.request({ method: 'POST', url: `/sources/${first!.current!.sourceId}/revisions`, body: { text: `${source.text.slice(0, 200)}\nThe rest was withdrawn.` } });
+    await sut.request({ method: 'POST', url: `/claims/${first!.claimId}/assertions/${first!.current!.assertionId}/corrections`, body: { changes: { speaker: 'an official' }, reason: 'misattributed' } });
+    await sut.request({ method: 'POST', url: `/claims/${second!.claimId}/assertions/${second!.current!.assertionId}/retractions`, body: { reason: 'withdrawn' } });
+    await sut.app.close();
+
+    const store = SqliteEventStore.open(eventLogFile(dataDir));
+    try {
+      const built: Record<string, ReturnType<typeof rowsOf>> = {};
+      for (const [mode, buildThreadFrom] of [['thread', 0], ['one thread', Infinity]] as const) {
+        const dir = join(dataDir, mode);
+        const runner = new ProjectionRunner(store, ALL_PROJECTIONS, { dir, decode: readDomainEvent, storeConfig: { kind: 'sqlite', dataDir }, buildThreadFrom });
+        await runner.start();
+        // A rebuild reports where each projection is built.
+        const { started, done } = runner.rebuild([...PROJECTION_NAMES]);
+        expect(Object.fromEntries(started.map((p) => [p.name, p.inThread]))).toEqual({
+          'claim-state': mode === 'thread', 'claim-timeline': mode === 'thread', discrepancies: mode === 'thread', sources: false, audit: false,
+        });
+        await done;
+        // The log was read once: the thread's files needed no catching up after it.
+        expect(started[0]!.events).toBe((await store.readAll()).length);
+        await runner.stop();
+        built[mode] = rowsOf(dir);
+      }
+      const live = rowsOf(join(dataDir, 'read-models'));
+      expect(Object.keys(live)).toHaveLength(5);
+      expect(built.thread).toEqual(live);
+      expect(built['one thread']).toEqual(live);
+    } finally {
+      await store.close();
+    }
+  });
+});

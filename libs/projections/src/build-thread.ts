@@ -1,0 +1,140 @@
+/**
+ * A build of the claim views in a thread of its own. While the runner reads the log in position
+ * order and builds the other read models on its thread, this one reads each claim's stream whole,
+ * folds it and writes its views: the two halves of a long build run on two cores.
+ *
+ * Both sides are in this file: `BuildThread` runs in the runner and starts this same module as the
+ * worker, whose `serve` (at the end) builds the files it is given from the events it is sent.
+ */
+import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
+import { openEventStore, startModuleThread, type RecordedEvent, type StoreConfig } from '#event-store';
+import { ALL_PROJECTIONS } from './all-projections.js';
+import { FileFeed, readDomainEvent } from './feed.js';
+import type { ProjectionName } from './projection.js';
+import { ReadModelFile } from './read-model-file.js';
+
+const ROLE = 'claimline-build';
+
+/**
+ * Events the runner may send ahead of what the thread has applied. The two halves' work comes in
+ * turns (a wave of openings is the thread's work, the assertions after it the runner's), so the
+ * runner reads on while the thread works through the openings it was sent.
+ */
+const AHEAD_EVENTS = 20_000;
+
+interface ThreadData {
+  role: typeof ROLE;
+  store: StoreConfig;
+  streamedTo: number;
+  files: { name: ProjectionName; path: string; generation: number }[];
+}
+
+type ToThread = { events: RecordedEvent[]; lastPosition: number } | 'finish';
+type FromThread = { applied: number } | { finished: true } | { failure: string };
+
+export class BuildThread {
+  private readonly worker: Worker;
+  /** Events sent that the thread has not applied yet, per message in order. */
+  private readonly inFlight: number[] = [];
+  private inFlightEvents = 0;
+  /** The position up to which the thread's files are built. */
+  checkpoint = -1;
+  /** The position up to which the thread has been sent the log. */
+  sentTo = -1;
+  private failure: Error | undefined;
+  private wake: (() => void) | undefined;
+  private finished = false;
+
+  /** Takes the files over (their connections here are closed until the thread is done with them). */
+  constructor(
+    readonly files: readonly ReadModelFile[],
+    store: StoreConfig,
+    streamedTo: number,
+  ) {
+    for (const file of files) file.close();
+    const data: ThreadData = { role: ROLE, store, streamedTo, files: files.map((f) => ({ name: f.projection.name, path: f.path, generation: f.generation })) };
+    this.worker = startModuleThread(new URL(import.meta.url), { workerData: data });
+    this.worker.on('message', (message: FromThread) => {
+      if ('applied' in message) {
+        this.inFlightEvents -= this.inFlight.shift() ?? 0;
+        this.checkpoint = message.applied;
+      } else if ('finished' in message) {
+        this.finished = true;
+      } else {
+        this.failure = new Error(`the claim views' build thread failed: ${message.failure}`);
+      }
+      this.wakeUp();
+    });
+    this.worker.on('error', (error) => {
+      this.failure = error;
+      this.wakeUp();
+    });
+    this.worker.on('exit', (code) => {
+      if (!this.finished) this.failure ??= new Error(`the claim views' build thread exited (code ${code})`);
+      this.wakeUp();
+    });
+  }
+
+  /** Sends what the thread's projections read of a batch; waits while the thread is too far behind. */
+  async send(events: RecordedEvent[], lastPosition: number): Promise<void> {
+    await this.until(() => this.inFlightEvents < AHEAD_EVENTS);
+    this.inFlight.push(events.length);
+    this.inFlightEvents += events.length;
+    this.sentTo = lastPosition;
+    this.worker.postMessage({ events, lastPosition } satisfies ToThread);
+  }
+
+  /** Waits for the thread to apply everything sent, make its indexes and flush its files; they are then the runner's again. */
+  async finish(): Promise<void> {
+    this.worker.postMessage('finish' satisfies ToThread);
+    await this.until(() => this.finished);
+    await this.worker.terminate();
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private async until(done: () => boolean): Promise<void> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      if (done()) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}
+
+async function serve({ store: config, streamedTo, files: named }: ThreadData): Promise<void> {
+  const port = parentPort!;
+  const store = await openEventStore(config);
+  const feed = new FileFeed(store, readDomainEvent, true, streamedTo);
+  const files = named.map(({ name, path, generation }) => ReadModelFile.openBuilding(path, ALL_PROJECTIONS.find((p) => p.name === name)!, generation));
+  for (const file of files) feed.add(file);
+  // Messages are handled one after the other, in the order the runner read the log.
+  let queue = Promise.resolve();
+  port.on('message', (message: ToThread) => {
+    queue = queue.then(async () => {
+      try {
+        if (message === 'finish') {
+          feed.finishBuild();
+          for (const file of files) file.close();
+          await Promise.all([store.close(), ...files.map((file) => file.flush())]);
+          port.postMessage({ finished: true } satisfies FromThread);
+          return;
+        }
+        await feed.feed(message.events.map((recorded) => ({ recorded, event: readDomainEvent(recorded) })), message.lastPosition);
+        port.postMessage({ applied: message.lastPosition } satisfies FromThread);
+      } catch (error) {
+        port.postMessage({ failure: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies FromThread);
+      }
+    });
+  });
+}
+
+if (!isMainThread && (workerData as Partial<ThreadData> | null)?.role === ROLE) void serve(workerData as ThreadData);

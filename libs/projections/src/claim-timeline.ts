@@ -1,0 +1,134 @@
+import type Database from 'better-sqlite3';
+import { quoteOccursIn, type AssertionFacts } from '#domain';
+import { ClaimFolds } from './claim-folds.js';
+import { timelineOf, type ClaimFold, type TimelineEntry, type ViewFilter } from './claim-view.js';
+import type { OpenOptions, ProjectedEvent, Projection, ReadModel } from './projection.js';
+
+export interface StoredTimeline {
+  claimId: string;
+  revision: number;
+  entries: TimelineEntry[];
+}
+
+/**
+ * claim-timeline: per claim, every assertion in said-at order with its relation to the previous
+ * one, each flagged when its quote no longer occurs in its source's current text.
+ */
+export const claimTimelineProjection: Projection<ClaimTimelineModel> = {
+  name: 'claim-timeline',
+  // 4: a source's registration also re-checks the timelines citing it (a build writes claims first).
+  version: 4,
+  handles: ['claimline.claim-opened', 'claimline.assertion-recorded', 'claimline.assertion-corrected', 'claimline.assertion-retracted', 'claimline.verdict-recorded', 'claimline.source-registered', 'claimline.source-text-revised'],
+  buildReads: ['claimline.claim-opened', 'claimline.source-registered', 'claimline.source-text-revised'],
+  open: (db, options) => new ClaimTimelineModel(db, options),
+};
+
+/** Texts read back to check quotes recorded against an older version (articles are tens of KB). */
+const SOURCE_TEXTS_KEPT = 16;
+
+export class ClaimTimelineModel implements ReadModel {
+  private readonly folds: ClaimFolds;
+  private readonly checkpoint: () => number;
+  /** Each source's current text version (a number per source), and a few of the texts themselves. */
+  private readonly versions = new Map<string, number>();
+  private readonly texts = new Map<string, string>();
+  private readonly s;
+
+  constructor(db: Database.Database, { feed, checkpoint }: OpenOptions) {
+    this.folds = ClaimFolds.of(feed);
+    this.checkpoint = checkpoint;
+    db.exec(`CREATE TABLE IF NOT EXISTS timelines (claim_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, timeline TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS source_texts (source_id TEXT PRIMARY KEY, version INTEGER NOT NULL, text TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS citing (source_id TEXT NOT NULL, claim_id TEXT NOT NULL, PRIMARY KEY (source_id, claim_id));`);
+    this.s = {
+      put: db.prepare<[string, number, string]>('INSERT OR REPLACE INTO timelines (claim_id, revision, timeline) VALUES (?, ?, ?)'),
+      get: db.prepare<[string], string>('SELECT timeline FROM timelines WHERE claim_id = ?').pluck(),
+      entry: db.prepare<[string, string], string>(
+        "SELECT e.value FROM timelines t, json_each(t.timeline, '$.entries') e WHERE t.claim_id = ? AND json_extract(e.value, '$.assertionId') = ?",
+      ).pluck(),
+      text: db.prepare<[string], string>('SELECT text FROM source_texts WHERE source_id = ?').pluck(),
+      version: db.prepare<[string], number>('SELECT version FROM source_texts WHERE source_id = ?').pluck(),
+      putText: db.prepare<[string, number, string]>('INSERT OR REPLACE INTO source_texts (source_id, version, text) VALUES (?, ?, ?)'),
+      cite: db.prepare<[string, string]>('INSERT OR IGNORE INTO citing (source_id, claim_id) VALUES (?, ?)'),
+      citing: db.prepare<[string], string>('SELECT claim_id FROM citing WHERE source_id = ?').pluck(),
+    };
+  }
+
+  prepare(batch: readonly ProjectedEvent[]): Promise<void> {
+    return this.folds.prepare(batch);
+  }
+
+  apply(events: readonly ProjectedEvent[]): void {
+    try {
+      // Texts first: the timelines written below are checked against the text as it now is.
+      for (const { event } of events) {
+        if (event?.type === 'claimline.source-registered') this.newText(event.data.sourceId, 1, event.data.text);
+        else if (event?.type === 'claimline.source-text-revised') this.newText(event.data.sourceId, event.data.textVersion, event.data.text);
+      }
+      const after = this.checkpoint();
+      for (const fold of this.folds.touched.values()) if (fold.lastPosition > after) this.write(fold);
+    } catch (error) {
+      // The transaction rolls back, and the texts this batch stored with it.
+      this.versions.clear();
+      this.texts.clear();
+      throw error;
+    }
+  }
+
+  /** A source's text, new or revised: the stored timelines citing it are checked against it again. */
+  private newText(sourceId: string, version: number, text: string): void {
+    this.s.putText.run(sourceId, version, text);
+    this.versions.set(sourceId, version);
+    this.texts.delete(sourceId);
+    for (const claimId of this.s.citing.all(sourceId)) {
+      const stored = this.s.get.get(claimId);
+      if (stored === undefined) continue;
+      const timeline = JSON.parse(stored) as StoredTimeline;
+      for (const entry of timeline.entries) if (entry.sourceId === sourceId) entry.quoteInCurrentText = this.quoteInCurrentText(entry);
+      this.s.put.run(claimId, timeline.revision, JSON.stringify(timeline));
+    }
+  }
+
+  private write(fold: ClaimFold): void {
+    const { claimId, revision } = fold;
+    const entries = timelineOf(fold, this.quoteInCurrentText);
+    for (const sourceId of new Set(entries.map((e) => e.sourceId))) this.s.cite.run(sourceId, claimId);
+    this.s.put.run(claimId, revision, JSON.stringify({ claimId, revision, entries } satisfies StoredTimeline));
+  }
+
+  // ---- queries ----
+
+  /** The live timeline of a claim as the JSON text stored. */
+  timelineJson(claimId: string): string | undefined {
+    return this.s.get.get(claimId);
+  }
+
+  /** One entry of a claim's live timeline (SQLite picks it out of the stored JSON: nothing else is parsed). */
+  entry(claimId: string, assertionId: string): StoredTimeline['entries'][number] | undefined {
+    const json = this.s.entry.get(claimId, assertionId);
+    return json === undefined ? undefined : (JSON.parse(json) as StoredTimeline['entries'][number]);
+  }
+
+  /** A timeline made now from a fold (as-of reads), its quotes checked against the current texts. */
+  timelineOf(fold: ClaimFold, filter: ViewFilter): StoredTimeline {
+    return { claimId: fold.claimId, revision: fold.revision, entries: timelineOf(fold, this.quoteInCurrentText, filter) };
+  }
+
+  /**
+   * Whether a quote occurs in its source's current text. The decider matched it in the text version
+   * it names, so while that version is current it does, and only a quote recorded against an older
+   * version is looked for in the text.
+   */
+  private readonly quoteInCurrentText = (a: Pick<AssertionFacts, 'sourceId' | 'sourceTextVersion' | 'quote'>): boolean => {
+    let version = this.versions.get(a.sourceId);
+    if (version === undefined) this.versions.set(a.sourceId, (version = this.s.version.get(a.sourceId) ?? 0));
+    if (version === a.sourceTextVersion) return true;
+    let text = this.texts.get(a.sourceId);
+    if (text === undefined) {
+      text = this.s.text.get(a.sourceId) ?? '';
+      if (this.texts.size >= SOURCE_TEXTS_KEPT) this.texts.delete(this.texts.keys().next().value!);
+      this.texts.set(a.sourceId, text);
+    }
+    return quoteOccursIn(text, a.quote);
+  };
+}

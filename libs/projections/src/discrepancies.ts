@@ -1,0 +1,100 @@
+import type Database from 'better-sqlite3';
+import { ClaimFolds } from './claim-folds.js';
+import type { StoredDiscrepancy } from './claim-view.js';
+import { decodeCursor, encodeCursor, type Page } from './paging.js';
+import type { OpenOptions, ProjectedEvent, Projection, ReadModel } from './projection.js';
+
+export interface DiscrepancyFilter {
+  relation?: string;
+  claim?: string;
+  source?: string;
+  status?: 'open' | 'resolved' | 'all';
+  cursor?: string;
+  limit: number;
+}
+
+/**
+ * discrepancies: every pair of live assertions of a claim that overlaps or contradicts, with both
+ * sources and quotes; resolved (never deleted) when a retraction or correction ends it. The rows
+ * are folded with the claim (claim-view.ts `foldDiscrepancies`); this view stores those that changed.
+ */
+export const discrepanciesProjection: Projection<DiscrepanciesModel> = {
+  name: 'discrepancies',
+  // 4: rows come from the claim's fold; query indexes are made when a build ends.
+  version: 4,
+  handles: ['claimline.claim-opened', 'claimline.assertion-recorded', 'claimline.assertion-corrected', 'claimline.assertion-retracted', 'claimline.verdict-recorded'],
+  buildReads: ['claimline.claim-opened'],
+  open: (db, options) => new DiscrepanciesModel(db, options),
+};
+
+export class DiscrepanciesModel implements ReadModel {
+  private readonly folds: ClaimFolds;
+  private readonly checkpoint: () => number;
+  private readonly put: Database.Statement;
+  private readonly listed = new Map<string, Database.Statement>();
+
+  constructor(
+    private readonly db: Database.Database,
+    { feed, checkpoint }: OpenOptions,
+  ) {
+    this.folds = ClaimFolds.of(feed);
+    this.checkpoint = checkpoint;
+    db.exec(`CREATE TABLE IF NOT EXISTS discrepancies (
+        claim_id TEXT NOT NULL, earlier_id TEXT NOT NULL, later_id TEXT NOT NULL, relation TEXT NOT NULL, status TEXT NOT NULL,
+        earlier_source TEXT NOT NULL, later_source TEXT NOT NULL, seq INTEGER NOT NULL, ordinal INTEGER NOT NULL, body TEXT NOT NULL,
+        PRIMARY KEY (claim_id, earlier_id, later_id))`);
+    if (!feed.building) this.finishBuild();
+    this.put = db.prepare(
+      `INSERT INTO discrepancies (claim_id, earlier_id, later_id, relation, status, earlier_source, later_source, seq, ordinal, body)
+       VALUES (@claimId, @earlierId, @laterId, @relation, @status, @earlierSource, @laterSource, @seq, @ordinal, @body)
+       ON CONFLICT (claim_id, earlier_id, later_id) DO UPDATE SET relation = excluded.relation, status = excluded.status,
+         earlier_source = excluded.earlier_source, later_source = excluded.later_source, seq = excluded.seq, body = excluded.body`,
+    );
+  }
+
+  prepare(batch: readonly ProjectedEvent[]): Promise<void> {
+    return this.folds.prepare(batch);
+  }
+
+  apply(): void {
+    const after = this.checkpoint();
+    for (const fold of this.folds.touched.values()) {
+      if (fold.lastPosition <= after) continue;
+      for (const { body: d, seq, ordinal } of fold.discrepancies.values()) {
+        if (seq <= after) continue;
+        this.put.run({
+          claimId: d.claimId, earlierId: d.earlier.assertionId, laterId: d.later.assertionId, relation: d.relation, status: d.status,
+          earlierSource: d.earlier.sourceId, laterSource: d.later.sourceId, seq, ordinal, body: JSON.stringify(d),
+        });
+      }
+    }
+  }
+
+  finishBuild(): void {
+    this.db.exec(`CREATE INDEX IF NOT EXISTS discrepancies_by_ordinal ON discrepancies (ordinal);
+      CREATE INDEX IF NOT EXISTS discrepancies_by_status ON discrepancies (status, ordinal);`);
+  }
+
+  // ---- queries ----
+
+  list(filter: DiscrepancyFilter): Page<StoredDiscrepancy> {
+    const where = ['ordinal > @after'];
+    if (filter.relation) where.push('relation = @relation');
+    if (filter.claim) where.push('claim_id = @claim');
+    if (filter.source) where.push('(earlier_source = @source OR later_source = @source)');
+    if ((filter.status ?? 'open') !== 'all') where.push('status = @status');
+    const sql = `SELECT ordinal, body FROM discrepancies WHERE ${where.join(' AND ')} ORDER BY ordinal LIMIT @limit`;
+    let statement = this.listed.get(sql);
+    if (!statement) this.listed.set(sql, (statement = this.db.prepare(sql)));
+    const rows = statement.all({
+      after: decodeCursor(filter.cursor),
+      relation: filter.relation,
+      claim: filter.claim,
+      source: filter.source,
+      status: filter.status ?? 'open',
+      limit: filter.limit + 1,
+    }) as { ordinal: number; body: string }[];
+    const items = rows.slice(0, filter.limit);
+    return { items: items.map((r) => JSON.parse(r.body) as StoredDiscrepancy), nextCursor: rows.length > filter.limit ? encodeCursor(items.at(-1)!.ordinal) : null };
+  }
+}
