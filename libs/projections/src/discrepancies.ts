@@ -30,7 +30,7 @@ export const discrepanciesProjection: Projection<DiscrepanciesModel> = {
 export class DiscrepanciesModel implements ReadModel {
   private readonly folds: ClaimFolds;
   private readonly checkpoint: () => number;
-  private readonly put: Database.Statement;
+  private readonly put: Database.Statement<[string, string, string, string, string, string, string, number, number, string]>;
   private readonly listed = new Map<string, Database.Statement>();
 
   constructor(
@@ -46,7 +46,7 @@ export class DiscrepanciesModel implements ReadModel {
     if (!feed.building) this.finishBuild();
     this.put = db.prepare(
       `INSERT INTO discrepancies (claim_id, earlier_id, later_id, relation, status, earlier_source, later_source, seq, ordinal, body)
-       VALUES (@claimId, @earlierId, @laterId, @relation, @status, @earlierSource, @laterSource, @seq, @ordinal, @body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (claim_id, earlier_id, later_id) DO UPDATE SET relation = excluded.relation, status = excluded.status,
          earlier_source = excluded.earlier_source, later_source = excluded.later_source, seq = excluded.seq, body = excluded.body`,
     );
@@ -62,10 +62,7 @@ export class DiscrepanciesModel implements ReadModel {
       if (fold.lastPosition <= after) continue;
       for (const { body: d, seq, ordinal } of fold.discrepancies.values()) {
         if (seq <= after) continue;
-        this.put.run({
-          claimId: d.claimId, earlierId: d.earlier.assertionId, laterId: d.later.assertionId, relation: d.relation, status: d.status,
-          earlierSource: d.earlier.sourceId, laterSource: d.later.sourceId, seq, ordinal, body: JSON.stringify(d),
-        });
+        this.put.run(d.claimId, d.earlier.assertionId, d.later.assertionId, d.relation, d.status, d.earlier.sourceId, d.later.sourceId, seq, ordinal, JSON.stringify(d));
       }
     }
   }

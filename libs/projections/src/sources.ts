@@ -81,9 +81,13 @@ export class SourcesModel implements ReadModel {
       reviseSource: db.prepare('UPDATE sources SET text = ?, content_hash = ?, text_version = ? WHERE source_id = ?'),
       insertRevision: db.prepare('INSERT OR REPLACE INTO revisions (source_id, text_version, text, content_hash, at, by, reason) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       insertClaim: db.prepare('INSERT OR REPLACE INTO claims (claim_id, subject, predicate) VALUES (?, ?, ?)'),
-      upsertCitation: db.prepare(
+      recordCitation: db.prepare<[string, string, string, string, number, string, string]>(
+        `INSERT OR IGNORE INTO citations (claim_id, assertion_id, source_id, quote, source_text_version, value_text, speaker, status, quote_in_current_text)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'live', 1)`,
+      ),
+      correctCitation: db.prepare<[string, string, string, string, number, string, string, string, number]>(
         `INSERT OR REPLACE INTO citations (claim_id, assertion_id, source_id, quote, source_text_version, value_text, speaker, status, quote_in_current_text)
-         VALUES (@claimId, @assertionId, @sourceId, @quote, @version, @valueText, @speaker, @status, @present)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       citation: db.prepare<[string, string], { source_id: string; quote: string; source_text_version: number; value_text: string; speaker: string; status: string }>(
         'SELECT source_id, quote, source_text_version, value_text, speaker, status FROM citations WHERE claim_id = ? AND assertion_id = ?',
@@ -136,10 +140,8 @@ export class SourcesModel implements ReadModel {
           break;
         case 'claimline.assertion-recorded': {
           const d = event.data;
-          s.upsertCitation.run({
-            claimId: d.claimId, assertionId: d.assertionId, sourceId: d.sourceId, quote: JSON.stringify(d.quote),
-            version: d.sourceTextVersion, valueText: d.value.text, speaker: d.speaker, status: 'live', present: 1,
-          });
+          // Recorded against the text version it names, where the decider found the quote.
+          s.recordCitation.run(d.claimId, d.assertionId, d.sourceId, JSON.stringify(d.quote), d.sourceTextVersion, d.value.text, d.speaker);
           break;
         }
         case 'claimline.assertion-corrected': {
@@ -148,12 +150,10 @@ export class SourcesModel implements ReadModel {
           if (!current) break;
           const sourceId = d.changes.sourceId ?? current.source_id;
           const quote = d.changes.quote ? JSON.stringify(d.changes.quote) : current.quote;
-          s.upsertCitation.run({
-            claimId: d.claimId, assertionId: d.assertionId, sourceId, quote,
-            version: d.changes.sourceTextVersion ?? current.source_text_version, valueText: d.changes.value?.text ?? current.value_text,
-            speaker: d.changes.speaker ?? current.speaker, status: current.status,
-            present: quoteOccursIn(s.textOf.get(sourceId) ?? '', JSON.parse(quote) as QuoteSelector) ? 1 : 0,
-          });
+          s.correctCitation.run(
+            d.claimId, d.assertionId, sourceId, quote, d.changes.sourceTextVersion ?? current.source_text_version, d.changes.value?.text ?? current.value_text,
+            d.changes.speaker ?? current.speaker, current.status, quoteOccursIn(s.textOf.get(sourceId) ?? '', JSON.parse(quote) as QuoteSelector) ? 1 : 0,
+          );
           break;
         }
         case 'claimline.assertion-retracted':
