@@ -20,7 +20,7 @@ import { OpenClaimCommand } from './open-claim.js';
 import { RecordAssertionCommand } from './record-assertion.js';
 import { RegisterSourceCommand } from './register-source.js';
 import { ReviseSourceTextCommand } from './revise-source-text.js';
-import { decideAndAppend, FOLDED_STREAMS, load, type WriteContext } from './write-stream.js';
+import { decideAndAppend, foldedStreams, load, type WriteContext } from './write-stream.js';
 
 /** The real store, noting how many events each readStream returned. The fold cache keys on this object. */
 class ReadRecordingStore implements EventStore {
@@ -157,8 +157,14 @@ describe(decideAndAppend.name, () => {
     expect(warm).toEqual({ ...first, replayed: true });
 
     // Every other stream written since is more recently used: this many more evict the claim.
-    for (let i = 0; i < FOLDED_STREAMS; i += 250) {
-      await Promise.all(Array.from({ length: 250 }, () => openClaim(sut, { actor: 'filler' })));
+    const bound = foldedStreams.maxEvents;
+    foldedStreams.maxEvents = 500;
+    try {
+      for (let i = 0; i < foldedStreams.maxEvents; i += 250) {
+        await Promise.all(Array.from({ length: 250 }, () => openClaim(sut, { actor: 'filler' })));
+      }
+    } finally {
+      foldedStreams.maxEvents = bound;
     }
     store.reads = [];
     const cold = await record(claim.claimId, source.sourceId, { ...key, correlationId: 'a-third-request' });

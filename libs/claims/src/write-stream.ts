@@ -101,22 +101,27 @@ interface Folded {
    * rare and reads those events back, so the cache never holds an article text twice.
    */
   keys: Map<string, number[]>;
+  /** Events folded into it, as counted against `foldedStreams.maxEvents`. */
+  weight: number;
 }
 
 /**
- * Streams kept folded per store, least recently used first out. A folded claim takes about 1 KB of
- * heap per assertion: 500 claims of ten assertions are ~5 MB. The big win is the sources (an
- * article's text, parsed on every assertion that quotes it), and they stay since every quote touches them.
+ * How much the streams kept folded may hold, counted in events folded into them (a claim's
+ * assertion is 1-2 KB of state): about 20-30 MB. Least recently used streams go first; the sources
+ * (an article's text, parsed on every assertion that quotes it) stay, since every quote touches
+ * them. A write to a stream not kept reads it whole. Tests lower the bound to go past it.
  */
-export const FOLDED_STREAMS = 500;
+export const foldedStreams = { maxEvents: 16_000 };
 
-const folded = new WeakMap<EventStore, Map<string, Folded>>();
+/** Per store: the streams kept, and how many events they hold between them. */
+const folded = new WeakMap<EventStore, { streams: Map<string, Folded>; events: number }>();
 
 async function fold<S, E extends DomainEvent>(store: EventStore, stream: string, initial: () => S, evolve: (state: S, event: E) => S): Promise<Folded> {
-  let streams = folded.get(store);
-  if (!streams) folded.set(store, (streams = new Map()));
+  let kept = folded.get(store);
+  if (!kept) folded.set(store, (kept = { streams: new Map(), events: 0 }));
+  const streams = kept.streams;
   const cached = streams.get(stream);
-  const start = cached?.evolve === evolve ? cached : { revision: -1, state: deepFreeze(initial()), evolve, keys: new Map() };
+  const start = cached?.evolve === evolve ? cached : { revision: -1, state: deepFreeze(initial()), evolve, keys: new Map(), weight: 0 };
   const tail = await store.readStream(stream, { from: start.revision + 1 });
   // Another load of this stream may have moved the cache on while this one read: go on from the newer.
   const current = streams.get(stream);
@@ -129,7 +134,7 @@ async function fold<S, E extends DomainEvent>(store: EventStore, stream: string,
     advance(entry, recorded, evolve);
   }
   // An empty stream is not kept: it folds for free, and lookups of unknown ids must not evict real streams.
-  if (entry.revision >= 0) remember(streams, stream, entry);
+  if (entry.revision >= 0) remember(kept, stream, entry);
   return entry;
 }
 
@@ -151,11 +156,18 @@ function advance<S, E extends DomainEvent>(
   }
 }
 
-function remember(streams: Map<string, Folded>, stream: string, entry: Folded): void {
+function remember(kept: { streams: Map<string, Folded>; events: number }, stream: string, entry: Folded): void {
   // A Map iterates in insertion order: re-inserting marks it most recently used, the first is the least.
-  streams.delete(stream);
-  streams.set(stream, entry);
-  if (streams.size > FOLDED_STREAMS) streams.delete(streams.keys().next().value!);
+  kept.events -= (kept.streams.get(stream)?.weight ?? 0);
+  kept.streams.delete(stream);
+  entry.weight = entry.revision + 1;
+  kept.streams.set(stream, entry);
+  kept.events += entry.weight;
+  for (const [oldest, old] of kept.streams) {
+    if (kept.events <= foldedStreams.maxEvents || oldest === stream) break;
+    kept.streams.delete(oldest);
+    kept.events -= old.weight;
+  }
 }
 
 /** Skips what is already frozen: the parts a new state shares with the previous one are. */
@@ -274,8 +286,8 @@ function foldAppended<S, E extends DomainEvent>(
   revision: number,
   evolve: (state: S, event: E) => S,
 ): void {
-  const streams = folded.get(store)!;
-  const current = streams.get(stream);
+  const kept = folded.get(store)!;
+  const current = kept.streams.get(stream);
   const entry = current?.evolve === evolve && current.revision > loaded.revision ? current : loaded;
   toAppend.forEach((e, i) => {
     // A load that read these events right after they landed may have folded them already.
@@ -286,7 +298,7 @@ function foldAppended<S, E extends DomainEvent>(
     const metadata = JSON.parse(JSON.stringify(e.metadata ?? {})) as RecordedEvent['metadata'];
     advance(entry, { id: e.id, revision: revision + 1 + i, type: e.type, data, metadata }, evolve);
   });
-  remember(streams, stream, entry);
+  remember(kept, stream, entry);
 }
 
 function written(stream: string, toAppend: readonly EventToAppend[], result: AppendResult): Written {

@@ -1,4 +1,4 @@
-import { CLAIM_EVENT_TYPES, claimStream, type ClaimEvent, type DomainEvent } from '#domain';
+import { CLAIM_EVENT_TYPES, claimStream, compareValues, type ClaimEvent, type Comparison, type DomainEvent, type Value } from '#domain';
 import { foldClaim, type ClaimFold } from './claim-view.js';
 import { claimMemory, contextOf, type Feed, type ProjectedEvent } from './projection.js';
 
@@ -24,11 +24,27 @@ export class ClaimFolds {
     return feed.shared('claim-folds', () => new ClaimFolds(feed));
   }
 
-  /** claimId → its fold, least recently used first. */
-  private readonly kept = new Map<string, ClaimFold>();
+  /** claimId → its fold, least recently used first, with its weight (assertions) when it was kept. */
+  private readonly kept = new Map<string, { fold: ClaimFold; weight: number }>();
+  private keptAssertions = 0;
   private batch: readonly ProjectedEvent[] | undefined;
   private folding: Promise<void> | undefined;
   private changed = new Map<string, ClaimFold>();
+
+  /**
+   * compareValues of the timelines' neighbouring assertions, by their value objects: a kept fold
+   * keeps them from event to event (a correction brings a new one), so the words of a pair are made
+   * once, not again for every later event of the claim.
+   */
+  private readonly comparisons = new WeakMap<Value, WeakMap<Value, Comparison>>();
+
+  readonly compare = (a: Value, b: Value): Comparison => {
+    let withA = this.comparisons.get(a);
+    if (!withA) this.comparisons.set(a, (withA = new WeakMap()));
+    let comparison = withA.get(b);
+    if (!comparison) withA.set(b, (comparison = compareValues(a, b)));
+    return comparison;
+  };
 
   private constructor(private readonly feed: Feed) {}
 
@@ -39,6 +55,7 @@ export class ClaimFolds {
       this.folding = this.fold(batch).catch((error: unknown) => {
         // A failed read leaves folds half-moved: start again from the log next time.
         this.kept.clear();
+        this.keptAssertions = 0;
         this.batch = undefined;
         throw error;
       });
@@ -73,7 +90,7 @@ export class ClaimFolds {
       // Its first event of the batch decides (a stream read whole already ends at this one's revision).
       if (seen.has(claimId) || reads.has(claimId)) continue;
       seen.add(claimId);
-      if (revision > 0 && this.kept.get(claimId)?.revision !== revision - 1) reads.set(claimId, revision - 1);
+      if (revision > 0 && this.kept.get(claimId)?.fold.revision !== revision - 1) reads.set(claimId, revision - 1);
     }
     const read = await this.readAll(reads, openings);
     for (const [claimId, fold] of read) {
@@ -83,7 +100,7 @@ export class ClaimFolds {
     for (const e of batch) {
       if (!isClaimEvent(e.event) || e.recorded.position <= streamedTo) continue;
       const { claimId } = e.event.data;
-      const before = read.get(claimId) ?? this.kept.get(claimId) ?? null;
+      const before = read.get(claimId) ?? this.kept.get(claimId)?.fold ?? null;
       const fold = foldClaim(before, e.event, contextOf(e.recorded));
       if (!fold) continue;
       read.delete(claimId);
@@ -120,11 +137,15 @@ export class ClaimFolds {
 
   private keep(fold: ClaimFold): void {
     const capacity = this.feed.building ? claimMemory.foldsKeptWhileBuilding : claimMemory.foldsKept;
+    this.keptAssertions -= this.kept.get(fold.claimId)?.weight ?? 0;
     this.kept.delete(fold.claimId);
-    this.kept.set(fold.claimId, fold);
-    for (const oldest of this.kept.keys()) {
-      if (this.kept.size <= capacity) break;
+    const weight = fold.assertions.length + 1;
+    this.kept.set(fold.claimId, { fold, weight });
+    this.keptAssertions += weight;
+    for (const [oldest, old] of this.kept) {
+      if ((this.kept.size <= capacity && this.keptAssertions <= claimMemory.assertionsKept) || oldest === fold.claimId) break;
       this.kept.delete(oldest);
+      this.keptAssertions -= old.weight;
     }
   }
 }

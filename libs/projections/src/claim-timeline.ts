@@ -91,7 +91,7 @@ export class ClaimTimelineModel implements ReadModel {
 
   private write(fold: ClaimFold): void {
     const { claimId, revision } = fold;
-    const entries = timelineOf(fold, this.quoteInCurrentText);
+    const entries = timelineOf(fold, this.quoteInCurrentText, {}, this.folds.compare);
     for (const sourceId of new Set(entries.map((e) => e.sourceId))) this.s.cite.run(sourceId, claimId);
     this.s.put.run(claimId, revision, JSON.stringify({ claimId, revision, entries } satisfies StoredTimeline));
   }

@@ -305,14 +305,22 @@ export interface TimelineEntry extends AssertionFacts {
   quoteInCurrentText: boolean;
 }
 
-/** The timeline: every visible assertion in said-at order; `quoteInCurrentText` looks at its source's current text. */
-export function timelineOf(fold: ClaimFold, quoteInCurrentText: (a: AssertionFacts) => boolean, filter: ViewFilter = {}): TimelineEntry[] {
+/**
+ * The timeline: every visible assertion in said-at order; `quoteInCurrentText` looks at its
+ * source's current text, and `compare` may be a memo of compareValues.
+ */
+export function timelineOf(
+  fold: ClaimFold,
+  quoteInCurrentText: (a: AssertionFacts) => boolean,
+  filter: ViewFilter = {},
+  compare: (a: Value, b: Value) => Comparison = compareValues,
+): TimelineEntry[] {
   let previous: AssertionEntry | null = null;
   return [...visible(fold, filter)].sort(bySaidAt).map((a) => {
     let relationToPrevious: RelationToPrevious | null = null;
     const live = isLiveAssertion(a);
     if (live) {
-      if (previous) relationToPrevious = { ...compareValues(previous.value, a.value), previousAssertionId: previous.assertionId };
+      if (previous) relationToPrevious = { ...compare(previous.value, a.value), previousAssertionId: previous.assertionId };
       previous = a;
     }
     return {

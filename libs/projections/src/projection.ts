@@ -68,11 +68,13 @@ export function handlesEvent(projection: Projection, type: string): boolean {
 
 /**
  * What the claim views hold in memory: the folds kept between batches (a miss reads the claim's
- * stream from the log), more while building. Tests lower them to go past them.
+ * stream from the log), at most this many and at most this many assertions between them (a fold
+ * takes 1-2 KB per assertion). Tests lower them to go past them.
  */
 export const claimMemory = {
-  foldsKept: 250,
+  foldsKept: 10_000,
   foldsKeptWhileBuilding: 2000,
+  assertionsKept: 16_000,
 };
 
 export const PROJECTION_NAMES = ['claim-state', 'claim-timeline', 'discrepancies', 'sources', 'audit'] as const;
