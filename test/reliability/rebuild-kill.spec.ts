@@ -131,7 +131,7 @@ describe('rebuilds killed half-way', () => {
     const request = httpClient(server.url);
     const started = await request('POST', '/admin/projections/rebuild', { as: 'maintainer', body: {} });
     expect(started.status).toBe(202);
-    expect((started.body.started as { name: string; inThread: boolean }[]).filter((p) => p.inThread).map((p) => p.name).sort()).toEqual(['claim-state', 'claim-timeline', 'discrepancies']);
+    expect((started.body.started as { name: string; inThread: boolean }[]).filter((p) => p.inThread).map((p) => p.name).sort()).toEqual(['claim-state', 'claim-timeline', 'discrepancies', 'sources']);
     // Killed once every rebuild is under way and none is near its end.
     for (;;) {
       const status = await request('GET', '/admin/projections', { as: 'maintainer' });

@@ -62,7 +62,7 @@ describe(BuildThread.name, () => {
         // A rebuild reports where each projection is built.
         const { started, done } = runner.rebuild([...PROJECTION_NAMES]);
         expect(Object.fromEntries(started.map((p) => [p.name, p.inThread]))).toEqual({
-          'claim-state': mode === 'thread', 'claim-timeline': mode === 'thread', discrepancies: mode === 'thread', sources: false, audit: false,
+          'claim-state': mode === 'thread', 'claim-timeline': mode === 'thread', discrepancies: mode === 'thread', sources: mode === 'thread', audit: false,
         });
         await done;
         // The log was read once: the thread's files needed no catching up after it.

@@ -30,6 +30,7 @@ export class ClaimFolds {
   private batch: readonly ProjectedEvent[] | undefined;
   private folding: Promise<void> | undefined;
   private changed = new Map<string, ClaimFold>();
+  private whole = new Set<string>();
 
   /**
    * compareValues of the timelines' neighbouring assertions, by their value objects: a kept fold
@@ -68,8 +69,14 @@ export class ClaimFolds {
     return this.changed;
   }
 
+  /** Of those, the claims a build read whole at their opening (every one of their events is new to the views). */
+  get readWhole(): ReadonlySet<string> {
+    return this.whole;
+  }
+
   private async fold(batch: readonly ProjectedEvent[]): Promise<void> {
     this.changed = new Map();
+    this.whole = new Set();
     const { streamedTo } = this.feed;
     // Claims to read from the log: whole streams (a build meeting an opening) and the folds before
     // this batch that memory does not hold.
@@ -94,8 +101,14 @@ export class ClaimFolds {
     }
     const read = await this.readAll(reads, openings);
     for (const [claimId, fold] of read) {
-      if (fold && reads.get(claimId) === Infinity) this.changed.set(claimId, fold);
-      if (fold) this.keep(fold);
+      if (!fold) continue;
+      // A claim read whole is complete up to the build's end: it is not kept (a later event reads it again).
+      if (reads.get(claimId) === Infinity) {
+        this.changed.set(claimId, fold);
+        this.whole.add(claimId);
+      } else {
+        this.keep(fold);
+      }
     }
     for (const e of batch) {
       if (!isClaimEvent(e.event) || e.recorded.position <= streamedTo) continue;

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { quoteOccursIn, type AssertionFacts } from '#domain';
 import { ClaimFolds } from './claim-folds.js';
 import { timelineOf, type ClaimFold, type TimelineEntry, type ViewFilter } from './claim-view.js';
+import { QuoteCheck } from './quote-check.js';
 import type { OpenOptions, ProjectedEvent, Projection, ReadModel } from './projection.js';
 
 export interface StoredTimeline {
@@ -23,15 +23,10 @@ export const claimTimelineProjection: Projection<ClaimTimelineModel> = {
   open: (db, options) => new ClaimTimelineModel(db, options),
 };
 
-/** Texts read back to check quotes recorded against an older version (articles are tens of KB). */
-const SOURCE_TEXTS_KEPT = 16;
-
 export class ClaimTimelineModel implements ReadModel {
   private readonly folds: ClaimFolds;
   private readonly checkpoint: () => number;
-  /** Each source's current text version (a number per source), and a few of the texts themselves. */
-  private readonly versions = new Map<string, number>();
-  private readonly texts = new Map<string, string>();
+  private readonly quotes: QuoteCheck;
   private readonly s;
 
   constructor(db: Database.Database, { feed, checkpoint }: OpenOptions) {
@@ -52,6 +47,7 @@ export class ClaimTimelineModel implements ReadModel {
       cite: db.prepare<[string, string]>('INSERT OR IGNORE INTO citing (source_id, claim_id) VALUES (?, ?)'),
       citing: db.prepare<[string], string>('SELECT claim_id FROM citing WHERE source_id = ?').pluck(),
     };
+    this.quotes = new QuoteCheck({ version: (id) => this.s.version.get(id), text: (id) => this.s.text.get(id) });
   }
 
   prepare(batch: readonly ProjectedEvent[]): Promise<void> {
@@ -69,8 +65,7 @@ export class ClaimTimelineModel implements ReadModel {
       for (const fold of this.folds.touched.values()) if (fold.lastPosition > after) this.write(fold);
     } catch (error) {
       // The transaction rolls back, and the texts this batch stored with it.
-      this.versions.clear();
-      this.texts.clear();
+      this.quotes.forget();
       throw error;
     }
   }
@@ -78,20 +73,19 @@ export class ClaimTimelineModel implements ReadModel {
   /** A source's text, new or revised: the stored timelines citing it are checked against it again. */
   private newText(sourceId: string, version: number, text: string): void {
     this.s.putText.run(sourceId, version, text);
-    this.versions.set(sourceId, version);
-    this.texts.delete(sourceId);
+    this.quotes.newText(sourceId, version);
     for (const claimId of this.s.citing.all(sourceId)) {
       const stored = this.s.get.get(claimId);
       if (stored === undefined) continue;
       const timeline = JSON.parse(stored) as StoredTimeline;
-      for (const entry of timeline.entries) if (entry.sourceId === sourceId) entry.quoteInCurrentText = this.quoteInCurrentText(entry);
+      for (const entry of timeline.entries) if (entry.sourceId === sourceId) entry.quoteInCurrentText = this.quotes.occurs(entry);
       this.s.put.run(claimId, timeline.revision, JSON.stringify(timeline));
     }
   }
 
   private write(fold: ClaimFold): void {
     const { claimId, revision } = fold;
-    const entries = timelineOf(fold, this.quoteInCurrentText, {}, this.folds.compare);
+    const entries = timelineOf(fold, this.quotes.occurs, {}, this.folds.compare);
     for (const sourceId of new Set(entries.map((e) => e.sourceId))) this.s.cite.run(sourceId, claimId);
     this.s.put.run(claimId, revision, JSON.stringify({ claimId, revision, entries } satisfies StoredTimeline));
   }
@@ -111,24 +105,6 @@ export class ClaimTimelineModel implements ReadModel {
 
   /** A timeline made now from a fold (as-of reads), its quotes checked against the current texts. */
   timelineOf(fold: ClaimFold, filter: ViewFilter): StoredTimeline {
-    return { claimId: fold.claimId, revision: fold.revision, entries: timelineOf(fold, this.quoteInCurrentText, filter) };
+    return { claimId: fold.claimId, revision: fold.revision, entries: timelineOf(fold, this.quotes.occurs, filter) };
   }
-
-  /**
-   * Whether a quote occurs in its source's current text. The decider matched it in the text version
-   * it names, so while that version is current it does, and only a quote recorded against an older
-   * version is looked for in the text.
-   */
-  private readonly quoteInCurrentText = (a: Pick<AssertionFacts, 'sourceId' | 'sourceTextVersion' | 'quote'>): boolean => {
-    let version = this.versions.get(a.sourceId);
-    if (version === undefined) this.versions.set(a.sourceId, (version = this.s.version.get(a.sourceId) ?? 0));
-    if (version === a.sourceTextVersion) return true;
-    let text = this.texts.get(a.sourceId);
-    if (text === undefined) {
-      text = this.s.text.get(a.sourceId) ?? '';
-      if (this.texts.size >= SOURCE_TEXTS_KEPT) this.texts.delete(this.texts.keys().next().value!);
-      this.texts.set(a.sourceId, text);
-    }
-    return quoteOccursIn(text, a.quote);
-  };
 }

@@ -1,8 +1,13 @@
 import type Database from 'better-sqlite3';
 import { diffWordsWithSpace } from 'diff';
-import { quoteOccursIn, type DateValue, type QuoteSelector } from '#domain';
+import { type DateValue, type QuoteSelector } from '#domain';
+import { ClaimFolds, isClaimEvent } from './claim-folds.js';
 import { decodeCursor, encodeCursor, like, type Page } from './paging.js';
-import { contextOf, type OpenOptions, type ProjectedEvent, type Projection, type ReadModel } from './projection.js';
+import { contextOf, type Feed, type OpenOptions, type ProjectedEvent, type Projection, type ReadModel } from './projection.js';
+import { QuoteCheck } from './quote-check.js';
+
+/** Marks a claim whose opening is in the batch, among the assertion ids its events touched. */
+const OPENED = '';
 
 export interface SourceSummary {
   id: string;
@@ -44,18 +49,31 @@ export interface TextRevision {
   diff: { added?: boolean; removed?: boolean; value: string }[] | null;
 }
 
-/** sources: per source, its metadata, text versions and the assertions that cite it. */
+/**
+ * sources: per source, its metadata, text versions and the assertions that cite it. The citations
+ * are the assertions as the claim's fold has them (claim-folds.ts), so a build writes a claim's
+ * citations together when it reads the claim whole.
+ */
 export const sourcesProjection: Projection<SourcesModel> = {
   name: 'sources',
-  version: 1,
+  // 2: citations are written from the claims' folds; a build writes them claim by claim.
+  version: 2,
   handles: ['claimline.source-registered', 'claimline.source-text-revised', 'claimline.claim-opened', 'claimline.assertion-recorded', 'claimline.assertion-corrected', 'claimline.assertion-retracted'],
+  buildReads: ['claimline.source-registered', 'claimline.source-text-revised', 'claimline.claim-opened'],
   open: (db, options) => new SourcesModel(db, options),
 };
 
 export class SourcesModel implements ReadModel {
   private readonly s;
+  private readonly folds: ClaimFolds;
+  private readonly feed: Feed;
+  private readonly checkpoint: () => number;
+  private readonly quotes: QuoteCheck;
 
-  constructor(db: Database.Database, _options: OpenOptions) {
+  constructor(db: Database.Database, { feed, checkpoint }: OpenOptions) {
+    this.folds = ClaimFolds.of(feed);
+    this.feed = feed;
+    this.checkpoint = checkpoint;
     db.exec(`
       CREATE TABLE IF NOT EXISTS sources (
         source_id TEXT PRIMARY KEY, position INTEGER NOT NULL, title TEXT NOT NULL, publisher TEXT, author TEXT, url TEXT,
@@ -68,7 +86,7 @@ export class SourcesModel implements ReadModel {
       CREATE TABLE IF NOT EXISTS citations (
         claim_id TEXT NOT NULL, assertion_id TEXT NOT NULL, source_id TEXT NOT NULL, quote TEXT NOT NULL,
         source_text_version INTEGER NOT NULL, value_text TEXT NOT NULL, speaker TEXT NOT NULL, status TEXT NOT NULL,
-        quote_in_current_text INTEGER NOT NULL, PRIMARY KEY (claim_id, assertion_id));
+        quote_in_current_text INTEGER NOT NULL, recorded_position INTEGER NOT NULL, PRIMARY KEY (claim_id, assertion_id));
       CREATE INDEX IF NOT EXISTS citations_by_source ON citations (source_id);`);
     const citedBy = 'SELECT count(*) FROM citations c WHERE c.source_id = s.source_id AND c.status = \'live\'';
     this.s = {
@@ -81,84 +99,93 @@ export class SourcesModel implements ReadModel {
       reviseSource: db.prepare('UPDATE sources SET text = ?, content_hash = ?, text_version = ? WHERE source_id = ?'),
       insertRevision: db.prepare('INSERT OR REPLACE INTO revisions (source_id, text_version, text, content_hash, at, by, reason) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       insertClaim: db.prepare('INSERT OR REPLACE INTO claims (claim_id, subject, predicate) VALUES (?, ?, ?)'),
-      recordCitation: db.prepare<[string, string, string, string, number, string, string]>(
-        `INSERT OR IGNORE INTO citations (claim_id, assertion_id, source_id, quote, source_text_version, value_text, speaker, status, quote_in_current_text)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'live', 1)`,
+      cite: db.prepare<[string, string, string, string, number, string, string, string, number, number]>(
+        `INSERT INTO citations (claim_id, assertion_id, source_id, quote, source_text_version, value_text, speaker, status, quote_in_current_text, recorded_position)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (claim_id, assertion_id) DO UPDATE SET source_id = excluded.source_id, quote = excluded.quote,
+           source_text_version = excluded.source_text_version, value_text = excluded.value_text, speaker = excluded.speaker,
+           status = excluded.status, quote_in_current_text = excluded.quote_in_current_text`,
       ),
-      correctCitation: db.prepare<[string, string, string, string, number, string, string, string, number]>(
-        `INSERT OR REPLACE INTO citations (claim_id, assertion_id, source_id, quote, source_text_version, value_text, speaker, status, quote_in_current_text)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      citationsOf: db.prepare<[string], { claim_id: string; assertion_id: string; quote: string; source_text_version: number }>(
+        'SELECT claim_id, assertion_id, quote, source_text_version FROM citations WHERE source_id = ?',
       ),
-      citation: db.prepare<[string, string], { source_id: string; quote: string; source_text_version: number; value_text: string; speaker: string; status: string }>(
-        'SELECT source_id, quote, source_text_version, value_text, speaker, status FROM citations WHERE claim_id = ? AND assertion_id = ?',
-      ),
-      citationsOf: db.prepare<[string], { claim_id: string; assertion_id: string; quote: string }>('SELECT claim_id, assertion_id, quote FROM citations WHERE source_id = ?'),
       flagQuote: db.prepare('UPDATE citations SET quote_in_current_text = ? WHERE claim_id = ? AND assertion_id = ?'),
       textOf: db.prepare<[string], string>('SELECT text FROM sources WHERE source_id = ?').pluck(),
-      retract: db.prepare("UPDATE citations SET status = 'retracted' WHERE claim_id = ? AND assertion_id = ?"),
+      versionOf: db.prepare<[string], number>('SELECT text_version FROM sources WHERE source_id = ?').pluck(),
       list: db.prepare(
         `SELECT s.*, (${citedBy}) AS citations FROM sources s WHERE position > @after AND (@q IS NULL OR search LIKE @q ESCAPE '\\') ORDER BY position LIMIT @limit`,
       ),
       one: db.prepare<[string], SourceRow>(`SELECT s.*, (${citedBy}) AS citations FROM sources s WHERE source_id = ?`),
       citedBy: db.prepare<[string], CitationRow>(
         `SELECT c.*, cl.subject, cl.predicate FROM citations c LEFT JOIN claims cl ON cl.claim_id = c.claim_id
-         WHERE c.source_id = ? ORDER BY json_extract(c.quote, '$.start')`,
+         WHERE c.source_id = ? ORDER BY json_extract(c.quote, '$.start'), c.recorded_position`,
       ),
       revisions: db.prepare<[string], RevisionRow>('SELECT * FROM revisions WHERE source_id = ? ORDER BY text_version'),
     };
+    this.quotes = new QuoteCheck({ version: (id) => this.s.versionOf.get(id), text: (id) => this.s.textOf.get(id) });
+  }
+
+  prepare(batch: readonly ProjectedEvent[]): Promise<void> {
+    return this.folds.prepare(batch);
   }
 
   apply(events: readonly ProjectedEvent[]): void {
+    try {
+      this.applyBatch(events);
+    } catch (error) {
+      this.quotes.forget();
+      throw error;
+    }
+  }
+
+  private applyBatch(events: readonly ProjectedEvent[]): void {
     const s = this.s;
+    // Sources first, in order: a text (new or revised) flags, never deletes, the quotes it no longer holds.
     for (const { recorded, event } of events) {
-      if (!event) continue;
+      if (event?.type !== 'claimline.source-registered' && event?.type !== 'claimline.source-text-revised') continue;
       const ctx = contextOf(recorded);
-      switch (event.type) {
-        case 'claimline.source-registered': {
-          const d = event.data;
-          s.insertSource.run({
-            sourceId: d.sourceId, position: recorded.position, title: d.title, publisher: d.publisher, author: d.author, url: d.url,
-            language: d.language, publishedAt: JSON.stringify(d.publishedAt), retrievedAt: d.retrievedAt, text: d.text,
-            contentHash: d.contentHash, registeredAt: ctx.recordedAt, registeredBy: ctx.actor,
-            search: [d.title, d.publisher ?? '', d.author ?? '', d.url ?? ''].join(' ').toLowerCase(),
-          });
-          s.insertRevision.run(d.sourceId, 1, d.text, d.contentHash, ctx.recordedAt, ctx.actor, null);
-          break;
-        }
-        case 'claimline.source-text-revised': {
-          const d = event.data;
-          s.reviseSource.run(d.text, d.contentHash, d.textVersion, d.sourceId);
-          s.insertRevision.run(d.sourceId, d.textVersion, d.text, d.contentHash, ctx.recordedAt, ctx.actor, d.reason ?? null);
-          // Quotes are flagged, never deleted, when the outlet's edit removed their words.
-          for (const c of s.citationsOf.all(d.sourceId)) {
-            s.flagQuote.run(quoteOccursIn(d.text, JSON.parse(c.quote) as QuoteSelector) ? 1 : 0, c.claim_id, c.assertion_id);
-          }
-          break;
-        }
-        case 'claimline.claim-opened':
-          s.insertClaim.run(event.data.claimId, event.data.subject, event.data.predicate);
-          break;
-        case 'claimline.assertion-recorded': {
-          const d = event.data;
-          // Recorded against the text version it names, where the decider found the quote.
-          s.recordCitation.run(d.claimId, d.assertionId, d.sourceId, JSON.stringify(d.quote), d.sourceTextVersion, d.value.text, d.speaker);
-          break;
-        }
-        case 'claimline.assertion-corrected': {
-          const d = event.data;
-          const current = s.citation.get(d.claimId, d.assertionId);
-          if (!current) break;
-          const sourceId = d.changes.sourceId ?? current.source_id;
-          const quote = d.changes.quote ? JSON.stringify(d.changes.quote) : current.quote;
-          s.correctCitation.run(
-            d.claimId, d.assertionId, sourceId, quote, d.changes.sourceTextVersion ?? current.source_text_version, d.changes.value?.text ?? current.value_text,
-            d.changes.speaker ?? current.speaker, current.status, quoteOccursIn(s.textOf.get(sourceId) ?? '', JSON.parse(quote) as QuoteSelector) ? 1 : 0,
-          );
-          break;
-        }
-        case 'claimline.assertion-retracted':
-          s.retract.run(event.data.claimId, event.data.assertionId);
-          break;
+      const d = event.data;
+      if (event.type === 'claimline.source-registered') {
+        const r = event.data;
+        s.insertSource.run({
+          sourceId: r.sourceId, position: recorded.position, title: r.title, publisher: r.publisher, author: r.author, url: r.url,
+          language: r.language, publishedAt: JSON.stringify(r.publishedAt), retrievedAt: r.retrievedAt, text: r.text,
+          contentHash: r.contentHash, registeredAt: ctx.recordedAt, registeredBy: ctx.actor,
+          search: [r.title, r.publisher ?? '', r.author ?? '', r.url ?? ''].join(' ').toLowerCase(),
+        });
+        s.insertRevision.run(r.sourceId, 1, r.text, r.contentHash, ctx.recordedAt, ctx.actor, null);
+      } else {
+        const r = event.data;
+        s.reviseSource.run(r.text, r.contentHash, r.textVersion, r.sourceId);
+        s.insertRevision.run(r.sourceId, r.textVersion, r.text, r.contentHash, ctx.recordedAt, ctx.actor, r.reason ?? null);
+      }
+      this.quotes.newText(d.sourceId, event.type === 'claimline.source-registered' ? 1 : event.data.textVersion);
+      for (const c of s.citationsOf.all(d.sourceId)) {
+        s.flagQuote.run(this.quotes.occurs({ sourceId: d.sourceId, sourceTextVersion: c.source_text_version, quote: JSON.parse(c.quote) as QuoteSelector }) ? 1 : 0, c.claim_id, c.assertion_id);
+      }
+    }
+    // Then the citations, as the claims' folds have them now: every assertion of a claim read whole,
+    // else those this batch's events touched.
+    const touched = new Map<string, Set<string>>();
+    for (const { recorded, event } of events) {
+      if (!isClaimEvent(event) || recorded.position <= this.feed.streamedTo) continue;
+      let ids = touched.get(event.data.claimId);
+      if (!ids) touched.set(event.data.claimId, (ids = new Set()));
+      if (event.type === 'claimline.claim-opened') ids.add(OPENED);
+      else if ('assertionId' in event.data) ids.add(event.data.assertionId);
+    }
+    const after = this.checkpoint();
+    for (const [claimId, fold] of this.folds.touched) {
+      if (fold.lastPosition <= after) continue;
+      const whole = this.folds.readWhole.has(claimId);
+      const ids = touched.get(claimId);
+      if (whole || ids?.has(OPENED)) s.insertClaim.run(claimId, fold.subject, fold.predicate);
+      for (const a of fold.assertions) {
+        if (!whole && !ids?.has(a.assertionId)) continue;
+        s.cite.run(
+          claimId, a.assertionId, a.sourceId, JSON.stringify(a.quote), a.sourceTextVersion, a.value.text, a.speaker,
+          a.retraction === null ? 'live' : 'retracted', this.quotes.occurs(a) ? 1 : 0, a.position,
+        );
       }
     }
   }

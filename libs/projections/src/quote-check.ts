@@ -1,0 +1,43 @@
+import { quoteOccursIn, type AssertionFacts } from '#domain';
+
+/** Texts read back to check quotes recorded against an older version (articles are tens of KB). */
+const TEXTS_KEPT = 16;
+
+/**
+ * Whether an assertion's quote still occurs in its source's current text, for a read model that
+ * keeps the sources' texts. The decider matched the quote in the text version the assertion names,
+ * so while that version is current it does; only a quote recorded against an older version is
+ * looked for in the text (the domain's quoteOccursIn). One per read model: it reads that model's file.
+ */
+export class QuoteCheck {
+  /** Each source's current text version (a number per source), and a few of the texts themselves. */
+  private readonly versions = new Map<string, number>();
+  private readonly texts = new Map<string, string>();
+
+  constructor(private readonly stored: { version(sourceId: string): number | undefined; text(sourceId: string): string | undefined }) {}
+
+  readonly occurs = (a: Pick<AssertionFacts, 'sourceId' | 'sourceTextVersion' | 'quote'>): boolean => {
+    let version = this.versions.get(a.sourceId);
+    if (version === undefined) this.versions.set(a.sourceId, (version = this.stored.version(a.sourceId) ?? 0));
+    if (version === a.sourceTextVersion) return true;
+    let text = this.texts.get(a.sourceId);
+    if (text === undefined) {
+      text = this.stored.text(a.sourceId) ?? '';
+      if (this.texts.size >= TEXTS_KEPT) this.texts.delete(this.texts.keys().next().value!);
+      this.texts.set(a.sourceId, text);
+    }
+    return quoteOccursIn(text, a.quote);
+  };
+
+  /** The source has a new text (registered or revised), just stored. */
+  newText(sourceId: string, version: number): void {
+    this.versions.set(sourceId, version);
+    this.texts.delete(sourceId);
+  }
+
+  /** A batch rolled back: what was read may have been its writes. */
+  forget(): void {
+    this.versions.clear();
+    this.texts.clear();
+  }
+}
