@@ -38,7 +38,6 @@ export class WriterThread {
     const signal = new SharedArrayBuffer(4);
     this.flag = new Int32Array(signal);
     this.worker = startModuleThread(new URL(import.meta.url), { workerData: { role: ROLE, file, busyTimeoutMs, signal } satisfies ThreadData });
-    this.worker.unref();
     this.worker.on('message', (reply: Reply) => {
       if ('closed' in reply) return;
       const w = this.waiting.shift();
@@ -62,13 +61,15 @@ export class WriterThread {
       if (this.closed !== undefined) this.closed();
       else onFatal(error);
     });
+    // After the listeners (a 'message' listener refs the worker again): an idle store does not keep the process alive.
+    this.worker.unref();
   }
 
   write(appends: readonly WireAppend[]): Promise<WireResult[]> {
     if (this.exited) return Promise.reject(new Error('SQLite writer thread is not running'));
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject });
-      this.worker.ref(); // an append in flight keeps the process alive; an idle store does not
+      this.worker.ref(); // an append in flight keeps the process alive
       this.post(appends);
     });
   }

@@ -5,6 +5,7 @@ import { BuildThread } from './build-thread.js';
 import { FileFeed } from './feed.js';
 import type { ProjectedEvent, Projection, ProjectionName, ReadModel } from './projection.js';
 import { ReadModelFile, generationsOf, removeOtherGenerations } from './read-model-file.js';
+import { BACKSTOP_PAGES, WalCheckpoints } from './wal-checkpoints.js';
 
 export interface RunnerOptions {
   /** Where the read-model files live (one per projection generation). */
@@ -51,6 +52,9 @@ export interface AppliedBatch {
   position: number;
 }
 
+/** Live events applied before the live files' checkpoints move to a thread of their own (wal-checkpoints.ts). */
+const CHECKPOINT_THREAD_FROM = 2000;
+
 /** A build under way: its files, where each has got to, and whether it must stop. */
 interface Build {
   files: ReadModelFile[];
@@ -81,6 +85,9 @@ export class ProjectionRunner {
   private pollTimer: NodeJS.Timeout | null = null;
   private head = -1;
   private readonly batchSize: number;
+  /** Started once the live files take writes in earnest (a short-lived runner does not need the thread). */
+  private checkpoints: WalCheckpoints | undefined;
+  private liveEvents = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -130,7 +137,7 @@ export class ProjectionRunner {
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.notify();
     await this.loop;
-    await Promise.all([...this.builds].map((b) => b.thread?.stop()));
+    await Promise.all([...[...this.builds].map((b) => b.thread?.stop()), this.checkpoints?.stop()]);
     for (const file of this.liveFiles.values()) file.close();
     this.liveFiles.clear();
     const stopped = new Error('the projection runner stopped');
@@ -243,6 +250,16 @@ export class ProjectionRunner {
     if (old) this.live.delete(old);
     this.live.add(file);
     this.liveFiles.set(file.projection.name, file);
+    if (this.checkpoints) this.checkpointElsewhere();
+  }
+
+  /** Live files' logs are checkpointed by the checkpoint thread from now on (SQLite's own only as a backstop). */
+  private checkpointElsewhere(): void {
+    this.checkpoints ??= new WalCheckpoints(() => {
+      for (const file of this.liveFiles.values()) file.checkpointEvery(undefined);
+    });
+    for (const file of this.liveFiles.values()) file.checkpointEvery(BACKSTOP_PAGES);
+    this.checkpoints.watch([...this.liveFiles.values()].map((f) => f.path));
   }
 
   /** Swaps in (synchronously, between live batches) every new file that has reached its live twin. */
@@ -266,8 +283,13 @@ export class ProjectionRunner {
    */
   /** The files a build up to `head` makes in a thread of its own: the claim views, when the log is long enough to pay for one. */
   private threaded(files: readonly ReadModelFile[], head: number): ReadModelFile[] {
-    if (this.options.storeConfig === undefined || head + 1 < (this.options.buildThreadFrom ?? 20_000)) return [];
+    if (this.options.storeConfig === undefined || !this.long(head)) return [];
     return files.filter((f) => f.projection.buildReads);
+  }
+
+  /** A build up to `head` long enough to pay for a thread (and for flushing its files early). */
+  private long(head: number): boolean {
+    return head + 1 >= (this.options.buildThreadFrom ?? 20_000);
   }
 
   private async build(files: ReadModelFile[], threaded: ReadModelFile[], onBatch?: (build: Build) => void): Promise<void> {
@@ -279,10 +301,10 @@ export class ProjectionRunner {
       if (threaded.length > 0) build.thread = new BuildThread(threaded, this.options.storeConfig!, head);
       for (const file of files) if (!build.thread?.files.includes(file)) feed.add(file);
       await this.catchUp(feed, { until: head, build, onBatch });
-      // Both halves make their indexes and put their files on the disk at the same time.
+      // Both halves make their indexes, and put a long build's files on the disk, at the same time.
       const threadDone = build.thread?.finish();
       feed.finishBuild();
-      await Promise.all([threadDone, ...feed.files.map((file) => file.flush())]);
+      await Promise.all([threadDone, ...(this.long(head) ? feed.files.map((file) => file.flush()) : [])]);
       if (build.thread) {
         for (const file of build.thread.files) feed.add(file);
         build.thread = undefined;
@@ -346,6 +368,8 @@ export class ProjectionRunner {
           const last = batch.at(-1)!.recorded.position;
           await this.live.feed(batch, last);
           if (last > this.head) this.head = last;
+          this.liveEvents += batch.length;
+          if (!this.checkpoints && this.liveEvents >= CHECKPOINT_THREAD_FROM) this.checkpointElsewhere();
           this.releaseWaiters();
           this.applied$.next({ events: batch, position: last });
           continue;

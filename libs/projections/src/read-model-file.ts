@@ -19,6 +19,7 @@ const BUILD_CACHE_KIB = 8 * 1024;
 export class ReadModelFile {
   private db_: Database.Database | undefined;
   private saveCheckpoint: Database.Statement<[string]> | undefined;
+  private walPages: number | undefined;
 
   private constructor(
     readonly projection: Projection,
@@ -83,11 +84,18 @@ export class ReadModelFile {
       db.pragma('journal_mode = WAL');
       // Read models are derived: a crash loses at most the last batches, which the checkpoint replays.
       db.pragma('synchronous = NORMAL');
+      if (this.walPages !== undefined) db.pragma(`wal_autocheckpoint = ${this.walPages}`);
     }
     this.db_ = db;
     this.saveCheckpoint = undefined;
     if (this.status === 'building') this.checkpoint = Number(readMeta(db).checkpoint ?? -1);
     return db;
+  }
+
+  /** Pages the write-ahead log may hold before this connection checkpoints it (undefined: SQLite's default). */
+  checkpointEvery(pages: number | undefined): void {
+    this.walPages = pages;
+    if (this.db_?.open && this.status === 'live') this.db_.pragma(`wal_autocheckpoint = ${pages ?? 1000}`);
   }
 
   /** This projection's read model on this file, fed by `feed`. */
