@@ -1,5 +1,6 @@
 // Tests run as ESM through `node --experimental-vm-modules`; @swc/jest strips types (tsc checks them).
-const swc = {
+// Worker threads started from the sources compile them with the same settings (libs/event-store/src/typescript-hooks.mjs).
+export const swc = {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
     transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },

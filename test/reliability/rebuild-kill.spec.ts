@@ -16,32 +16,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
+import { readModelRows } from '../support/read-model-rows.js';
 import { rebuildAndWait, scaled } from '../support/reliability.js';
 import { compileServer, freePort, httpClient, ROOT, SERVER_KEYS, startServer, type CompiledServer, type ServerProcess } from '../support/server-process.js';
 
 /** Past the 20,000 events from which a build runs the claim views in a thread. */
 const EVENTS = scaled(21_000);
 
-/** Every row of every table of each live read-model file, by projection, in a fixed order. */
-function readModels(dataDir: string): Record<string, Record<string, unknown[]>> {
-  const dir = join(dataDir, 'read-models');
-  const out: Record<string, Record<string, unknown[]>> = {};
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sqlite'))) {
-    const db = new Database(join(dir, file), { readonly: true });
-    try {
-      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
-      out[file.replace(/\.g\d+\.sqlite$/, '')] = Object.fromEntries(
-        tables.map((t) => {
-          const order = db.prepare(`SELECT * FROM ${t} LIMIT 0`).columns().map((_, i) => i + 1);
-          return [t, db.prepare(`SELECT * FROM ${t} ORDER BY ${order.join(', ')}`).all()];
-        }),
-      );
-    } finally {
-      db.close();
-    }
-  }
-  return out;
-}
+/** The rows of the live read-model files. */
+const readModels = (dataDir: string): ReturnType<typeof readModelRows> => readModelRows(join(dataDir, 'read-models'));
 
 /** The read-model files in the data dir (one live generation per projection when nothing is left over). */
 const modelFiles = (dataDir: string): string[] => readdirSync(join(dataDir, 'read-models')).filter((f) => f.endsWith('.sqlite')).sort();

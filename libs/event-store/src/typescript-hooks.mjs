@@ -1,6 +1,6 @@
 // Module hooks for a worker thread started from the TypeScript sources (under jest; see
 // module-thread.ts): `.js` imports between sources resolve to their `.ts` files, `#domain` & co.
-// to the sources tsconfig.json maps them to, and `.ts` files are compiled by swc as jest does.
+// to the sources tsconfig.json maps them to, and `.ts` files are compiled by swc with jest's settings.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -15,6 +15,7 @@ function repositoryRoot(from) {
 }
 const root = repositoryRoot(dirname(fileURLToPath(import.meta.url)));
 const paths = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')).compilerOptions.paths ?? {};
+const { swc: settings } = await import(pathToFileURL(join(root, 'jest.config.js')).href);
 
 export async function resolve(specifier, context, next) {
   const mapped = paths[specifier]?.[0];
@@ -29,15 +30,6 @@ export async function resolve(specifier, context, next) {
 export async function load(url, context, next) {
   if (!url.endsWith('.ts')) return next(url, context);
   const filename = fileURLToPath(url);
-  const { code } = await swc.transform(readFileSync(filename, 'utf8'), {
-    filename,
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-      target: 'es2022',
-    },
-    module: { type: 'es6' },
-    sourceMaps: 'inline',
-  });
+  const { code } = await swc.transform(readFileSync(filename, 'utf8'), { ...settings, filename });
   return { format: 'module', source: code, shortCircuit: true };
 }

@@ -1,37 +1,15 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { eventLogFile } from '#event-store';
 import { SqliteEventStore } from '../../event-store/src/sqlite-event-store.js';
 import { createTestApp } from '../../../test/support/app.js';
+import { readModelRows } from '../../../test/support/read-model-rows.js';
 import { ALL_PROJECTIONS } from './all-projections.js';
 import { BuildThread } from './build-thread.js';
 import { readDomainEvent } from './feed.js';
 import { PROJECTION_NAMES } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
-
-/** Every row of every table of each projection's live file in `dir`, in a fixed order. */
-function rowsOf(dir: string): Record<string, Record<string, unknown[]>> {
-  const out: Record<string, Record<string, unknown[]>> = {};
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sqlite'))) {
-    const db = new Database(join(dir, file), { readonly: true });
-    try {
-      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
-      out[file.replace(/\.g\d+\.sqlite$/, '')] = Object.fromEntries(
-        tables.map((t) => {
-          const columns = (db.prepare(`SELECT * FROM ${t} LIMIT 0`).columns()).map((c, i) => String(i + 1));
-          const rows = db.prepare(`SELECT * FROM ${t} ORDER BY ${columns.join(', ')}`).all() as Record<string, unknown>[];
-          // A build's files say so only until they are live.
-          return [t, t === 'meta' ? rows.filter((r) => r.key !== 'status') : rows];
-        }),
-      );
-    } finally {
-      db.close();
-    }
-  }
-  return out;
-}
 
 describe(BuildThread.name, () => {
   const dirs: string[] = [];
@@ -54,7 +32,7 @@ describe(BuildThread.name, () => {
 
     const store = SqliteEventStore.open(eventLogFile(dataDir));
     try {
-      const built: Record<string, ReturnType<typeof rowsOf>> = {};
+      const built: Record<string, ReturnType<typeof readModelRows>> = {};
       for (const [mode, buildThreadFrom] of [['thread', 0], ['one thread', Infinity]] as const) {
         const dir = join(dataDir, mode);
         const runner = new ProjectionRunner(store, ALL_PROJECTIONS, { dir, decode: readDomainEvent, storeConfig: { kind: 'sqlite', dataDir }, buildThreadFrom });
@@ -68,9 +46,9 @@ describe(BuildThread.name, () => {
         // The log was read once: the thread's files needed no catching up after it.
         expect(started[0]!.events).toBe((await store.readAll()).length);
         await runner.stop();
-        built[mode] = rowsOf(dir);
+        built[mode] = readModelRows(dir);
       }
-      const live = rowsOf(join(dataDir, 'read-models'));
+      const live = readModelRows(join(dataDir, 'read-models'));
       expect(Object.keys(live)).toHaveLength(5);
       expect(built.thread).toEqual(live);
       expect(built['one thread']).toEqual(live);

@@ -1,6 +1,6 @@
 import { CLAIM_EVENT_TYPES, claimStream, compareValues, type ClaimEvent, type Comparison, type DomainEvent, type Value } from '#domain';
 import { foldClaim, type ClaimFold } from './claim-view.js';
-import { claimMemory, contextOf, type Feed, type ProjectedEvent } from './projection.js';
+import { claimMemory, contextOf, type Feed, type OpenOptions, type ProjectedEvent, type ReadModel } from './projection.js';
 
 export function isClaimEvent(event: DomainEvent | null): event is ClaimEvent {
   return event !== null && (CLAIM_EVENT_TYPES as readonly string[]).includes(event.type);
@@ -160,5 +160,35 @@ export class ClaimFolds {
       this.kept.delete(oldest);
       this.keptAssertions -= old.weight;
     }
+  }
+}
+
+/** A read model fed by the claim folds: each batch, the folds of the claims it changed that its file has not seen. */
+export abstract class ClaimFoldModel implements ReadModel {
+  protected readonly folds: ClaimFolds;
+  protected readonly feed: Feed;
+  private readonly checkpoint: () => number;
+
+  constructor({ feed, checkpoint }: OpenOptions) {
+    this.folds = ClaimFolds.of(feed);
+    this.feed = feed;
+    this.checkpoint = checkpoint;
+  }
+
+  prepare(batch: readonly ProjectedEvent[]): Promise<void> {
+    return this.folds.prepare(batch);
+  }
+
+  abstract apply(events: readonly ProjectedEvent[]): void;
+
+  /** The claims the batch changed after this file's checkpoint, each with its fold after the batch. */
+  protected *changedFolds(): Generator<ClaimFold> {
+    const after = this.checkpoint();
+    for (const fold of this.folds.touched.values()) if (fold.lastPosition > after) yield fold;
+  }
+
+  /** This file's checkpoint before the batch (the events after it are new to it). */
+  protected get appliedTo(): number {
+    return this.checkpoint();
   }
 }

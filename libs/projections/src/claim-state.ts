@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import { ClaimFolds } from './claim-folds.js';
+import { ClaimFoldModel } from './claim-folds.js';
 import { stateOf, type ClaimFold, type ClaimStateView } from './claim-view.js';
 import { decodeCursor, encodeCursor, like, type Page } from './paging.js';
-import type { OpenOptions, Projection, ReadModel } from './projection.js';
+import type { OpenOptions, Projection } from './projection.js';
 
 export interface ClaimFilter {
   q?: string;
@@ -25,9 +25,7 @@ export const claimStateProjection: Projection<ClaimStateModel> = {
 /** Live claim states recently read, kept as the JSON text stored. */
 const CACHED_STATES = 10_000;
 
-export class ClaimStateModel implements ReadModel {
-  private readonly folds: ClaimFolds;
-  private readonly checkpoint: () => number;
+export class ClaimStateModel extends ClaimFoldModel {
   private readonly put: Database.Statement<[string, number, string, string, number, string, string, string]>;
   private readonly stateOfClaim: Database.Statement<[string], string>;
   /**
@@ -39,14 +37,13 @@ export class ClaimStateModel implements ReadModel {
 
   constructor(
     private readonly db: Database.Database,
-    { feed, checkpoint }: OpenOptions,
+    options: OpenOptions,
   ) {
-    this.folds = ClaimFolds.of(feed);
-    this.checkpoint = checkpoint;
+    super(options);
     db.exec(`CREATE TABLE IF NOT EXISTS claims (
         claim_id TEXT PRIMARY KEY, opened_position INTEGER NOT NULL, subject TEXT NOT NULL, status TEXT NOT NULL,
         revision INTEGER NOT NULL, search TEXT NOT NULL, last_change_at TEXT NOT NULL, state TEXT NOT NULL)`);
-    if (!feed.building) this.finishBuild();
+    if (!options.feed.building) this.finishBuild();
     this.put = db.prepare(
       `INSERT INTO claims (claim_id, opened_position, subject, status, revision, search, last_change_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (claim_id) DO UPDATE SET subject = excluded.subject, status = excluded.status, revision = excluded.revision,
@@ -55,14 +52,8 @@ export class ClaimStateModel implements ReadModel {
     this.stateOfClaim = db.prepare<[string], string>('SELECT state FROM claims WHERE claim_id = ?').pluck();
   }
 
-  prepare(batch: Parameters<ClaimFolds['prepare']>[0]): Promise<void> {
-    return this.folds.prepare(batch);
-  }
-
   apply(): void {
-    const after = this.checkpoint();
-    for (const fold of this.folds.touched.values()) {
-      if (fold.lastPosition <= after) continue;
+    for (const fold of this.changedFolds()) {
       const state = stateOf(fold);
       this.cache.delete(fold.claimId);
       this.put.run(

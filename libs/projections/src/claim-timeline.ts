@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import { ClaimFolds } from './claim-folds.js';
+import { ClaimFoldModel } from './claim-folds.js';
 import { timelineOf, type ClaimFold, type TimelineEntry, type ViewFilter } from './claim-view.js';
 import { QuoteCheck } from './quote-check.js';
-import type { OpenOptions, ProjectedEvent, Projection, ReadModel } from './projection.js';
+import type { OpenOptions, ProjectedEvent, Projection } from './projection.js';
 
 export interface StoredTimeline {
   claimId: string;
@@ -23,15 +23,12 @@ export const claimTimelineProjection: Projection<ClaimTimelineModel> = {
   open: (db, options) => new ClaimTimelineModel(db, options),
 };
 
-export class ClaimTimelineModel implements ReadModel {
-  private readonly folds: ClaimFolds;
-  private readonly checkpoint: () => number;
+export class ClaimTimelineModel extends ClaimFoldModel {
   private readonly quotes: QuoteCheck;
   private readonly s;
 
-  constructor(db: Database.Database, { feed, checkpoint }: OpenOptions) {
-    this.folds = ClaimFolds.of(feed);
-    this.checkpoint = checkpoint;
+  constructor(db: Database.Database, options: OpenOptions) {
+    super(options);
     db.exec(`CREATE TABLE IF NOT EXISTS timelines (claim_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, timeline TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS source_texts (source_id TEXT PRIMARY KEY, version INTEGER NOT NULL, text TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS citing (source_id TEXT NOT NULL, claim_id TEXT NOT NULL, PRIMARY KEY (source_id, claim_id));`);
@@ -50,10 +47,6 @@ export class ClaimTimelineModel implements ReadModel {
     this.quotes = new QuoteCheck({ version: (id) => this.s.version.get(id), text: (id) => this.s.text.get(id) });
   }
 
-  prepare(batch: readonly ProjectedEvent[]): Promise<void> {
-    return this.folds.prepare(batch);
-  }
-
   apply(events: readonly ProjectedEvent[]): void {
     try {
       // Texts first: the timelines written below are checked against the text as it now is.
@@ -61,8 +54,7 @@ export class ClaimTimelineModel implements ReadModel {
         if (event?.type === 'claimline.source-registered') this.newText(event.data.sourceId, 1, event.data.text);
         else if (event?.type === 'claimline.source-text-revised') this.newText(event.data.sourceId, event.data.textVersion, event.data.text);
       }
-      const after = this.checkpoint();
-      for (const fold of this.folds.touched.values()) if (fold.lastPosition > after) this.write(fold);
+      for (const fold of this.changedFolds()) this.write(fold);
     } catch (error) {
       // The transaction rolls back, and the texts this batch stored with it.
       this.quotes.forget();

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import { ClaimFolds } from './claim-folds.js';
+import { ClaimFoldModel } from './claim-folds.js';
 import type { StoredDiscrepancy } from './claim-view.js';
 import { decodeCursor, encodeCursor, type Page } from './paging.js';
-import type { OpenOptions, ProjectedEvent, Projection, ReadModel } from './projection.js';
+import type { OpenOptions, Projection } from './projection.js';
 
 export interface DiscrepancyFilter {
   relation?: string;
@@ -27,23 +27,20 @@ export const discrepanciesProjection: Projection<DiscrepanciesModel> = {
   open: (db, options) => new DiscrepanciesModel(db, options),
 };
 
-export class DiscrepanciesModel implements ReadModel {
-  private readonly folds: ClaimFolds;
-  private readonly checkpoint: () => number;
+export class DiscrepanciesModel extends ClaimFoldModel {
   private readonly put: Database.Statement<[string, string, string, string, string, string, string, number, number, string]>;
   private readonly listed = new Map<string, Database.Statement>();
 
   constructor(
     private readonly db: Database.Database,
-    { feed, checkpoint }: OpenOptions,
+    options: OpenOptions,
   ) {
-    this.folds = ClaimFolds.of(feed);
-    this.checkpoint = checkpoint;
+    super(options);
     db.exec(`CREATE TABLE IF NOT EXISTS discrepancies (
         claim_id TEXT NOT NULL, earlier_id TEXT NOT NULL, later_id TEXT NOT NULL, relation TEXT NOT NULL, status TEXT NOT NULL,
         earlier_source TEXT NOT NULL, later_source TEXT NOT NULL, seq INTEGER NOT NULL, ordinal INTEGER NOT NULL, body TEXT NOT NULL,
         PRIMARY KEY (claim_id, earlier_id, later_id))`);
-    if (!feed.building) this.finishBuild();
+    if (!options.feed.building) this.finishBuild();
     this.put = db.prepare(
       `INSERT INTO discrepancies (claim_id, earlier_id, later_id, relation, status, earlier_source, later_source, seq, ordinal, body)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -52,14 +49,9 @@ export class DiscrepanciesModel implements ReadModel {
     );
   }
 
-  prepare(batch: readonly ProjectedEvent[]): Promise<void> {
-    return this.folds.prepare(batch);
-  }
-
   apply(): void {
-    const after = this.checkpoint();
-    for (const fold of this.folds.touched.values()) {
-      if (fold.lastPosition <= after) continue;
+    const after = this.appliedTo;
+    for (const fold of this.changedFolds()) {
       for (const { body: d, seq, ordinal } of fold.discrepancies.values()) {
         if (seq <= after) continue;
         this.put.run(d.claimId, d.earlier.assertionId, d.later.assertionId, d.relation, d.status, d.earlier.sourceId, d.later.sourceId, seq, ordinal, JSON.stringify(d));

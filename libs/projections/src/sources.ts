@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import { diffWordsWithSpace } from 'diff';
 import { type DateValue, type QuoteSelector } from '#domain';
-import { ClaimFolds, isClaimEvent } from './claim-folds.js';
+import { ClaimFoldModel, isClaimEvent } from './claim-folds.js';
 import { decodeCursor, encodeCursor, like, type Page } from './paging.js';
-import { contextOf, type Feed, type OpenOptions, type ProjectedEvent, type Projection, type ReadModel } from './projection.js';
+import { contextOf, type OpenOptions, type ProjectedEvent, type Projection } from './projection.js';
 import { QuoteCheck } from './quote-check.js';
 
 /** Marks a claim whose opening is in the batch, among the assertion ids its events touched. */
@@ -63,17 +63,12 @@ export const sourcesProjection: Projection<SourcesModel> = {
   open: (db, options) => new SourcesModel(db, options),
 };
 
-export class SourcesModel implements ReadModel {
+export class SourcesModel extends ClaimFoldModel {
   private readonly s;
-  private readonly folds: ClaimFolds;
-  private readonly feed: Feed;
-  private readonly checkpoint: () => number;
   private readonly quotes: QuoteCheck;
 
-  constructor(db: Database.Database, { feed, checkpoint }: OpenOptions) {
-    this.folds = ClaimFolds.of(feed);
-    this.feed = feed;
-    this.checkpoint = checkpoint;
+  constructor(db: Database.Database, options: OpenOptions) {
+    super(options);
     db.exec(`
       CREATE TABLE IF NOT EXISTS sources (
         source_id TEXT PRIMARY KEY, position INTEGER NOT NULL, title TEXT NOT NULL, publisher TEXT, author TEXT, url TEXT,
@@ -125,10 +120,6 @@ export class SourcesModel implements ReadModel {
     this.quotes = new QuoteCheck({ version: (id) => this.s.versionOf.get(id), text: (id) => this.s.textOf.get(id) });
   }
 
-  prepare(batch: readonly ProjectedEvent[]): Promise<void> {
-    return this.folds.prepare(batch);
-  }
-
   apply(events: readonly ProjectedEvent[]): void {
     try {
       this.applyBatch(events);
@@ -174,9 +165,8 @@ export class SourcesModel implements ReadModel {
       if (event.type === 'claimline.claim-opened') ids.add(OPENED);
       else if ('assertionId' in event.data) ids.add(event.data.assertionId);
     }
-    const after = this.checkpoint();
-    for (const [claimId, fold] of this.folds.touched) {
-      if (fold.lastPosition <= after) continue;
+    for (const fold of this.changedFolds()) {
+      const claimId = fold.claimId;
       const whole = this.folds.readWhole.has(claimId);
       const ids = touched.get(claimId);
       if (whole || ids?.has(OPENED)) s.insertClaim.run(claimId, fold.subject, fold.predicate);

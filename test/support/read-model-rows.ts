@@ -1,0 +1,26 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+/**
+ * Every row of every table of each read-model file in `dir`, by projection (the generation left
+ * out of the name), in a fixed order: two sets of files compare equal when they hold the same rows.
+ */
+export function readModelRows(dir: string): Record<string, Record<string, unknown[]>> {
+  const out: Record<string, Record<string, unknown[]>> = {};
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sqlite'))) {
+    const db = new Database(join(dir, file), { readonly: true });
+    try {
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+      out[file.replace(/\.g\d+\.sqlite$/, '')] = Object.fromEntries(
+        tables.map((t) => {
+          const order = db.prepare(`SELECT * FROM ${t} LIMIT 0`).columns().map((_, i) => i + 1);
+          return [t, db.prepare(`SELECT * FROM ${t} ORDER BY ${order.join(', ')}`).all()];
+        }),
+      );
+    } finally {
+      db.close();
+    }
+  }
+  return out;
+}
