@@ -7,7 +7,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { loadSeeds, type SeedReport } from '#claims';
 import { EVENT_STORE, type EventStore } from '#event-store';
@@ -45,7 +45,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean; 
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
     loggerInstance: logger,
-    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     // The router refuses a malformed URL before any handler runs: answer it as problem+json too.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       const body = filter.toProblem(error);
@@ -66,14 +66,6 @@ export async function createApp(config: AppConfig, options: { logger?: boolean; 
   }
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
-  // Fastify rejects malformed bodies before Nest routes them; answer those as problem+json too.
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .setErrorHandler((error, _request, reply) => {
-      const body = filter.toProblem(error);
-      void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
-    });
 
   const document = SwaggerModule.createDocument(
     app,

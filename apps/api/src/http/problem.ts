@@ -148,6 +148,12 @@ export class ProblemFilter implements ExceptionFilter {
   }
 
   private fromHttpException(exception: HttpException): Problem {
+    // Nest's Fastify error handler wraps what Fastify refused (body too large, wrong media type) in
+    // an HttpException: answer from the original, which says which.
+    const cause = exception.cause as (Error & { statusCode?: unknown; code?: unknown }) | undefined;
+    if (cause instanceof Error && typeof cause.statusCode === 'number' && typeof cause.code === 'string') {
+      return this.fromFastifyError(cause.statusCode, cause.code, cause.message);
+    }
     const status = exception.getStatus();
     const response = exception.getResponse();
     if (typeof response === 'object' && response && 'type' in response && 'status' in response) return response as Problem;
