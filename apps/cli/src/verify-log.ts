@@ -8,6 +8,7 @@ import {
   isDomainEventType,
   parseValue,
   type ParseContext,
+  quoteOccursIn,
   selectorAt,
   type Value,
   type ValueInput,
@@ -161,7 +162,7 @@ export class LogVerifier {
       const source = this.sources.get(facts.sourceId);
       if (!source || retracted) continue;
       const current = source.texts.get(source.currentVersion)!;
-      if (source.currentVersion !== facts.sourceTextVersion && !current.includes(facts.quote.exact)) {
+      if (source.currentVersion !== facts.sourceTextVersion && !quoteOccursIn(current, facts.quote)) {
         notes.push({
           claimId,
           assertionId,

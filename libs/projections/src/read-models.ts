@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { diffWordsWithSpace } from 'diff';
-import { claimStream, fromRecorded, isDomainEventType, type DateValue } from '#domain';
+import { claimStream, fromRecorded, isDomainEventType, quoteOccursIn, type DateValue } from '#domain';
 import type { EventStore, RecordedEvent } from '#event-store';
 import { claimStateWritten, contextOf, isClaimEvent, type StoredDiscrepancy, type StoredTimeline } from './claim-projections.js';
 import { foldClaim, stateOf, timelineOf, type ClaimFold, type ClaimState, type ViewFilter } from './claim-view.js';
@@ -208,7 +208,7 @@ export class ReadModels {
       revision: fold.revision,
       entries: timelineOf(fold, viewFilter(at)).map((e) => ({
         ...e,
-        quoteInCurrentText: ((texts.get(e.sourceId) as { text: string } | undefined)?.text ?? '').includes(e.quote.exact),
+        quoteInCurrentText: quoteOccursIn((texts.get(e.sourceId) as { text: string } | undefined)?.text ?? '', e.quote),
       })),
     };
   }
