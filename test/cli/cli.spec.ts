@@ -284,7 +284,7 @@ describe('claimline CLI', () => {
       for (const item of items) {
         expect(item['@context']).toBe('https://schema.org');
         expect(item['@type']).toBe('ClaimReview');
-        expect(item.url).toMatch(/^https:\/\/claims\.example\.org\/claims\/[0-9a-f-]{36}$/);
+        expect(item.url).toMatch(/^https:\/\/claims\.example\.org\/#\/claims\/[0-9a-f-]{36}$/);
         expect(item.reviewRating).toMatchObject({ '@type': 'Rating', ratingValue: expect.any(Number), bestRating: 5, worstRating: 1 });
         expect(item.itemReviewed).toMatchObject({ '@type': 'Claim' });
       }
@@ -298,7 +298,7 @@ describe('claimline CLI', () => {
       expect(ran.stdout).toBe('');
       expect(ran.stderr).toMatch(/^wrote \d+ ClaimReview items to .*reviews\.jsonld\n$/);
       const items = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>[];
-      expect(items.every((i) => i['@type'] === 'ClaimReview' && String(i.url).startsWith('http://localhost:3000/claims/'))).toBe(true);
+      expect(items.every((i) => i['@type'] === 'ClaimReview' && String(i.url).startsWith('http://localhost:3000/#/claims/'))).toBe(true);
     });
 
     it('--out into a directory that does not exist exits 1 naming the file, and leaves nothing behind', async () => {

@@ -17,7 +17,7 @@ import { ApiKeyRing, loadOrCreateApiKeys, type ApiKey } from './auth/api-keys.js
 import type { AppConfig } from './config.js';
 import { createLogger, PinoNestLogger } from './http/logger.js';
 import { jsonBodyParser } from './http/json-body.js';
-import { ProblemFilter, validationPipe } from './http/problem.js';
+import { answerClientError, ProblemFilter, validationPipe } from './http/problem.js';
 
 /** The repository root, found from this file so it works from src (jest) and from dist. */
 export function projectRoot(): string {
@@ -44,6 +44,16 @@ export async function createApp(config: AppConfig, options: { logger?: boolean; 
   const filter = new ProblemFilter(config);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
+    // A client that sends its request slowly (or stops mid-body) gets a 408 once the request
+    // timeout has passed; Node checks open connections every `connectionsCheckingInterval` ms.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, config.requestTimeoutMs / 4)),
+    },
+    clientErrorHandler: answerClientError,
+    trustProxy: config.trustProxy,
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     // The router refuses a malformed URL before any handler runs: answer it as problem+json too.
@@ -60,10 +70,18 @@ export async function createApp(config: AppConfig, options: { logger?: boolean; 
     await app.register(rateLimit, {
       max: config.rateLimitPerMinute,
       timeWindow: 60_000,
+      // Health checks (a load balancer's, an orchestrator's) must not be refused, nor use up a client's budget.
+      allowList: (request) => request.routeOptions.url === '/health',
       // Thrown to the error handler below, which answers it as problem+json.
       errorResponseBuilder: (_req, context) => Object.assign(new Error(`Too many requests: at most ${context.max} a minute; retry after ${context.after}.`), { statusCode: 429 }),
     });
   }
+  // helmet's headers (Nest's built-in), on every answer: the UI and /docs load only their own scripts,
+  // no page may frame them, and nothing is sniffed into another content type.
+  app.useSecurityHeaders({
+    contentSecurityPolicy: { directives: { frameAncestors: ["'none'"], upgradeInsecureRequests: null } },
+    xFrameOptions: { action: 'deny' },
+  });
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
 
