@@ -346,6 +346,19 @@ describe('claimline CLI', () => {
       expect(csvRecord(['a', 'b,c', '"'])).toBe('a,"b,c",""""\r\n');
       expect(parseCsv(csvRecord(['a "b", c', '', 'x\r\ny']))).toEqual([['a "b", c', '', 'x\r\ny']]);
     });
+
+    it('csv cells a spreadsheet would run as a formula start with a quote mark; numbers stay numbers', () => {
+      expect(csvField('=HYPERLINK("http://evil.example","click")')).toBe(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+      expect(csvField('+1 212 555 0100')).toBe("'+1 212 555 0100");
+      expect(csvField('-2+3')).toBe("'-2+3");
+      expect(csvField('@SUM(A1:A9)')).toBe("'@SUM(A1:A9)");
+      expect(csvField('\t=1+1')).toBe("'\t=1+1");
+      expect(csvField('\r=1+1')).toBe(`"'\r=1+1"`);
+      expect(csvField('-12.5')).toBe('-12.5');
+      expect(csvField(-12.5)).toBe('-12.5');
+      expect(csvField('2025-12-04')).toBe('2025-12-04');
+      expect(csvField('a = b')).toBe('a = b');
+    });
   });
 
   describe('events', () => {
