@@ -368,7 +368,7 @@ describe('claimline CLI', () => {
       expect(all.code).toBe(0);
       const lines = all.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { position: number; type: string; actor: string });
       expect(lines.map((l) => l.position)).toEqual(log.map((e) => e.position));
-      expect(lines[0]).toMatchObject({ type: 'claimline.source-registered', actor: 'cli' });
+      expect(lines[0]).toMatchObject({ type: 'claimline.source-registered', actor: 'seed' });
 
       const cut = log[log.length - 3]!.position;
       const tail = await cli(dataDir, ['events', '--after', String(cut)]);
@@ -476,7 +476,7 @@ describe('claimline CLI', () => {
     });
 
     it('checks what a correction set, as corrected; a quote the outlet edited away is a note, not drift', async () => {
-      const seeded = (await readLog(dataDir)).filter((e) => e.type === 'claimline.assertion-recorded' && e.metadata.actor === 'cli');
+      const seeded = (await readLog(dataDir)).filter((e) => e.type === 'claimline.assertion-recorded' && e.metadata.actor === 'seed');
       const chosen = seeded.at(-1)!.data as AssertionRecorded['data'];
       const ctx = await openCliContext({ CLAIMLINE_DATA_DIR: dataDir });
       try {

@@ -10,7 +10,7 @@ import rateLimit from '@fastify/rate-limit';
 import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { loadSeeds, type SeedReport } from '#claims';
-import { EVENT_STORE, type EventStore } from '#event-store';
+import { EVENT_STORE, lockDataDir, type DataDirLock, type EventStore } from '#event-store';
 import { Projections } from '#projections';
 import { AppModule } from './app.module.js';
 import { ApiKeyRing, loadOrCreateApiKeys, type ApiKey } from './auth/api-keys.js';
@@ -39,6 +39,18 @@ export interface CreatedApp {
 }
 
 export async function createApp(config: AppConfig, options: { logger?: boolean; logDestination?: DestinationStream } = {}): Promise<CreatedApp> {
+  // Before anything in the data dir is opened: a second server or a CLI command that writes there
+  // is refused here, naming the holder, instead of starting beside this one.
+  const lock = lockDataDir(config.store.dataDir, 'the claimline API server');
+  try {
+    return await createLockedApp(config, options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function createLockedApp(config: AppConfig, options: { logger?: boolean; logDestination?: DestinationStream }, lock: DataDirLock): Promise<CreatedApp> {
   const { keys, generated } = loadOrCreateApiKeys(config.apiKeys, config.store.dataDir);
   const logger = createLogger(options.logger === false ? 'silent' : config.logLevel, options.logDestination);
   const filter = new ProblemFilter(config);
@@ -62,7 +74,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean; 
       void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, keyRing: new ApiKeyRing(keys) }), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, keyRing: new ApiKeyRing(keys), lock }), adapter, {
     logger: options.logger === false ? false : new PinoNestLogger(logger),
   });
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimit }, jsonBodyParser(app.getHttpAdapter().getInstance()));
@@ -102,7 +114,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean; 
   let seeded: SeedReport | null = null;
   const store = app.get<EventStore>(EVENT_STORE);
   if (config.seed && (await store.headPosition()) === -1) {
-    seeded = await loadSeeds(app.get(CommandBus), config.seedDir);
+    seeded = await loadSeeds(app.get(CommandBus), store, config.seedDir);
     await app.get(Projections).runner.waitFor(await store.headPosition(), 60_000);
   }
   return { app, generatedKeys: generated ? keys : [], seeded };

@@ -70,7 +70,7 @@ Options:
     const out = values.out as string | undefined;
     if (out === '') throw new UsageError('option --out needs a file name');
 
-    const { text, count, what } = await withCliContext(io.env, async (ctx) => {
+    const { text, count, what } = await withCliContext(io.env, `export ${format}`, async (ctx) => {
       const read = ctx.projections.read;
       if ((format as Format) === 'claimreview') {
         const items = claimReviews(read, baseUrl);
@@ -78,7 +78,12 @@ Options:
       }
       const rows = await assertionRows(read);
       return { text: [csvRecord(CSV_COLUMNS), ...rows.map(csvRecord)].join(''), count: rows.length, what: 'assertions' };
-    });
+    }, (locked) =>
+      new CliError(
+        format === 'claimreview'
+          ? `${locked.message}. Ask it instead (GET /export/claimreview), or stop it first.`
+          : `${locked.message}. export csv reads the read models, which that process keeps: stop it first.`,
+      ));
 
     if (out === undefined) {
       await write(io.stdout, text);
