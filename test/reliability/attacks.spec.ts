@@ -22,38 +22,32 @@ const EDITOR = { authorization: `Bearer ${TEST_KEYS.editor}`, 'content-type': 'a
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Asks GET <url> every 20 ms until its stdin ends, then prints each answer's status and its start and
- * end (epoch ms). The first few answers (a new process: connection, JIT) are not counted; "ready"
- * says they are in.
+ * Asks GET <url> every 20 ms until its stdin ends, then prints each answer's status, start and end
+ * (epoch ms), and how long, meanwhile, the server's main thread (pid argv[2]) and this process
+ * waited for a CPU other processes held (the kernel's /proc/<pid>/task/<pid>/schedstat). The first
+ * few answers (a new process: connection, JIT) are not counted; "ready" says they are in.
  */
 const HEALTH_PROBE = `
+const { readFileSync } = require('node:fs');
+const waitedMs = (pid) => Number(readFileSync('/proc/' + pid + '/task/' + pid + '/schedstat', 'utf8').split(' ')[1]) / 1e6;
+const server = Number(process.argv[2]);
 const answers = [];
 let asking = true;
 process.stdin.on('end', () => (asking = false)).resume();
 (async () => {
   for (let i = 0; asking; i++) {
+    const waited = waitedMs(server) + waitedMs(process.pid);
     const start = Date.now();
     const res = await fetch(process.argv[1]);
     await res.arrayBuffer();
-    if (i >= 5) answers.push({ status: res.status, start, end: Date.now() });
+    const end = Date.now();
+    if (i >= 5) answers.push({ status: res.status, start, end, waited: waitedMs(server) + waitedMs(process.pid) - waited });
     if (i === 4) process.stdout.write('ready\\n');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   process.stdout.write(JSON.stringify(answers));
 })();
 `;
-/**
- * How long /health is watched before and after each attack with the server idle, for the slowest
- * answer this machine gives anyway.
- */
-const IDLE_BEFORE_MS = 1000;
-const IDLE_AFTER_MS = 600;
-/**
- * The server and the health probe run ahead of other work on this machine (shared, often with
- * every core busy): what is measured is whether the server holds itself up, not whether the
- * machine is busy. Without the right to raise priority, nice says so on stderr and runs them as they are.
- */
-const FIRST = ['nice', '-n', '-15'];
 
 /** A raw HTTP/1.1 conversation: the socket, and everything the server sent until it closed. */
 function rawRequest(port: number, text: string): { socket: Socket; answer: Promise<string> } {
@@ -80,33 +74,33 @@ describe('attacks of issue 13', () => {
 
   /**
    * Runs `attack` while /health is asked over and over from a process of its own (this one is busy
-   * sending the attack). Every answer must be a 200, and none may take longer than HEALTH_WITHIN_MS,
-   * unless this machine, shared and busy, keeps /health that long anyway: then the slowest answer
-   * of the same server idle, just before and just after the attack, is the bar.
+   * sending the attack). Every answer must be a 200 within HEALTH_WITHIN_MS of the server's own
+   * time: on this shared machine the time the server and the probe waited for a CPU that other
+   * processes held is not the server holding itself up, so it is not counted (and is reported).
    */
-  async function healthyDuring<T>(attack: () => Promise<T>, base = server.url): Promise<T> {
-    const probe = spawn(FIRST[0]!, [...FIRST.slice(1), process.execPath, '-e', HEALTH_PROBE, `${base}/health`], { stdio: ['pipe', 'pipe', 'ignore'] });
+  async function healthyDuring<T>(attack: () => Promise<T>, target: ServerProcess = server): Promise<T> {
+    const probe = spawn(process.execPath, ['-e', HEALTH_PROBE, `${target.url}/health`, String(target.child.pid)], { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
     probe.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     const ended = new Promise((resolve) => probe.on('exit', resolve));
     while (!out.startsWith('ready\n')) await sleep(5);
-    await sleep(IDLE_BEFORE_MS);
+    await sleep(100);
     const from = Date.now();
     let to = Infinity;
     try {
       const result = await attack();
       to = Date.now();
-      await sleep(IDLE_AFTER_MS);
       return result;
     } finally {
       probe.stdin!.end();
       await ended;
-      const answers = JSON.parse(out.slice('ready\n'.length)) as { status: number; start: number; end: number }[];
+      const answers = JSON.parse(out.slice('ready\n'.length)) as { status: number; start: number; end: number; waited: number }[];
       const during = answers.filter((a) => a.end >= from && a.start <= to);
-      const idle = answers.filter((a) => !during.includes(a));
       expect(during.length).toBeGreaterThan(0);
-      const bar = Math.max(HEALTH_WITHIN_MS, ...idle.map((a) => a.end - a.start));
-      expect(during.filter((a) => a.status !== 200 || a.end - a.start > bar).map((a) => `${a.status} in ${a.end - a.start} ms (bar ${bar} ms)`)).toEqual([]);
+      const late = during
+        .filter((a) => a.status !== 200 || a.end - a.start - a.waited > HEALTH_WITHIN_MS)
+        .map((a) => `${a.status} in ${a.end - a.start} ms, of which ${Math.round(a.waited)} ms waiting for a CPU`);
+      expect(late).toEqual([]);
     }
   }
 
@@ -125,7 +119,7 @@ describe('attacks of issue 13', () => {
   beforeAll(async () => {
     compiled = await compileServer();
     dataDir = mkdtempSync(join(tmpdir(), 'claimline-attacks-'));
-    server = await startServer(compiled, { dataDir, wrapper: FIRST, env: { CLAIMLINE_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), CLAIMLINE_MAX_STREAMS: String(MAX_STREAMS) } });
+    server = await startServer(compiled, { dataDir, env: { CLAIMLINE_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), CLAIMLINE_MAX_STREAMS: String(MAX_STREAMS) } });
     // A warm connection and a warm server, so the first health answer is not the slowest.
     for (let i = 0; i < 5; i++) await fetch(`${server.url}/health`).then((r) => r.arrayBuffer());
   }, 60_000);
@@ -211,9 +205,10 @@ describe('attacks of issue 13', () => {
   });
 
   it(`GET /stream with Last-Event-ID: -1 from ${MAX_STREAMS} clients that do not read: the next is 429; one that reads on gets the whole log in order`, async () => {
-    // A log of ~5 MB: 50 sources of 100 KB, more than the kernel buffers of a socket take.
+    // A log of ~2 MB: 20 sources of 100 KB. (That a reader who stops holds one event in the
+    // server, however long the log, is checked in test/http/feed.spec.ts.)
     const text = (i: number): string => `Article ${i}. ${'The remaining S-400 units arrive later than promised. '.repeat(1900)}`;
-    for (let i = 0; i < 50; i++) expect((await post('/sources', JSON.stringify({ title: `bulk ${i}`, publishedAt: '2025-12-04', text: text(i) }))).status).toBe(201);
+    for (let i = 0; i < 20; i++) expect((await post('/sources', JSON.stringify({ title: `bulk ${i}`, publishedAt: '2025-12-04', text: text(i) }))).status).toBe(201);
     const head = (await httpClient(server.url)('GET', '/events?after=-1&limit=1000', { as: 'none' })).body.items.at(-1).position as number;
 
     const streamRequest = 'GET /stream HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\nLast-Event-ID: -1\r\n\r\n';
@@ -226,8 +221,6 @@ describe('attacks of issue 13', () => {
       await sleep(1500);
       return opened;
     });
-    // (That each of them holds at most one event in the server's memory is checked in test/http/feed.spec.ts.)
-
     const refused = parseAnswer(await rawRequest(server.port, streamRequest.replace('-1', '5').replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n')).answer);
     expect([refused.status, refused.headers['content-type'], refused.headers['retry-after']]).toEqual([429, 'application/problem+json; charset=utf-8', '10']);
 
@@ -264,16 +257,16 @@ describe('attacks of issue 13', () => {
   }, 120_000);
 
   it('a flood past CLAIMLINE_RATE_LIMIT: 429, while /health is never limited', async () => {
-    const flooded = await startServer(compiled, { dataDir: mkdtempSync(join(tmpdir(), 'claimline-flood-')), wrapper: FIRST, env: { CLAIMLINE_RATE_LIMIT: '100' } });
+    const flooded = await startServer(compiled, { dataDir: mkdtempSync(join(tmpdir(), 'claimline-flood-')), env: { CLAIMLINE_RATE_LIMIT: '100' } });
     try {
       for (let i = 0; i < 3; i++) await fetch(`${flooded.url}/health`).then((r) => r.arrayBuffer());
       const statuses = await healthyDuring(async () => {
         const all: number[] = [];
-        for (let round = 0; round < 15; round++) {
-          all.push(...(await Promise.all(Array.from({ length: 10 }, () => fetch(`${flooded.url}/claims`).then(async (r) => (await r.arrayBuffer(), r.status))))));
+        for (let round = 0; round < 30; round++) {
+          all.push(...(await Promise.all(Array.from({ length: 5 }, () => fetch(`${flooded.url}/claims`).then(async (r) => (await r.arrayBuffer(), r.status))))));
         }
         return all;
-      }, flooded.url);
+      }, flooded);
       expect(statuses.filter((s) => s === 200)).toHaveLength(100);
       expect(statuses.filter((s) => s === 429)).toHaveLength(50);
     } finally {
