@@ -84,7 +84,7 @@ async function createLockedApp(config: AppConfig, options: { logger?: boolean; l
       timeWindow: 60_000,
       // Health checks (a load balancer's, an orchestrator's) must not be refused, nor use up a client's budget.
       allowList: (request) => request.routeOptions.url === '/health',
-      // Thrown to the error handler below, which answers it as problem+json.
+      // Thrown to Nest's error handler, whose ProblemFilter answers it as problem+json.
       errorResponseBuilder: (_req, context) => Object.assign(new Error(`Too many requests: at most ${context.max} a minute; retry after ${context.after}.`), { statusCode: 429 }),
     });
   }
