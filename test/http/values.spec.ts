@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ValuesController } from '../../apps/api/src/values/values.controller.js';
+import { PARSER_VERSION } from '#domain';
 import { createTestApp, type TestApp } from '../support/app.js';
 
 describe(ValuesController.name, () => {
@@ -26,7 +27,7 @@ describe(ValuesController.name, () => {
         text: 'by September 2026',
         normalized: '../2026-09',
         bounds: { lo: null, hi: '2026-09-30' },
-        parser: 'claimline-values/1',
+        parser: PARSER_VERSION,
       });
     });
 

@@ -160,7 +160,7 @@ describe(describeBounds.name, () => {
   it.each<[ValueType, string, string]>([
     ['date', 'by September 2026', 'on or before 30 September 2026'],
     ['date', 'after September 2026', 'on or after 1 October 2026'],
-    ['quantity', 'Rs 1,000 crore', 'INR 9.995 billion to INR 10.005 billion'],
+    ['quantity', 'Rs 1,000 crore', 'INR 5 billion to INR 15 billion'],
     ['quantity', 'over 50%', 'at least 50%'],
     ['count', 'three squadrons', 'exactly 3'],
     ['count', 'about 200', '180 to 220'],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { parseDate, parseValue, type ParseContext } from './parse.js';
+import { assertionContext } from '../claim/claim.js';
+import { type FiscalYearStart, parseDate, parseValue, type ParseContext } from './parse.js';
 import { UnparseableValue, type ValueType } from './value.js';
 
 /**
@@ -30,8 +31,9 @@ type Outcome =
 
 const corpus = JSON.parse(readFileSync(new URL('./news-corpus.json', import.meta.url), 'utf8')) as Case[];
 
+/** As the decider reads an assertion: said-at, the tense its modality gives, its source's fiscal year. */
 function contextOf(c: Case): ParseContext {
-  return c.saidAt === undefined ? {} : { saidAt: parseDate(c.saidAt).bounds };
+  return assertionContext(c.saidAt === undefined ? undefined : parseDate(c.saidAt).bounds, c.modality ?? 'stated', c.fiscalYear as FiscalYearStart | undefined);
 }
 
 function sameEnd(a: string | number | null, b: string | number | null): boolean {
@@ -68,7 +70,7 @@ describe(parseValue.name, () => {
     });
 
     // Committed before tuning: the reader still misreads some (see the commit message); the next commits fix the reader, never these cases.
-    it.failing('reads none of them wrongly, and prints how many it reads and refuses', () => {
+    it('reads none of them wrongly, and prints how many it reads and refuses', () => {
       const summary = {
         cases: outcomes.length,
         readCorrectly: of('read').length,
