@@ -47,6 +47,17 @@ describe(ValuesController.name, () => {
       expect(res.body.bounds).toEqual({ lo: '2026-01-01', hi: '2026-12-31' });
     });
 
+    it("given a source's fiscal year, when fiscal labels are parsed, then they read by it; without one they are refused naming text", async () => {
+      const res = await post('/values/parse', { type: 'date', text: 'Q3FY26', fiscalYear: 'april' });
+      expect(res.body).toMatchObject({ bounds: { lo: '2025-10-01', hi: '2025-12-31' }, convention: 'fiscal-april' });
+      const us = await post('/values/compare', { type: 'date', a: 'fiscal 2026', b: 'September 2026', fiscalYear: 'october' });
+      expect(us.body).toMatchObject({ relation: 'refines', a: { bounds: { lo: '2025-10-01', hi: '2026-09-30' } } });
+      const refused = await post('/values/parse', { type: 'date', text: 'FY27' });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'text' })]);
+      expect((await post('/values/parse', { type: 'date', text: 'FY27', fiscalYear: 'march' })).body.errors).toEqual([expect.objectContaining({ field: 'fiscalYear' })]);
+    });
+
     it('given the fiscal convention, when parsed, then it is applied and recorded', async () => {
       const res = await post('/values/parse', { type: 'date', text: '2026–27', convention: 'fiscal-april' });
       expect(res.body).toMatchObject({ bounds: { lo: '2026-04-01', hi: '2027-03-31' }, convention: 'fiscal-april' });

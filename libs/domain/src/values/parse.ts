@@ -15,7 +15,7 @@ import {
 } from './value.js';
 
 export type { FiscalYearStart, YearRangeConvention } from './dates.js';
-export { FISCAL_YEAR_STARTS } from './dates.js';
+export { FISCAL_YEAR_STARTS, YEAR_RANGE_CONVENTIONS } from './dates.js';
 
 /**
  * Stamped on every value so a replay never re-derives bounds silently (DESIGN 3). 2: round
