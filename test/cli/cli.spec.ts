@@ -503,7 +503,7 @@ describe('claimline CLI', () => {
     it('lists the values of a seeded source in words, with their claim, relation and quote, and marks those recorded', async () => {
       const ran = await cli(dataDir, ['suggest', seedIdOf('source', source)]);
       expect(ran.code).toBe(0);
-      expect(ran.stdout).toMatch(/^date "by September 2026" at \d+-\d+ \(already recorded: assertion [\w-]+\)\n  claim S-400 contract of 2018 — remaining deliveries due \[[\w-]+\] score [\d.]+: /m);
+      expect(ran.stdout).toMatch(/^date "by September 2026" at \d+-\d+ \(already recorded: assertion [\w-]+\)\n {2}claim S-400 contract of 2018 — remaining deliveries due \[[\w-]+\] score [\d.]+: /m);
       expect(ran.stdout).toMatch(/^ {2}quote: "[^"]*by September 2026[^"]*"$/m);
       expect(ran.stdout).toMatch(/^\d+ suggestions \(\d+ with a tracked claim, [1-9]\d* already recorded\), \d+ unread\n$/m);
     });
