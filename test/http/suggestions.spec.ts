@@ -24,6 +24,17 @@ describe('GET /sources/:id/suggestions', () => {
     return res.body.id as string;
   }
 
+  it('given a bad offset, when asked, then 400 naming from', async () => {
+    const id = await register();
+    for (const from of ['-1', 'abc', '1.5']) {
+      const res = await sut.request({ method: 'GET', url: `/sources/${id}/suggestions?from=${from}`, as: 'none' });
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('from');
+    }
+    const end = await sut.request({ method: 'GET', url: `/sources/${id}/suggestions?from=${ARTICLE.length}`, as: 'none' });
+    expect(end.body).toMatchObject({ from: ARTICLE.length, next: null, suggestions: [] });
+  });
+
   it('given an unknown source, when asked, then 404 as problem+json', async () => {
     const res = await sut.request({ method: 'GET', url: '/sources/no-such-source/suggestions', as: 'none' });
     expect(res.status).toBe(404);

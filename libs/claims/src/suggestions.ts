@@ -35,9 +35,12 @@ export function candidateClaims(read: ReadModels, _text: string): TrackedClaim[]
 
 type TimelineEntryFacts = Pick<TrackedClaim['assertions'][number], 'assertionId' | 'sourceId' | 'quote' | 'value'> & { status: 'live' | 'retracted' };
 
-/** Suggestions for the current text of a source; undefined when there is no such source. */
+/** Suggestions for the current text of a source from text offset `from`; undefined when there is no such source. */
 export class GetSuggestionsQuery extends Query<SuggestionsFor | undefined> {
-  constructor(readonly sourceId: string) {
+  constructor(
+    readonly sourceId: string,
+    readonly from = 0,
+  ) {
     super();
   }
 }
@@ -55,15 +58,16 @@ export class GetSuggestionsHandler implements IQueryHandler<GetSuggestionsQuery>
 
   constructor(private readonly projections: Projections) {}
 
-  async execute({ sourceId }: GetSuggestionsQuery): Promise<SuggestionsFor | undefined> {
+  async execute({ sourceId, from }: GetSuggestionsQuery): Promise<SuggestionsFor | undefined> {
     const read = this.projections.read;
     const source = read.source(sourceId);
     if (!source) return undefined;
     const claims = this.claimsFor(source.text);
-    const steps = suggestionSteps({ sourceId, title: source.title, publisher: source.publisher, publishedAt: source.publishedAt, text: source.text }, claims);
+    const steps = suggestionSteps({ sourceId, title: source.title, publisher: source.publisher, publishedAt: source.publishedAt, text: source.text }, claims, from);
     return runInSlices(steps, SUGGESTION_SLICE_MS);
   }
 
+  /** The candidate claims; held while candidateClaims ignores the text (a text-dependent retrieval keys this by text too). */
   private claimsFor(text: string): TrackedClaim[] {
     const runner = this.projections.runner;
     const at = `${runner.checkpoint('claim-state')}:${runner.checkpoint('claim-timeline')}`;

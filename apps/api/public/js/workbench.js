@@ -349,7 +349,15 @@ function sourceWorkbench({ parts, announce }) {
       { class: 'small', id: 'wb-summary' },
       `${result.suggestions.length} value${result.suggestions.length === 1 ? '' : 's'} found, ${pending} to review. Select any other passage in the text to record it by hand.`,
       hidden ? [' ', h('button', { type: 'button', class: 'secondary', onclick: () => { showDismissed = true; redraw(); } }, `Show ${hidden} dismissed`)] : null,
+      // A long text is answered a page of suggestions at a time.
+      result.next !== null ? [' ', h('button', { type: 'button', class: 'secondary', 'data-action': 'read-on', onclick: readOn }, `Read on from character ${result.next}`)] : null,
     );
+  }
+
+  async function readOn() {
+    const page = await getJSON(`/sources/${encodeURIComponent(sourceId)}/suggestions`, { from: result.next });
+    result = { ...page, suggestions: [...result.suggestions, ...page.suggestions], unread: [...result.unread, ...page.unread] };
+    redraw();
   }
 
   function updateSummary() {

@@ -23,6 +23,8 @@ export const SUGGESTIONS_SCHEMA = {
   type: 'object',
   properties: {
     sourceId: { type: 'string' },
+    from: { type: 'integer', description: 'The text offset this answer starts at' },
+    next: { type: 'integer', nullable: true, description: 'Ask again with from=next for the rest of a long text; null at its end' },
     suggestions: {
       type: 'array',
       items: {

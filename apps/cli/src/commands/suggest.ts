@@ -30,7 +30,17 @@ Options:
     }
     const sourceId = positionals[0];
     if (sourceId === undefined) throw new UsageError('say which source: claimline suggest <sourceId>');
-    const result = await withCliContext(io.env, (ctx) => ctx.app.get(QueryBus).execute(new GetSuggestionsQuery(sourceId)));
+    const result = await withCliContext(io.env, async (ctx) => {
+      // A long text is answered a page at a time: read every page, as one answer.
+      let page = await ctx.app.get(QueryBus).execute(new GetSuggestionsQuery(sourceId));
+      const all = page;
+      while (page?.next != null) {
+        page = await ctx.app.get(QueryBus).execute(new GetSuggestionsQuery(sourceId, page.next));
+        all!.suggestions.push(...page!.suggestions);
+        all!.unread.push(...page!.unread);
+      }
+      return all && { ...all, next: null };
+    });
     if (!result) throw new CliError(`no source ${sourceId}`);
     await write(io.stdout, values.json === true ? `${JSON.stringify(result)}\n` : inWords(result));
     return EXIT.ok;

@@ -99,7 +99,20 @@ interface Named {
   at: number;
 }
 
+/** The speakers a sentence names, read once per sentence (its clauses each pick the nearest). */
+const namedIn = new WeakMap<Span, { earlier: string | null; found: Named[] }>();
+
 function speakerOf(text: string, sentence: Span, clause: Span, earlier: string | null): Cues['speaker'] {
+  let named = namedIn.get(sentence);
+  if (!named || named.earlier !== earlier) namedIn.set(sentence, (named = { earlier, found: speakersIn(text, sentence, earlier) }));
+  const { found } = named;
+  if (found.length === 0) return null;
+  const distance = (n: Named): number => (n.at >= clause.start && n.at <= clause.end ? 0 : Math.min(Math.abs(n.at - clause.start), Math.abs(n.at - clause.end)));
+  const best = [...found].sort((a, b) => distance(a) - distance(b) || a.at - b.at)[0]!;
+  return { name: best.name, words: best.words };
+}
+
+function speakersIn(text: string, sentence: Span, earlier: string | null): Named[] {
   const body = text.slice(sentence.start, sentence.end);
   const found: Named[] = [];
 
@@ -123,11 +136,7 @@ function speakerOf(text: string, sentence: Span, clause: Span, earlier: string |
   }
   const agent = new RegExp(`\\b(?:${SPEECH})\\s+by\\s+([\\p{Lu}][\\p{L}-]*(?:\\s+[\\p{Lu}][\\p{L}-]*){0,5})`, 'gu');
   for (let m = agent.exec(body); m; m = agent.exec(body)) found.push({ name: m[1]!, words: m[0], at: sentence.start + m.index });
-
-  if (found.length === 0) return null;
-  const distance = (n: Named): number => (n.at >= clause.start && n.at <= clause.end ? 0 : Math.min(Math.abs(n.at - clause.start), Math.abs(n.at - clause.end)));
-  const best = [...found].sort((a, b) => distance(a) - distance(b) || a.at - b.at)[0]!;
-  return { name: best.name, words: best.words };
+  return found;
 }
 
 /** The name right before a verb of saying: capitalised words, initials and the lower-case words of titles and sources. */
@@ -150,10 +159,14 @@ function nameBefore(body: string, verbAt: number): string | null {
 
 /** The name right after a verb of saying (", said the officials", ", says Air Chief A P Singh"). */
 function nameAfter(body: string, from: number): string | null {
-  const m = /^\s+((?:[\p{L}-]+\s*){1,8}?)(?=[,.;:!?]|$|\s+(?:on|in|that|at|of)\b)/u.exec(body.slice(from));
-  if (!m) return null;
-  const words = m[1]!.trim().split(/\s+/);
-  if (!words.every((w) => /^\p{Lu}/u.test(w) || SPEAKER_WORDS.has(w.toLowerCase()))) return null;
+  const words: string[] = [];
+  for (const raw of body.slice(from, from + 160).split(/\s+/).slice(1, 10)) {
+    const w = raw.replace(/[,.;:!?]+$/, '');
+    if (/^(on|in|that|at|of)$/.test(w) || !/^[\p{L}-]+$/u.test(w)) break;
+    words.push(w);
+    if (w !== raw) break; // punctuation ends the name
+  }
+  if (words.length === 0 || !words.every((w) => /^\p{Lu}/u.test(w) || SPEAKER_WORDS.has(w.toLowerCase()))) return null;
   return trimName(words.join(' '));
 }
 

@@ -175,8 +175,11 @@ export function findValues(text: string, span: Span, read: ReadAt, taken: Span[]
 
 /** Up to `n` whole words before `at` (within the span), nearest last, with their start offsets. */
 function wordsBefore(text: string, span: Span, at: number, n: number): { start: number; word: string }[] {
-  const before = text.slice(span.start, at);
-  const words = [...before.matchAll(/[^\s]+/g)].map((m) => ({ start: span.start + m.index, word: m[0] }));
+  // A few words are never more than this many characters: look no further back (the span may be long).
+  const from = Math.max(span.start, at - 24 * n);
+  const words = [...text.slice(from, at).matchAll(/[^\s]+/g)].map((m) => ({ start: from + m.index, word: m[0] }));
+  // The first word may be cut by the window: keep it only when it starts at the window's edge or after a space.
+  if (words.length > 0 && from > span.start && words[0]!.start === from && !/\s/.test(text[from - 1]!)) words.shift();
   return words.slice(-n);
 }
 

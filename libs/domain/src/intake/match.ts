@@ -2,7 +2,7 @@ import type { Entity } from '../events/events.js';
 import { relateValues } from '../values/compare.js';
 import { isCurrency } from '../values/units.js';
 import type { Relation, Value, ValueType } from '../values/value.js';
-import { isNameLike, type Span, tokensOf } from './text.js';
+import { isNameLike, type Span, type Token, tokensOf } from './text.js';
 
 /** An assertion of a tracked claim, as matching uses it: its quote and value, and where the quote stands. */
 export interface TrackedAssertion {
@@ -253,6 +253,9 @@ export interface ContextZones {
   implied: string[];
 }
 
+/** A sentence's words, read once however many values it holds. */
+const tokensIn = new WeakMap<Span, Token[]>();
+
 /** Nearness in words; a comma, semicolon or dash between a word and the value counts as this many more. */
 const PUNCTUATION_DISTANCE = 3;
 
@@ -270,7 +273,8 @@ export function contextOf(text: string, value: Span, zones: ContextZones): { con
     const had = context.get(key);
     if (!had || had.weight < weight) context.set(key, { weight, word });
   };
-  const sentenceTokens = tokensOf(text.slice(zones.sentence.start, zones.sentence.end), zones.sentence.start);
+  let sentenceTokens = tokensIn.get(zones.sentence);
+  if (!sentenceTokens) tokensIn.set(zones.sentence, (sentenceTokens = tokensOf(text.slice(zones.sentence.start, zones.sentence.end), zones.sentence.start)));
   const first = sentenceTokens.find((t) => t.end > value.start);
   const last = [...sentenceTokens].reverse().find((t) => t.start < value.end);
   for (const t of sentenceTokens) {

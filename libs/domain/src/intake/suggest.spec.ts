@@ -101,6 +101,20 @@ describe(suggest.name, () => {
     expect(s).toMatchObject({ alreadyRecorded: 'done', claims: [{ claimId: 'delivered' }] });
   });
 
+  it('reads a long text a page at a time: the pages, read on from each next, are the whole answer', () => {
+    const text = Array.from({ length: 12 }, (_, i) => FRAGMENTS[i % FRAGMENTS.length]).join('\n');
+    const whole = suggest(source(text), CLAIMS);
+    expect(whole.next).toBeNull();
+    const pages = [];
+    for (let page = suggest(source(text), CLAIMS, 0, 3); ; page = suggest(source(text), CLAIMS, page.next!, 3)) {
+      expect(page.suggestions.length).toBeLessThanOrEqual(3 + 2); // a page ends after the sentence that fills it
+      pages.push(page);
+      if (page.next === null) break;
+    }
+    expect(pages.length).toBeGreaterThan(2);
+    expect(pages.flatMap((p) => p.suggestions)).toEqual(whole.suggestions);
+  });
+
   it('is a sentence at a time: it yields at least once per sentence, and the steps give what suggest gives', () => {
     const text = FRAGMENTS.join('\n');
     const steps = suggestionSteps(source(text), CLAIMS);

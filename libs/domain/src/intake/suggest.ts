@@ -6,7 +6,7 @@ import { UnparseableValue, type Comparison, type DateValue, type DayBounds, type
 import { type Cues, cuesOf } from './cues.js';
 import { findValues, type FoundType, type ReadAt, type UnreadValue, type ValueMention } from './find-values.js';
 import { type CandidateClaim, ClaimIndex, contextOf, recordedIn, type TrackedClaim } from './match.js';
-import { quoteSpan, type Sentence, sentencesOf, type Span } from './text.js';
+import { quoteSpan, type Sentence, sentencesIn, type Span } from './text.js';
 
 const SPEAKS_NEXT = /^\s+(said|say|says|told|stated)\b/;
 
@@ -60,31 +60,58 @@ export interface Suggestion {
 
 export interface SuggestionsFor {
   sourceId: string;
+  /** The text offset this answer starts at. */
+  from: number;
+  /** Where to go on (ask again with from=next), or null when the text has been read to its end. */
+  next: number | null;
   suggestions: Suggestion[];
   /** Value words found but refused by the value reader: shown so an editor can record them by hand. */
   unread: UnreadValue[];
 }
 
 /**
- * The suggestions for a source, a sentence at a time: each `yield` is a point where the caller may
- * let other work run (a 1 MB text is thousands of sentences), and the return value is the whole
- * answer. Pure: the same source and claims give the same suggestions.
+ * At most this many suggestions in one answer: an article has far fewer, and a 1 MB text (some ten
+ * thousand) is read a page at a time, so no answer takes long to compute or to send.
  */
-export function* suggestionSteps(source: IntakeSource, claims: readonly TrackedClaim[]): Generator<void, SuggestionsFor> {
+export const SUGGESTIONS_PER_PAGE = 500;
+
+/**
+ * The suggestions for a source from text offset `from`, a sentence at a time: each `yield` is a
+ * point where the caller may let other work run, and the return value is the answer, which stops
+ * after the sentence that brings it to `perPage` suggestions (`next` says where to go on). Pure: the
+ * same source and claims give the same suggestions.
+ */
+export function* suggestionSteps(source: IntakeSource, claims: readonly TrackedClaim[], from = 0, perPage = SUGGESTIONS_PER_PAGE): Generator<void, SuggestionsFor> {
   const index = new ClaimIndex(claims.filter((c) => c.valueType !== 'text'));
   yield;
   const { text } = source;
-  const sentences = sentencesOf(text);
-  yield;
-  const headline = sentences[0] && sentences.some((s) => s.paragraph > 0) ? sentences[0] : null;
-  const title = source.title ?? (headline ? text.slice(headline.start, headline.end) : null);
-  const lede = sentences.find((s) => s.paragraph > 0) ?? null;
+  let title = source.title;
+  let lede: Sentence | null = null;
   const suggestions: Suggestion[] = [];
   const unread: UnreadValue[] = [];
   let earlierSpeaker: string | null = null;
+  /** The two sentences before this one (the paragraph's context). */
+  const recent: Sentence[] = [];
 
-  for (let i = 0; i < sentences.length; i += 1) {
-    const sentence = sentences[i]!;
+  let next: number | null = null;
+  let i = 0;
+  for (const sentence of sentencesIn(text)) {
+    i += 1;
+    if (title === null && sentence.paragraph === 0) title = text.slice(sentence.start, sentence.end);
+    if (lede === null && sentence.paragraph > 0) lede = sentence;
+    const before = recent.filter((s) => s.paragraph === sentence.paragraph);
+    recent.push(sentence);
+    if (recent.length > 2) recent.shift();
+    if (sentence.start < from) {
+      // Read only for who spoke ("he said" on the next page needs the name given before it).
+      for (const clause of sentence.clauses) earlierSpeaker = cuesOf(text, sentence, clause, earlierSpeaker).speaker?.name ?? earlierSpeaker;
+      if (i % 5 === 0) yield;
+      continue;
+    }
+    if (suggestions.length >= perPage) {
+      next = sentence.start;
+      break;
+    }
     const cues = sentence.clauses.map((clause) => cuesOf(text, sentence, clause, earlierSpeaker));
     const cuesAt = (at: number): Cues => cues[Math.max(0, sentence.clauses.findIndex((c) => c.end > at))] ?? cues[0]!;
     const saidAtOf = (c: Cues): DateValue | null => (c.saidAt ? readSaidAt(c.saidAt.words, source.publishedAt) : null);
@@ -93,7 +120,6 @@ export function* suggestionSteps(source: IntakeSource, claims: readonly TrackedC
     const found = findValues(text, sentence, read, taken);
     unread.push(...found.unread);
 
-    const before = sentences.slice(Math.max(0, i - 2), i).filter((s) => s.paragraph === sentence.paragraph);
     for (const mention of found.found) {
       if (SPEAKS_NEXT.test(text.slice(mention.end, mention.end + 12))) continue; // "two officials said": who spoke, not a value
       const suggestion = suggestionFor(source, index, sentence, before, title, lede, mention, cuesAt(mention.start), saidAtOf(cuesAt(mention.start)));
@@ -102,12 +128,12 @@ export function* suggestionSteps(source: IntakeSource, claims: readonly TrackedC
     for (const c of cues) if (c.speaker) earlierSpeaker = c.speaker.name;
     yield;
   }
-  return { sourceId: source.sourceId, suggestions, unread };
+  return { sourceId: source.sourceId, from, next, suggestions, unread };
 }
 
-/** All the suggestions at once (for callers with nothing else to run meanwhile). */
-export function suggest(source: IntakeSource, claims: readonly TrackedClaim[]): SuggestionsFor {
-  const steps = suggestionSteps(source, claims);
+/** The suggestions at once (for callers with nothing else to run meanwhile). */
+export function suggest(source: IntakeSource, claims: readonly TrackedClaim[], from = 0, perPage = SUGGESTIONS_PER_PAGE): SuggestionsFor {
+  const steps = suggestionSteps(source, claims, from, perPage);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;

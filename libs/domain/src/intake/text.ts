@@ -31,23 +31,26 @@ const SENTENCE_END = /[.!?]+["”’')\]]*(?=\s+["“‘(]?[\p{Lu}\p{N}])/gu;
  * furniture have no full stop); a full stop after an abbreviation or an initial does not.
  */
 export function sentencesOf(text: string): Sentence[] {
-  const sentences: Sentence[] = [];
+  return [...sentencesIn(text)];
+}
+
+/** sentencesOf one sentence at a time, reading no further into the text than it must (a line, at most MAX_SENTENCE characters at once). */
+export function* sentencesIn(text: string): Generator<Sentence> {
   const lines = /[^\r\n]+/g;
   let paragraph = 0;
   for (let line = lines.exec(text); line; line = lines.exec(text)) {
     const lineStart = line.index;
     const body = line[0];
     let from = 0;
-    SENTENCE_END.lastIndex = 0;
-    for (let end = SENTENCE_END.exec(body); end; end = SENTENCE_END.exec(body)) {
+    const sentenceEnd = new RegExp(SENTENCE_END.source, SENTENCE_END.flags);
+    for (let end = sentenceEnd.exec(body); end; end = sentenceEnd.exec(body)) {
       if (!endsSentence(body, end.index)) continue;
-      pushSentence(sentences, text, lineStart + from, lineStart + end.index + end[0].length, paragraph);
+      yield* sentencesAt(text, lineStart + from, lineStart + end.index + end[0].length, paragraph);
       from = end.index + end[0].length;
     }
-    pushSentence(sentences, text, lineStart + from, lineStart + body.length, paragraph);
+    yield* sentencesAt(text, lineStart + from, lineStart + body.length, paragraph);
     paragraph += 1;
   }
-  return sentences;
 }
 
 function endsSentence(line: string, stopAt: number): boolean {
@@ -58,9 +61,8 @@ function endsSentence(line: string, stopAt: number): boolean {
   return !ABBREVIATIONS.has(word.toLowerCase());
 }
 
-function pushSentence(into: Sentence[], text: string, start: number, end: number, paragraph: number): void {
+function* sentencesAt(text: string, start: number, end: number, paragraph: number): Generator<Sentence> {
   const span = trimmed(text, start, end);
-  if (span.end <= span.start) return;
   for (let from = span.start; from < span.end; ) {
     let to = span.end;
     if (to - from > MAX_SENTENCE) {
@@ -68,7 +70,7 @@ function pushSentence(into: Sentence[], text: string, start: number, end: number
       to = space > from ? space : from + MAX_SENTENCE;
     }
     const piece = trimmed(text, from, to);
-    if (piece.end > piece.start) into.push({ ...piece, paragraph, clauses: clausesOf(text, piece) });
+    if (piece.end > piece.start) yield { ...piece, paragraph, clauses: clausesOf(text, piece) };
     from = to;
   }
 }
@@ -174,8 +176,21 @@ const SAME_IDEA: Record<string, readonly string[]> = {
 
 const IDEA_OF = new Map<string, string>(Object.entries(SAME_IDEA).flatMap(([idea, words]) => words.map((w): [string, string] => [stemmer(w), idea])));
 
+/** Words recur: their keys are kept (the stemmer is most of the cost of reading a text's words). */
+const KEYS = new Map<string, string | null>();
+const KEYS_KEPT = 50_000;
+
 /** The key a word is matched by, or null for a function word. */
 export function wordKey(word: string): string | null {
+  let key = KEYS.get(word);
+  if (key === undefined) {
+    if (KEYS.size >= KEYS_KEPT) KEYS.clear();
+    KEYS.set(word, (key = keyOf(word)));
+  }
+  return key;
+}
+
+function keyOf(word: string): string | null {
   const lower = word.toLowerCase().replace(/['’]s$/, '');
   if (STOP_WORDS.has(lower)) return null;
   const joined = lower.replace(/[-–.'’]/g, '');
