@@ -28,6 +28,7 @@ const ARTICLE = {
   ].join('\n'),
 };
 const BY_HAND = 'India is still weighing the S-500';
+const NEW_CLAIM_PASSAGE = 'no talks on a purchase have begun';
 
 /** Browser globals used inside page.evaluate (the project's tsconfig has no DOM lib); erased at run time. */
 interface Doc {
@@ -111,7 +112,7 @@ describe("editor's workbench", () => {
     await card(page, 'Four squadrons').locator('.recorded-badge').waitFor();
 
     // A passage no suggestion covers, recorded by selecting it: the quote comes from the selection.
-    await page.evaluate((passage) => {
+    const select = (passage: string) => page.evaluate((passage) => {
       const doc = (globalThis as unknown as { document: Doc }).document;
       const article = doc.getElementById('wb-article')!;
       const node = Array.from(article.childNodes).find((n) => n.nodeType === 3 && (n.textContent ?? '').includes(passage))!;
@@ -122,7 +123,8 @@ describe("editor's workbench", () => {
       doc.getSelection()!.removeAllRanges();
       doc.getSelection()!.addRange(range);
       doc.querySelector('#wb-article')!.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
-    }, BY_HAND);
+    }, passage);
+    await select(BY_HAND);
     await page.locator('form.selection-form').waitFor();
     expect(await page.locator('form.selection-form blockquote').innerText()).toBe(BY_HAND);
     const s500 = seedId('claim', 's500-procurement');
@@ -134,6 +136,19 @@ describe("editor's workbench", () => {
     await page.click('form.selection-form button[type=submit]');
     await page.locator('#selection-panel [role=status]').waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'workbench-recorded.png'), fullPage: true });
+
+    // Another passage, into a claim opened from the same form.
+    await select(NEW_CLAIM_PASSAGE);
+    await page.locator('form.selection-form').waitFor();
+    await page.selectOption('#sel-claim', '__new');
+    await page.fill('#sel-new-subject', 'S-500 purchase talks with Russia');
+    await page.fill('#sel-new-predicate', 'status');
+    await page.selectOption('#sel-new-type', 'text');
+    await page.fill('#sel-value', 'not begun');
+    await page.click('form.selection-form button[type=submit]');
+    await page.locator('#selection-panel [role=status]').waitFor();
+    const opened = await http<{ items: { claimId: string; subject: string; counts: { live: number } }[] }>(`/claims?q=${encodeURIComponent('S-500 purchase talks')}`);
+    expect(opened.body.items).toEqual([expect.objectContaining({ subject: 'S-500 purchase talks with Russia', counts: expect.objectContaining({ live: 1 }) })]);
     await page.setViewportSize({ width: 1366, height: 900 });
     await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     mkdirSync(DOCS, { recursive: true });

@@ -368,7 +368,23 @@ function sourceWorkbench({ parts, announce }) {
   function selectionForm(span) {
     const exact = source.text.slice(span.start, span.end);
     const occurrence = occurrenceAt(source.text, exact, span.start);
-    const claimSelect = h('select', { id: 'sel-claim', name: 'claim', required: true }, h('option', { value: '' }, 'Choose a claim…'), claims.map((c) => h('option', { value: c.claimId }, `${claimLabel(c)} (${c.valueType})`)));
+    const claimSelect = h(
+      'select',
+      { id: 'sel-claim', name: 'claim', required: true },
+      h('option', { value: '' }, 'Choose a claim…'),
+      claims.map((c) => h('option', { value: c.claimId }, `${claimLabel(c)} (${c.valueType})`)),
+      h('option', { value: '__new' }, 'Open a new claim…'),
+    );
+    const newClaim = h(
+      'div',
+      { class: 'new-claim form-grid', hidden: true },
+      field('sel-new-subject', 'New claim: subject', h('input', { id: 'sel-new-subject', name: 'subject' })),
+      field('sel-new-predicate', 'predicate', h('input', { id: 'sel-new-predicate', name: 'predicate' })),
+      field('sel-new-type', 'value type', h('select', { id: 'sel-new-type', name: 'valueType' }, ['date', 'quantity', 'count', 'text'].map((t) => h('option', { value: t }, t)))),
+    );
+    claimSelect.addEventListener('change', () => {
+      newClaim.hidden = claimSelect.value !== '__new';
+    });
     const valueInput = h('input', { id: 'sel-value', name: 'value', required: true, placeholder: 'the value in the words of the text' });
     const speakerInput = h('input', { id: 'sel-speaker', name: 'speaker', value: source.publisher ?? '', required: true });
     const saidAtInput = h('input', { id: 'sel-saidat', name: 'saidAt', placeholder: `${dateValueWords(source.publishedAt)} (the source's date)` });
@@ -388,6 +404,7 @@ function sourceWorkbench({ parts, announce }) {
         field('sel-modality', 'Modality', modalitySelect('sel-modality', 'stated')),
         field('sel-saidat', 'Said at', saidAtInput),
       ),
+      newClaim,
       h('p', { class: 'actions' }, h('button', { type: 'submit' }, 'Record'), ' ', h('button', { type: 'button', class: 'secondary', onclick: () => replace(selectionPanel) }, 'Cancel')),
       status,
     );
@@ -404,10 +421,16 @@ function sourceWorkbench({ parts, announce }) {
       };
       try {
         if (!claimSelect.value) throw Object.assign(new Error('Choose the claim this passage belongs to.'), { problem: { title: 'Missing claim', detail: 'Choose the claim this passage belongs to.', errors: [{ field: 'claim', message: 'is required' }] } });
-        const written = await recordAssertion(claimSelect.value, body, key);
+        let claimId = claimSelect.value;
+        if (claimId === '__new') {
+          const v = Object.fromEntries(new FormData(form));
+          claimId = (await send('POST', '/claims', { subject: v.subject.trim(), predicate: v.predicate.trim(), valueType: v.valueType }, { idempotencyKey: `${key}:claim` })).id;
+          claims = await allClaims();
+        }
+        const written = await recordAssertion(claimId, body, key);
         announce('Recorded the selected passage');
-        replace(selectionPanel, h('p', { class: 'card', role: 'status' }, 'Recorded the selected passage as ', h('a', { href: href('claims', claimSelect.value, { focus: written.assertionId }) }, claimLabel(claimById(claimSelect.value))), '.'));
-        await reload();
+        await reload(); // the article now underlines the new quote
+        replace(selectionPanel, h('p', { class: 'card', role: 'status' }, 'Recorded the selected passage as ', h('a', { href: href('claims', claimId, { focus: written.assertionId }) }, claimLabel(claimById(claimId))), '.'));
       } catch (err) {
         replace(status, problemView(err, { onReload: () => reload() }));
       }
