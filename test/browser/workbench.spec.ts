@@ -202,6 +202,20 @@ describe("editor's workbench", () => {
     await page.screenshot({ path: join(ARTIFACTS, 'workbench-412.png'), fullPage: true });
     await page.locator('.problem[data-status="412"] [data-action=reload]').click();
     await page.locator('.problem[data-status="412"]').waitFor({ state: 'detached' });
+
+    // A new text version: the same text again is refused (409, naming the text); a changed one is registered.
+    const sourceId = seedId('source', '2025-12-irigc-22-s400-september-2026');
+    await page.goto(`/#/workbench/${sourceId}`);
+    const revision = page.locator('details', { hasText: 'new text version' });
+    await revision.locator('summary').click();
+    await revision.locator('button[type=submit]').click();
+    await revision.locator('.problem[data-status="409"] [data-field=text]').waitFor();
+    const text = await revision.locator('#rev-text').inputValue();
+    await revision.locator('#rev-text').fill(text.replace('by September 2026', 'by October 2026'));
+    await revision.locator('#rev-reason').fill('the outlet moved the date');
+    await revision.locator('button[type=submit]').click();
+    await page.locator('li.suggestion h3 .value', { hasText: 'by October 2026' }).waitFor();
+    expect(await page.locator('main').innerText()).toContain('text version 2');
     expect(page.jsErrors).toEqual([]);
     await page.close();
   });
