@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { CorrectAssertionCommand, RecordAssertionCommand, RecordVerdictCommand, ReviseSourceTextCommand } from '#claims';
+import { CorrectAssertionCommand, RecordAssertionCommand, RecordVerdictCommand, ReviseSourceTextCommand, seedId as seedIdOf } from '#claims';
 import { type AssertionRecorded, claimStream, type DomainEvent, toEventToAppend } from '#domain';
 import { openEventStore, type RecordedEvent } from '#event-store';
 import { PROJECTION_NAMES, type ReadModels } from '#projections';
@@ -495,6 +495,27 @@ describe('claimline CLI', () => {
       expect(ran.stdout).toContain('saidAt.bounds: stored 2025-12-01..2025-12-06, now 2025-12-06..2025-12-06');
       expect(ran.stdout).toMatch(new RegExp(`note: claim ${chosen.claimId}, assertion ${chosen.assertionId}, source ${chosen.sourceId}: the quote \\(from text version 1\\) no longer occurs in the current text \\(version 2\\)`));
       expect(ran.stdout).toMatch(/: 3 differences\n$/);
+    });
+  });
+
+  describe('suggest', () => {
+    const source = '2025-12-irigc-22-s400-september-2026';
+    it('lists the values of a seeded source in words, with their claim, relation and quote, and marks those recorded', async () => {
+      const ran = await cli(dataDir, ['suggest', seedIdOf('source', source)]);
+      expect(ran.code).toBe(0);
+      expect(ran.stdout).toMatch(/^date "by September 2026" at \d+-\d+ \(already recorded: assertion [\w-]+\)\n {2}claim S-400 contract of 2018 — remaining deliveries due \[[\w-]+\] score [\d.]+: /m);
+      expect(ran.stdout).toMatch(/^ {2}quote: "[^"]*by September 2026[^"]*"$/m);
+      expect(ran.stdout).toMatch(/^\d+ suggestions \(\d+ with a tracked claim, [1-9]\d* already recorded\), \d+ unread\n$/m);
+    });
+
+    it('--json prints the API\'s answer; an unknown source is exit 1, a missing one a usage error', async () => {
+      const json = await cli(dataDir, ['suggest', seedIdOf('source', source), '--json']);
+      const body = JSON.parse(json.stdout) as { sourceId: string; suggestions: { quote: { exact: string }; claims: unknown[] }[] };
+      expect(body.sourceId).toBe(seedIdOf('source', source));
+      expect(body.suggestions.length).toBeGreaterThan(0);
+      const unknown = await cli(dataDir, ['suggest', 'no-such-source']);
+      expect([unknown.code, unknown.stderr]).toEqual([1, 'claimline suggest: no source no-such-source\n']);
+      expect((await cli(dataDir, ['suggest'])).code).toBe(2);
     });
   });
 

@@ -4,6 +4,8 @@ import { h, replace } from './dom.js';
 import { statusBadge, ignoreAbort } from './claims.js';
 import { RELATION_WORDS, SUPPORT_WORDS, dateValueWords, instantWords, valueBoundsWords, valueWords } from './format.js';
 import { colorScale, timelinePlot } from './plot.js';
+import { addEditorControls, isEditing } from './claim-edit.js';
+import { isEditor } from './editor.js';
 import { debounce, href, setHashParams } from './router.js';
 
 /** Distinct recorded-at instants at which the claim changed: the stops of the as-of slider. */
@@ -213,6 +215,8 @@ export function claimView({ parts, params, announce }) {
 
     const list = h('ol', { class: 'timeline', 'aria-label': 'Assertions in said-at order' }, entries.map((e, i) => entryItem(e, { colorOf, entryIndex: i })));
     replace(root, head, plotPanel, asOfControls(latest), h('section', { 'aria-labelledby': 'timeline-heading' }, h('h2', { id: 'timeline-heading' }, 'Timeline'), entries.length ? list : h('p', { class: 'muted' }, 'Nothing recorded yet.')));
+    // Editing is on the live claim only; a page shown as of a past moment stays read-only.
+    if (isEditor() && !at.asOf && !at.saidBy) addEditorControls(root, latest, latestTimeline, () => refresh({ keepFocus: true }));
     if (lastCount !== null && latestTimeline.entries.length > lastCount) announce(`${latestTimeline.entries.length - lastCount} new assertion(s) on this claim`);
     lastCount = latestTimeline.entries.length;
   }
@@ -310,6 +314,7 @@ export function claimView({ parts, params, announce }) {
       }
     },
     onEvent(event) {
+      if (isEditing(root)) return;
       if (event.claimId === id || (event.type?.startsWith('claimline.source-') && root.querySelector(`[href*="${CSS.escape(event.sourceId ?? '')}"]`))) liveRefresh();
     },
     dispose() {

@@ -4,6 +4,7 @@ import { h, replace } from './dom.js';
 import { ignoreAbort } from './claims.js';
 import { dateValueWords, instantWords, valueWords } from './format.js';
 import { debounce, href } from './router.js';
+import { isEditor } from './editor.js';
 
 export function sourcesView() {
   let body;
@@ -261,7 +262,7 @@ export function sourceView({ parts, params }) {
 
     replace(
       root,
-      h('p', { class: 'breadcrumb' }, h('a', { href: '#/sources' }, '← All sources')),
+      h('p', { class: 'breadcrumb' }, h('a', { href: '#/sources' }, '← All sources'), isEditor() ? [' · ', h('a', { href: href('workbench', id) }, 'Open in the workbench')] : null),
       h('h1', {}, source.title || 'Untitled source'),
       meta,
       h(

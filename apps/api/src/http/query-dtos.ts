@@ -125,3 +125,12 @@ export class ListEventsQueryDto {
   @IsISO8601({ strict: true })
   until?: string;
 }
+
+export class SuggestionsQueryDto {
+  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Text offset to read on from: the `next` of the previous answer (a long text is answered a page of suggestions at a time)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  from?: number;
+}
