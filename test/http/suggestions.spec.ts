@@ -57,7 +57,8 @@ describe('GET /sources/:id/suggestions', () => {
     expect(ARTICLE.slice(due.quote.start, due.quote.end)).toBe(due.quote.exact);
     expect(due.quote.exact).toContain('by March 2027');
     expect(ARTICLE.slice(due.valueAt.start, due.valueAt.end)).toBe('by March 2027');
-    expect(due.relationToCurrent).toMatchObject({ relation: 'refines' });
+    // The current value is Business Standard's "by 2026–27", read by its April–March fiscal year.
+    expect(due.relationToCurrent).toMatchObject({ relation: 'same' });
     expect(due).toMatchObject({ speaker: 'Russia', modality: 'assured', cues: { saidAt: { from: 'text', words: 'on Tuesday' } } });
     expect(due.saidAt.bounds).toEqual({ lo: '2026-02-10', hi: '2026-02-10' });
     expect(due.alreadyRecorded).toBeNull();
@@ -88,6 +89,19 @@ describe('GET /sources/:id/suggestions', () => {
     expect(same.alreadyRecorded).toBe(written.body.assertionId);
     expect(same.claims[0].claimId).toBe(claimId);
     expect(same.claims[0].reason).toMatch(/already recorded/);
+  });
+
+  it('given a clause that looks ahead with no word of modality, when its suggestion is accepted, then the write reads the date as the suggestion did', async () => {
+    const id = await register('New Delhi: The last two S-400 squadrons will arrive in June, officials said.');
+    const res = await sut.request({ method: 'GET', url: `/sources/${id}/suggestions`, as: 'none' });
+    const june = (res.body.suggestions as Record<string, any>[]).find((s) => s.value.text === 'June')!; // eslint-disable-line @typescript-eslint/no-explicit-any -- reading JSON
+    // Published 2026-02-10: "will arrive in June" is the June ahead, and the modality says so to the write.
+    expect(june).toMatchObject({ modality: 'expected', value: { bounds: { lo: '2026-06-01', hi: '2026-06-30' } } });
+    const claimId = june.claims[0].claimId as string;
+    const claim = await sut.request({ method: 'GET', url: `/claims/${claimId}`, as: 'none' });
+    const written = await sut.request({ method: 'POST', url: `/claims/${claimId}/assertions`, body: june.assertion, headers: { 'if-match': `"${claim.body.revision}"` } });
+    expect(written.status).toBe(201);
+    expect(written.body.value.bounds).toEqual(june.value.bounds);
   });
 
   it('given a seed article, when asked, then the values the seeds recorded from it are marked as recorded', async () => {

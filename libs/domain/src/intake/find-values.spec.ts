@@ -53,10 +53,14 @@ describe(findValues.name, () => {
   });
 
   it('reports words the value reader refuses, and never shortens them into another value', () => {
-    const text = 'The Rs 40,000-crore deal is due by year-end.';
+    const text = 'The Rs 40,000-odd crore deal, a Rs 40k-50k crore-plus outlay, is due.';
     const result = findValues(text, { start: 0, end: text.length }, read);
-    expect(result.found.map((m) => m.text)).not.toContain('Rs 40,000');
-    expect(result.unread.map((u) => [u.text, typeof u.reason])).toContainEqual(['Rs 40,000-crore', 'string']);
+    expect(result.found.map((m) => m.text)).toEqual([]);
+    expect(result.unread.map((u) => [u.text, typeof u.reason])).toEqual([
+      ['Rs 40,000-odd crore', 'string'],
+      ['Rs 40k-50k crore-plus', 'string'],
+    ]);
+    expect(found('A $5–6 billion deal')).toEqual([['quantity', '$5–6 billion']]);
   });
 
   it('gives each value as the value reader reads its words, never two on the same words, in any text', () => {

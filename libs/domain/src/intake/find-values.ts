@@ -150,7 +150,7 @@ export function findValues(text: string, span: Span, read: ReadAt, taken: Span[]
     const core = { start: span.start + m.index, end: span.start + m.index + m[0].length };
     if (!free(core)) continue;
     // A modifier changes the bounds, so a quantity is read with it or not at all.
-    accept('quantity', [withModifiers(text, span, core)]);
+    accept('quantity', [withModifiers(text, span, wholeCompound(text, span, core))]);
   }
 
   for (const m of body.matchAll(DATE)) {
@@ -184,6 +184,22 @@ function wordsBefore(text: string, span: Span, at: number, n: number): { start: 
 }
 
 /** Extends a number leftwards over a modifier the value reader knows ("more than", "about", "nearly"), and rightwards over "or more". */
+/** What may be joined on to a figure: a second figure ("$5–6 billion") or a word ("40,000-odd", "crore-plus"), with their units. */
+const JOINED_ON = new RegExp(
+  `^(?:[-–]\\s?(?:${CURRENCY_BEFORE}\\s?)?${NUMBER}|-\\p{L}+)(?:[\\s-]?${SCALE}${END}|\\s?${CURRENCY_AFTER}${END}|\\s?${UNIT_AFTER})*`,
+  'u',
+);
+
+/**
+ * A figure with more joined on to it is read whole or not at all: "Rs 40,000-odd crore" must not
+ * become the forty thousand rupees of "Rs 40,000".
+ */
+function wholeCompound(text: string, span: Span, core: Span): Span {
+  let end = core.end;
+  for (let joined = JOINED_ON.exec(text.slice(end, span.end)); joined; joined = JOINED_ON.exec(text.slice(end, span.end))) end += joined[0].length;
+  return { start: core.start, end };
+}
+
 function withModifiers(text: string, span: Span, core: Span): Span {
   let result = core;
   const coreWords = foldWords(text.slice(core.start, core.end));

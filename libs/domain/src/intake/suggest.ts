@@ -1,6 +1,8 @@
+import { assertionContext } from '../claim/claim.js';
 import type { Modality } from '../events/events.js';
 import { occurrencesOf, type QuoteSelector, selectorAt } from '../quote/quote.js';
 import { compareValues } from '../values/compare.js';
+import type { FiscalYearStart } from '../values/dates.js';
 import { parseDate, parseValue } from '../values/parse.js';
 import { UnparseableValue, type Comparison, type DateValue, type DayBounds, type Value, type ValueType } from '../values/value.js';
 import { type Cues, cuesOf } from './cues.js';
@@ -17,6 +19,8 @@ export interface IntakeSource {
   /** The default speaker; null when the source names no publisher. */
   publisher: string | null;
   publishedAt: DateValue;
+  /** The month the outlet's fiscal year starts in, when it is recorded: year ranges are read by it. */
+  fiscalYear?: FiscalYearStart;
   text: string;
 }
 
@@ -115,7 +119,7 @@ export function* suggestionSteps(source: IntakeSource, claims: readonly TrackedC
     const cues = sentence.clauses.map((clause) => cuesOf(text, sentence, clause, earlierSpeaker));
     const cuesAt = (at: number): Cues => cues[Math.max(0, sentence.clauses.findIndex((c) => c.end > at))] ?? cues[0]!;
     const saidAtOf = (c: Cues): DateValue | null => (c.saidAt ? readSaidAt(c.saidAt.words, source.publishedAt) : null);
-    const read: ReadAt = (type, words, at) => readValueAt(type, words, cuesAt(at), saidAtOf(cuesAt(at))?.bounds ?? source.publishedAt.bounds);
+    const read: ReadAt = (type, words, at) => readValueAt(type, words, modalityOf(cuesAt(at)), saidAtOf(cuesAt(at))?.bounds ?? source.publishedAt.bounds, source.fiscalYear);
     const taken = cues.flatMap((c) => c.saidAtSpans);
     const found = findValues(text, sentence, read, taken);
     unread.push(...found.unread);
@@ -149,10 +153,21 @@ function readSaidAt(words: string, publishedAt: DateValue): DateValue | null {
   }
 }
 
-/** A month or weekday without a year is read forward when the clause looks ahead ("will", "is expected to", "next"), else back. */
-function readValueAt(type: FoundType, words: string, cues: Cues, saidAt: DayBounds): Value | { refused: string } {
+/**
+ * The modality the text gives, else "expected" when the clause looks ahead ("will", "is due"), else
+ * what a named speaker states or the source reports. A forward modality makes the write read a
+ * month or weekday without a year forward, so the clause's tense decides it here too.
+ */
+function modalityOf(cues: Cues): Modality {
+  if (cues.modality) return cues.modality.value;
+  if (cues.future) return 'expected';
+  return cues.speaker ? 'stated' : 'reported';
+}
+
+/** Words read exactly as recording the assertion will read them (the claim decider's own context). */
+function readValueAt(type: FoundType, words: string, modality: Modality, saidAt: DayBounds, fiscalYear: FiscalYearStart | undefined): Value | { refused: string } {
   try {
-    return parseValue({ type, text: words }, { saidAt, direction: cues.future ? 'future' : 'past' });
+    return parseValue({ type, text: words }, assertionContext(saidAt, modality, fiscalYear));
   } catch (e) {
     if (e instanceof UnparseableValue) return { refused: e.reason };
     throw e;
@@ -195,7 +210,7 @@ function suggestionFor(
   const relationToCurrent = first?.current ? { claimId: first.claimId, current: first.current.text, ...compareValues(first.current, mention.value) } : null;
   const alreadyRecorded = first ? recordedIn(first, source.sourceId, text, mention, mention.value) : null;
   const speaker = cues.speaker?.name ?? source.publisher;
-  const modality: Modality = cues.modality?.value ?? (cues.speaker ? 'stated' : 'reported');
+  const modality = modalityOf(cues);
   const { parser: _parser, ...value } = mention.value;
 
   return {
