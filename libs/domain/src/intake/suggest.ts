@@ -119,14 +119,21 @@ export function* suggestionSteps(source: IntakeSource, claims: readonly TrackedC
     const cues = sentence.clauses.map((clause) => cuesOf(text, sentence, clause, earlierSpeaker));
     const cuesAt = (at: number): Cues => cues[Math.max(0, sentence.clauses.findIndex((c) => c.end > at))] ?? cues[0]!;
     const saidAtOf = (c: Cues): DateValue | null => (c.saidAt ? readSaidAt(c.saidAt.words, source.publishedAt) : null);
-    const read: ReadAt = (type, words, at) => readValueAt(type, words, modalityOf(cuesAt(at)), saidAtOf(cuesAt(at))?.bounds ?? source.publishedAt.bounds, source.fiscalYear);
+    const modalityAt = new Map<number, Modality>();
+    const read: ReadAt = (type, words, at) => {
+      const cues = cuesAt(at);
+      const { modality, value } = readAsWritten(type, words, cues, saidAtOf(cues)?.bounds ?? source.publishedAt.bounds, source.fiscalYear);
+      modalityAt.set(at, modality);
+      return value;
+    };
     const taken = cues.flatMap((c) => c.saidAtSpans);
     const found = findValues(text, sentence, read, taken);
     unread.push(...found.unread);
 
     for (const mention of found.found) {
       if (SPEAKS_NEXT.test(text.slice(mention.end, mention.end + 12))) continue; // "two officials said": who spoke, not a value
-      const suggestion = suggestionFor(source, index, sentence, before, title, lede, mention, cuesAt(mention.start), saidAtOf(cuesAt(mention.start)));
+      const cues = cuesAt(mention.start);
+      const suggestion = suggestionFor(source, index, sentence, before, title, lede, mention, cues, modalityAt.get(mention.start)!, saidAtOf(cues));
       if (suggestion) suggestions.push(suggestion);
     }
     for (const c of cues) if (c.speaker) earlierSpeaker = c.speaker.name;
@@ -154,24 +161,26 @@ function readSaidAt(words: string, publishedAt: DateValue): DateValue | null {
 }
 
 /**
- * The modality the text gives, else "expected" when the clause looks ahead ("will", "is due"), else
- * what a named speaker states or the source reports. A forward modality makes the write read a
- * month or weekday without a year forward, so the clause's tense decides it here too.
+ * Words read as recording the assertion will read them (the claim decider's own context), with the
+ * modality the suggestion will carry: the one the text gives, else what a named speaker states or
+ * the source reports. Where the clause looks ahead ("will arrive in June") and the words read
+ * otherwise forward, the modality is "expected", which makes the write read them forward too.
  */
-function modalityOf(cues: Cues): Modality {
-  if (cues.modality) return cues.modality.value;
-  if (cues.future) return 'expected';
-  return cues.speaker ? 'stated' : 'reported';
-}
-
-/** Words read exactly as recording the assertion will read them (the claim decider's own context). */
-function readValueAt(type: FoundType, words: string, modality: Modality, saidAt: DayBounds, fiscalYear: FiscalYearStart | undefined): Value | { refused: string } {
-  try {
-    return parseValue({ type, text: words }, assertionContext(saidAt, modality, fiscalYear));
-  } catch (e) {
-    if (e instanceof UnparseableValue) return { refused: e.reason };
-    throw e;
-  }
+function readAsWritten(type: FoundType, words: string, cues: Cues, saidAt: DayBounds, fiscalYear: FiscalYearStart | undefined): { modality: Modality; value: Value | { refused: string } } {
+  const readAs = (modality: Modality): Value | { refused: string } => {
+    try {
+      return parseValue({ type, text: words }, assertionContext(saidAt, modality, fiscalYear));
+    } catch (e) {
+      if (e instanceof UnparseableValue) return { refused: e.reason };
+      throw e;
+    }
+  };
+  const stated: Modality = cues.modality?.value ?? (cues.speaker ? 'stated' : 'reported');
+  const plain = readAs(stated);
+  if (cues.modality || !cues.future || 'refused' in plain) return { modality: stated, value: plain };
+  const ahead = readAs('expected');
+  const forwardDiffers = !('refused' in ahead) && 'bounds' in ahead && 'bounds' in plain && JSON.stringify(ahead.bounds) !== JSON.stringify(plain.bounds);
+  return forwardDiffers ? { modality: 'expected', value: ahead } : { modality: stated, value: plain };
 }
 
 function suggestionFor(
@@ -183,6 +192,7 @@ function suggestionFor(
   lede: Sentence | null,
   mention: ValueMention,
   cues: Cues,
+  modality: Modality,
   saidAtInText: DateValue | null,
 ): Suggestion | null {
   const { text } = source;
@@ -210,7 +220,6 @@ function suggestionFor(
   const relationToCurrent = first?.current ? { claimId: first.claimId, current: first.current.text, ...compareValues(first.current, mention.value) } : null;
   const alreadyRecorded = first ? recordedIn(first, source.sourceId, text, mention, mention.value) : null;
   const speaker = cues.speaker?.name ?? source.publisher;
-  const modality = modalityOf(cues);
   const { parser: _parser, ...value } = mention.value;
 
   return {
