@@ -46,6 +46,19 @@ function registerForm(onRegistered) {
       field('src-publisher', 'Publisher', h('input', { id: 'src-publisher', name: 'publisher', maxlength: '200' }), 'Leave empty when the text names none'),
       field('src-published', 'Published', h('input', { id: 'src-published', name: 'publishedAt', required: true, maxlength: '100', placeholder: '2026-01-14' }), 'Date words or EDTF; uncertainty stays uncertain (2025-12-05/2025-12-11)'),
       field('src-url', 'Address', h('input', { id: 'src-url', name: 'url', type: 'url', maxlength: '2000' })),
+      field(
+        'src-fiscal',
+        'Fiscal year',
+        h(
+          'select',
+          { id: 'src-fiscal', name: 'fiscalYear' },
+          h('option', { value: '' }, 'not stated (calendar years)'),
+          h('option', { value: 'april' }, 'April–March (India, UK, Japan)'),
+          h('option', { value: 'july' }, 'July–June (Australia, Pakistan)'),
+          h('option', { value: 'october' }, 'October–September (US federal)'),
+        ),
+        'How this outlet writes years such as 2026–27 and FY27',
+      ),
     ),
     field('src-text', 'Text', h('textarea', { id: 'src-text', name: 'text', required: true, rows: '12' }), 'Paste the article as published; quotes are matched against it character for character'),
     h('p', {}, h('button', { type: 'submit' }, 'Register and find values')),
@@ -58,6 +71,7 @@ function registerForm(onRegistered) {
     const v = Object.fromEntries(new FormData(form));
     const body = { title: v.title.trim(), publisher: v.publisher.trim() || null, publishedAt: v.publishedAt.trim(), text: v.text, language: 'en' };
     if (v.url.trim()) body.url = v.url.trim();
+    if (v.fiscalYear) body.fiscalYear = v.fiscalYear;
     try {
       const created = await send('POST', '/sources', body, { idempotencyKey: key });
       onRegistered(created.id);
