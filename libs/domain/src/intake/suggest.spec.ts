@@ -46,6 +46,15 @@ const FRAGMENTS = [
 ];
 
 describe(suggest.name, () => {
+  it('reads a first line of prose as the lede: what it names is what the next lines are about', () => {
+    const text = 'Russia reaffirmed it will complete the S-400 deal, officials confirmed.\nThe USD 5.43 billion contract — signed in 2018 — will be completed.';
+    const signed = suggest({ ...source(text), title: null }, CLAIMS).suggestions.find((s) => s.value.text === '2018');
+    expect(signed?.claims[0]?.claimId).toBe('year');
+    const headline = 'S-400 deal\nThe USD 5.43 billion contract — signed in 2018 — will be completed.';
+    // A headline is not the story's lede: the second line alone does not name the S-400.
+    expect(suggest({ ...source(headline), title: null }, CLAIMS).suggestions.find((s) => s.value.text === '2018')?.claims).toEqual([]);
+  });
+
   it('suggests what the assertion endpoint records unchanged: the same selectors, the same value, accepted as it stands', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 8 }), fc.constantFrom(' ', '\n', '\n\n'), (parts, joiner) => {

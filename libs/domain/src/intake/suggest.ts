@@ -10,6 +10,8 @@ import { findValues, type FoundType, type ReadAt, type UnreadValue, type ValueMe
 import { type CandidateClaim, ClaimIndex, contextOf, recordedIn, type TrackedClaim } from './match.js';
 import { quoteSpan, type Sentence, sentencesIn, type Span } from './text.js';
 
+/** A headline has no full stop; a sentence of the story has one. */
+const PROSE_END = /[.!?]["”’)]?\s*$/u;
 const SPEAKS_NEXT = /^\s+(said|say|says|told|stated)\b/;
 
 /** The source a suggestion reads: its current text and the defaults its assertions take. */
@@ -102,7 +104,8 @@ export function* suggestionSteps(source: IntakeSource, claims: readonly TrackedC
   for (const sentence of sentencesIn(text)) {
     i += 1;
     if (title === null && sentence.paragraph === 0) title = text.slice(sentence.start, sentence.end);
-    if (lede === null && sentence.paragraph > 0) lede = sentence;
+    // The lede is the first sentence of the story: after the headline, or the first line when the text starts with prose.
+    if (lede === null && (sentence.paragraph > 0 || PROSE_END.test(text.slice(sentence.start, sentence.end)))) lede = sentence;
     const before = recent.filter((s) => s.paragraph === sentence.paragraph);
     recent.push(sentence);
     if (recent.length > 2) recent.shift();
