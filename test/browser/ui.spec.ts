@@ -279,3 +279,103 @@ describe('fact-checker UI', () => {
     await page.close();
   });
 });
+
+describe('fact-checker UI: what a new user ran into (issue 13)', () => {
+  /** A page that also keeps what the console reported as errors (a Content-Security-Policy refusal is one). */
+  async function watchedPage(): Promise<{ page: Page; consoleErrors: string[] }> {
+    const page = await newPage();
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    return { page, consoleErrors };
+  }
+
+  test('a claim with no assertions says so, on its page and in the list, rather than "settled"', async () => {
+    const opened = await http<{ id: string }>('/claims', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_KEYS.editor}` },
+      body: JSON.stringify({ subject: 'Zircon missiles for India', predicate: 'delivery year', valueType: 'date' }),
+    });
+    expect(opened.status).toBe(201);
+    const { page, consoleErrors } = await watchedPage();
+    await page.goto(`/#/claims/${opened.body.id}`);
+    await page.locator('.claim-head .badge').waitFor();
+    expect(await page.locator('.claim-head .badge').innerText()).toMatch(/^no assertions$/i);
+    await page.screenshot({ path: join(ARTIFACTS, 'claim-empty.png') });
+    await page.goto('/#/?q=Zircon');
+    await page.locator('.claim-row .badge').first().waitFor();
+    expect(await page.locator('.claim-row .badge').allInnerTexts()).toEqual([expect.stringMatching(/^no assertions$/i)]);
+    expect([jsErrors(page), consoleErrors]).toEqual([[], []]);
+    await page.close();
+  });
+
+  test('the as-of slider names each of its stops differently: what changed, and when', async () => {
+    const { claimId, entries } = await remainingDeliveriesClaim();
+    const { page, consoleErrors } = await watchedPage();
+    await page.goto(`/#/claims/${claimId}`);
+    await page.locator('svg.plot .mark').first().waitFor();
+    const slider = page.locator('#asof');
+    const stops = Number(await slider.getAttribute('max'));
+    expect(stops).toBeGreaterThanOrEqual(entries.length);
+    const labels: string[] = [];
+    await slider.focus();
+    await page.keyboard.press('Home');
+    for (let i = 0; i <= stops; i++) {
+      labels.push((await slider.getAttribute('aria-valuetext')) ?? '');
+      if (i === 1) await page.locator('.asof').screenshot({ path: join(ARTIFACTS, 'claim-asof.png') });
+      await page.keyboard.press('ArrowRight');
+    }
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(labels[0]).toMatch(new RegExp(`^1 of ${stops}: claim opened, \\d+ \\w+ \\d{4}`));
+    expect(labels[1]).toMatch(new RegExp(`^2 of ${stops}: recorded “.+” \\(.+\\), `));
+    expect(labels.at(-1)).toBe('now (latest)');
+    expect(await page.locator('#asof-output').innerText()).toBe('now (latest)');
+    expect([jsErrors(page), consoleErrors]).toEqual([[], []]);
+    await page.close();
+  });
+
+  test('Devanagari in a source text is drawn with a font that has it, not as boxes', async () => {
+    const { body } = await http<{ items: { id: string; publisher: string | null }[] }>('/sources?q=Business');
+    const source = body.items.find((s) => s.publisher === 'Business Standard')!;
+    const { page, consoleErrors } = await watchedPage();
+    await page.goto(`/#/sources/${source.id}`);
+    const article = page.locator('.article-text');
+    await article.waitFor();
+    expect(await article.innerText()).toContain('हिंदी में पढें');
+    // Which fonts Chromium actually drew the article with (CSS.getPlatformFontsForNode).
+    const cdp = await page.context().newCDPSession(page);
+    const { root } = (await cdp.send('DOM.getDocument', { depth: -1 })) as { root: { nodeId: number } };
+    await cdp.send('CSS.enable');
+    const { nodeId } = (await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: '.article-text' })) as { nodeId: number };
+    const fonts = new Set<string>();
+    const visit = async (id: number): Promise<void> => {
+      const { fonts: used } = (await cdp.send('CSS.getPlatformFontsForNode', { nodeId: id })) as { fonts: { familyName: string }[] };
+      for (const f of used) fonts.add(f.familyName);
+      const { node } = (await cdp.send('DOM.describeNode', { nodeId: id, depth: 1 })) as { node: { children?: { nodeId?: number; nodeType: number }[] } };
+      for (const child of node.children ?? []) if (child.nodeType === 1 && child.nodeId) await visit(child.nodeId);
+    };
+    await visit(nodeId);
+    expect([...fonts]).toEqual(expect.arrayContaining([expect.stringMatching(/Devanagari/)]));
+    await page.screenshot({ path: join(ARTIFACTS, 'source-devanagari.png') });
+    expect([jsErrors(page), consoleErrors]).toEqual([[], []]);
+    await page.close();
+  });
+
+  test('the UI and the API documentation work under the Content-Security-Policy, which forbids framing them', async () => {
+    const { page, consoleErrors } = await watchedPage();
+    const docs = await page.goto('/docs');
+    expect(docs?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+    await page.locator('.swagger-ui .opblock').first().waitFor();
+    expect(await page.locator('.swagger-ui .opblock').count()).toBeGreaterThan(20);
+    await page.screenshot({ path: join(ARTIFACTS, 'docs.png') });
+    // A page elsewhere cannot frame the UI.
+    await page.setContent(`<iframe src="${base}/"></iframe>`);
+    await page.waitForTimeout(500);
+    const framed = page.frames().find((f) => f.url().startsWith(base));
+    expect(await framed?.locator('main').count().catch(() => 0) ?? 0).toBe(0);
+    expect(jsErrors(page)).toEqual([]);
+    expect(consoleErrors.filter((e) => !/frame-ancestors|Refused to display|refused to connect/i.test(e))).toEqual([]);
+    await page.close();
+  });
+});

@@ -284,7 +284,7 @@ describe('claimline CLI', () => {
       for (const item of items) {
         expect(item['@context']).toBe('https://schema.org');
         expect(item['@type']).toBe('ClaimReview');
-        expect(item.url).toMatch(/^https:\/\/claims\.example\.org\/claims\/[0-9a-f-]{36}$/);
+        expect(item.url).toMatch(/^https:\/\/claims\.example\.org\/#\/claims\/[0-9a-f-]{36}$/);
         expect(item.reviewRating).toMatchObject({ '@type': 'Rating', ratingValue: expect.any(Number), bestRating: 5, worstRating: 1 });
         expect(item.itemReviewed).toMatchObject({ '@type': 'Claim' });
       }
@@ -298,7 +298,7 @@ describe('claimline CLI', () => {
       expect(ran.stdout).toBe('');
       expect(ran.stderr).toMatch(/^wrote \d+ ClaimReview items to .*reviews\.jsonld\n$/);
       const items = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>[];
-      expect(items.every((i) => i['@type'] === 'ClaimReview' && String(i.url).startsWith('http://localhost:3000/claims/'))).toBe(true);
+      expect(items.every((i) => i['@type'] === 'ClaimReview' && String(i.url).startsWith('http://localhost:3000/#/claims/'))).toBe(true);
     });
 
     it('--out into a directory that does not exist exits 1 naming the file, and leaves nothing behind', async () => {
@@ -346,6 +346,19 @@ describe('claimline CLI', () => {
       expect(csvRecord(['a', 'b,c', '"'])).toBe('a,"b,c",""""\r\n');
       expect(parseCsv(csvRecord(['a "b", c', '', 'x\r\ny']))).toEqual([['a "b", c', '', 'x\r\ny']]);
     });
+
+    it('csv cells a spreadsheet would run as a formula start with a quote mark; numbers stay numbers', () => {
+      expect(csvField('=HYPERLINK("http://evil.example","click")')).toBe(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+      expect(csvField('+1 212 555 0100')).toBe("'+1 212 555 0100");
+      expect(csvField('-2+3')).toBe("'-2+3");
+      expect(csvField('@SUM(A1:A9)')).toBe("'@SUM(A1:A9)");
+      expect(csvField('\t=1+1')).toBe("'\t=1+1");
+      expect(csvField('\r=1+1')).toBe(`"'\r=1+1"`);
+      expect(csvField('-12.5')).toBe('-12.5');
+      expect(csvField(-12.5)).toBe('-12.5');
+      expect(csvField('2025-12-04')).toBe('2025-12-04');
+      expect(csvField('a = b')).toBe('a = b');
+    });
   });
 
   describe('events', () => {
@@ -355,7 +368,7 @@ describe('claimline CLI', () => {
       expect(all.code).toBe(0);
       const lines = all.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { position: number; type: string; actor: string });
       expect(lines.map((l) => l.position)).toEqual(log.map((e) => e.position));
-      expect(lines[0]).toMatchObject({ type: 'claimline.source-registered', actor: 'cli' });
+      expect(lines[0]).toMatchObject({ type: 'claimline.source-registered', actor: 'seed' });
 
       const cut = log[log.length - 3]!.position;
       const tail = await cli(dataDir, ['events', '--after', String(cut)]);
@@ -463,7 +476,7 @@ describe('claimline CLI', () => {
     });
 
     it('checks what a correction set, as corrected; a quote the outlet edited away is a note, not drift', async () => {
-      const seeded = (await readLog(dataDir)).filter((e) => e.type === 'claimline.assertion-recorded' && e.metadata.actor === 'cli');
+      const seeded = (await readLog(dataDir)).filter((e) => e.type === 'claimline.assertion-recorded' && e.metadata.actor === 'seed');
       const chosen = seeded.at(-1)!.data as AssertionRecorded['data'];
       const ctx = await openCliContext({ CLAIMLINE_DATA_DIR: dataDir });
       try {

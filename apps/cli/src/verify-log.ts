@@ -9,6 +9,7 @@ import {
   isDomainEventType,
   parseValue,
   type ParseContext,
+  quoteOccursIn,
   selectorAt,
   type Value,
   type ValueInput,
@@ -163,7 +164,7 @@ export class LogVerifier {
       const source = this.sources.get(facts.sourceId);
       if (!source || retracted) continue;
       const current = source.texts.get(source.currentVersion)!;
-      if (source.currentVersion !== facts.sourceTextVersion && !current.includes(facts.quote.exact)) {
+      if (source.currentVersion !== facts.sourceTextVersion && !quoteOccursIn(current, facts.quote)) {
         notes.push({
           claimId,
           assertionId,

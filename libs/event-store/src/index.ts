@@ -1,2 +1,3 @@
 export * from './event-store.js';
 export * from './open-store.js';
+export * from './data-dir-lock.js';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { CLAIM_EVENT_TYPES, type ClaimEvent, type DomainEvent } from '#domain';
+import { CLAIM_EVENT_TYPES, quoteOccursIn, type ClaimEvent, type DomainEvent } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import {
   isLiveAssertion,
@@ -223,7 +223,7 @@ function timelineWrites(db: Database.Database): PendingWrites<ClaimFold> {
     const cited = new Set<string>();
     const entries = timelineOf(fold).map((entry) => {
       cited.add(entry.sourceId);
-      return { ...entry, quoteInCurrentText: sourceTextOf(db, entry.sourceId).includes(entry.quote.exact) };
+      return { ...entry, quoteInCurrentText: quoteOccursIn(sourceTextOf(db, entry.sourceId), entry.quote) };
     });
     for (const sourceId of cited) s.cite.run(sourceId, claimId);
     s.put.run(claimId, fold.revision, JSON.stringify({ claimId, revision: fold.revision, entries } satisfies StoredTimeline));
@@ -274,7 +274,7 @@ function applyTimelineBatch(db: Database.Database, events: readonly ProjectedEve
             if (!stored) continue;
             const timeline = JSON.parse(stored.timeline) as StoredTimeline;
             for (const entry of timeline.entries) {
-              if (entry.sourceId === ev.data.sourceId) entry.quoteInCurrentText = ev.data.text.includes(entry.quote.exact);
+              if (entry.sourceId === ev.data.sourceId) entry.quoteInCurrentText = quoteOccursIn(ev.data.text, entry.quote);
             }
             s.put.run(claim_id, timeline.revision, JSON.stringify(timeline));
           }

@@ -1,11 +1,11 @@
 import type Database from 'better-sqlite3';
 import { diffWordsWithSpace } from 'diff';
-import { claimStream, fromRecorded, isDomainEventType, type DateValue } from '#domain';
+import { claimStream, fromRecorded, isDomainEventType, quoteOccursIn, type DateValue } from '#domain';
 import type { EventStore, RecordedEvent } from '#event-store';
 import { CLAIM_RANK_SQL, CLAIM_RANKS, claimStateWritten, contextOf, isClaimEvent, type StoredDiscrepancy, type StoredTimeline } from './claim-projections.js';
 import { foldClaim, stateOf, timelineOf, type ClaimFold, type ClaimState, type ViewFilter } from './claim-view.js';
 import type { ProjectionRunner } from './projection-runner.js';
-import type { ProjectionName } from './projection.js';
+import type { ProjectedEvent, ProjectionName } from './projection.js';
 
 export interface Page<T> {
   items: T[];
@@ -71,6 +71,16 @@ export interface AuditEvent {
   claimId: string | null;
   data: unknown;
   metadata: Record<string, unknown>;
+}
+
+/**
+ * A stored event as the audit view serves it (GET /events), made from the event itself: for the
+ * live feed, and for readers of the log that do not open the read models.
+ */
+export function auditEventOf({ recorded, event }: ProjectedEvent): AuditEvent {
+  const { actor, recordedAt } = contextOf(recorded);
+  const { position, id, stream, revision, type, data } = recorded;
+  return { position, id, stream, revision, type, actor, recordedAt, claimId: isClaimEvent(event) ? event.data.claimId : null, data, metadata: recorded.metadata as Record<string, unknown> };
 }
 
 export interface ClaimFilter {
@@ -226,7 +236,7 @@ export class ReadModels {
       revision: fold.revision,
       entries: timelineOf(fold, viewFilter(at)).map((e) => ({
         ...e,
-        quoteInCurrentText: ((texts.get(e.sourceId) as { text: string } | undefined)?.text ?? '').includes(e.quote.exact),
+        quoteInCurrentText: quoteOccursIn((texts.get(e.sourceId) as { text: string } | undefined)?.text ?? '', e.quote),
       })),
     };
   }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { quoteOccursIn } from '#domain';
 import { contextOf, isClaimEvent } from './claim-projections.js';
 import { statementsFor, type Projection, type ProjectionName } from './projection.js';
 
@@ -46,7 +47,7 @@ export const sourcesProjection: Projection = {
           s.insertRevision.run(d.sourceId, d.textVersion, d.text, d.contentHash, ctx.recordedAt, ctx.actor, d.reason ?? null);
           // Quotes are flagged, never deleted, when the outlet's edit removed their words.
           for (const c of s.citationsOf.all(d.sourceId)) {
-            s.flagQuote.run(d.text.includes((JSON.parse(c.quote) as { exact: string }).exact) ? 1 : 0, c.claim_id, c.assertion_id);
+            s.flagQuote.run(quoteOccursIn(d.text, JSON.parse(c.quote) as { exact: string }) ? 1 : 0, c.claim_id, c.assertion_id);
           }
           break;
         }
@@ -72,7 +73,7 @@ export const sourcesProjection: Projection = {
             claimId: d.claimId, assertionId: d.assertionId, sourceId, quote,
             version: d.changes.sourceTextVersion ?? current.source_text_version, valueText: d.changes.value?.text ?? current.value_text,
             speaker: d.changes.speaker ?? current.speaker, status: current.status,
-            present: text.includes((JSON.parse(quote) as { exact: string }).exact) ? 1 : 0,
+            present: quoteOccursIn(text, JSON.parse(quote) as { exact: string }) ? 1 : 0,
           });
           break;
         }

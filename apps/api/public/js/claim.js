@@ -8,15 +8,20 @@ import { addEditorControls, isEditing } from './claim-edit.js';
 import { isEditor } from './editor.js';
 import { debounce, href, setHashParams } from './router.js';
 
-/** Distinct recorded-at instants at which the claim changed: the stops of the as-of slider. */
-function changeInstants(claim, entries) {
-  const all = new Set([claim.openedAt]);
+/**
+ * The recorded-at instants at which the claim changed, with what changed then: the stops of the
+ * as-of slider. Changes recorded within the same second (a seed load) are told apart by what they were.
+ */
+function changeStops(claim, entries) {
+  const what = new Map();
+  const add = (at, words) => at && what.set(at, [...(what.get(at) ?? []), words]);
+  add(claim.openedAt, 'claim opened');
   for (const e of entries) {
-    all.add(e.recordedAt);
-    for (const c of e.corrections ?? []) all.add(c.at);
-    if (e.retraction) all.add(e.retraction.at);
+    add(e.recordedAt, `recorded “${valueWords(e.value)}” (${sourceLabel(e.sourceId)})`);
+    for (const c of e.corrections ?? []) add(c.at, `corrected “${valueWords(e.value)}”`);
+    if (e.retraction) add(e.retraction.at, `retracted “${valueWords(e.value)}”`);
   }
-  return [...all].filter(Boolean).sort((a, b) => Date.parse(a) - Date.parse(b));
+  return [...what.entries()].sort(([a], [b]) => Date.parse(a) - Date.parse(b)).map(([at, changes]) => ({ at, what: changes.join('; ') }));
 }
 
 function fieldWords(field, value) {
@@ -140,7 +145,7 @@ export function claimView({ parts, params, announce }) {
     // Colours by source in the order sources first appear, stable across as-of moves.
     colorOf = colorScale();
     for (const e of latestTimeline.entries) colorOf(e.sourceId);
-    stops = changeInstants(latest, latestTimeline.entries);
+    stops = changeStops(latest, latestTimeline.entries);
     title = `${latest.subject} — ${latest.predicate}`;
     document.title = `${title} — claimline`;
 
@@ -153,7 +158,7 @@ export function claimView({ parts, params, announce }) {
       h(
         'div',
         { class: 'claim-head' },
-        claim ? statusBadge(claim.status) : h('span', { class: 'badge' }, 'not yet opened'),
+        claim ? statusBadge(claim.status, claim.counts.live) : h('span', { class: 'badge' }, 'not yet opened'),
         claim?.current
           ? h(
               'p',
@@ -223,9 +228,9 @@ export function claimView({ parts, params, announce }) {
 
   function asOfControls() {
     const nowIndex = stops.length;
-    let index = at.asOf ? stops.findIndex((st) => Date.parse(st) >= Date.parse(at.asOf)) : nowIndex;
+    let index = at.asOf ? stops.findIndex((st) => Date.parse(st.at) >= Date.parse(at.asOf)) : nowIndex;
     if (index === -1) index = nowIndex;
-    const words = (i) => (i >= nowIndex ? 'now (latest)' : i === 0 ? `${instantWords(stops[0])} (claim opened)` : instantWords(stops[i]));
+    const words = (i) => (i >= nowIndex ? 'now (latest)' : `${i + 1} of ${nowIndex}: ${stops[i].what}, ${instantWords(stops[i].at)}`);
     const output = h('output', { for: 'asof', id: 'asof-output' }, words(index));
     const slider = h('input', {
       type: 'range',
@@ -239,7 +244,7 @@ export function claimView({ parts, params, announce }) {
     });
     const apply = debounce(() => {
       const i = Number(slider.value);
-      at.asOf = i >= nowIndex ? '' : stops[i];
+      at.asOf = i >= nowIndex ? '' : stops[i].at;
       setHashParams({ asOf: at.asOf, saidBy: at.saidBy });
       refresh({ keepFocus: true });
     }, 200);

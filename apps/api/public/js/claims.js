@@ -6,7 +6,9 @@ import { debounce, href, setHashParams } from './router.js';
 
 const PAGE = 20;
 
-export function statusBadge(status) {
+/** The claim's status; a claim with no live assertion has none to show (nothing was said, or all was retracted). */
+export function statusBadge(status, live) {
+  if (live === 0) return h('span', { class: 'badge none', title: 'Nothing recorded yet, or every assertion retracted' }, 'No assertions');
   return h('span', { class: `badge ${status}`, title: STATUS_HELP[status] ?? '' }, STATUS_WORDS[status] ?? status);
 }
 
@@ -20,7 +22,7 @@ function claimRow(c) {
       'div',
       { class: 'headline' },
       h('h2', {}, h('a', { href: href('claims', c.claimId) }, c.subject, h('span', { class: 'muted' }, ' — '), c.predicate)),
-      statusBadge(c.status),
+      statusBadge(c.status, c.counts.live),
     ),
     // What moved, first: the reason a fact-checker opens this claim.
     c.change ? h('p', { class: 'change' }, h('span', { class: 'visually-hidden' }, 'What changed: '), c.change.words) : null,

@@ -4,6 +4,7 @@ import {
   IsDefined,
   IsIn,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -91,6 +92,7 @@ export class ValueFieldsDto {
 
   @ApiPropertyOptional({ type: BoundsDto, description: 'The same as lo/hi, as a returned value carries them' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => BoundsDto)
   bounds?: BoundsDto;

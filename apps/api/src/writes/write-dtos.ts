@@ -8,6 +8,7 @@ import {
   IsInt,
   IsISO8601,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -160,6 +161,8 @@ export class OpenClaimDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
+  // ValidateNested passes an array in place of an object ([[]] reached the handler: a 500).
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => EntityDto)
   entities?: EntityDto[];
@@ -174,12 +177,14 @@ export class RecordAssertionDto {
 
   @ApiProperty({ type: QuoteDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => QuoteDto)
   quote!: QuoteDto;
 
   @ApiProperty({ type: ValueInputDto, description: 'The words as written ({"text": "by September 2026"}) or a structured value' })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ValueInputDto)
   value!: ValueInputDto;
@@ -220,12 +225,14 @@ export class AssertionChangesDto {
 
   @ApiPropertyOptional({ type: QuoteDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => QuoteDto)
   quote?: QuoteDto;
 
   @ApiPropertyOptional({ type: ValueInputDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ValueInputDto)
   value?: ValueInputDto;
@@ -253,6 +260,7 @@ export class AssertionChangesDto {
 export class CorrectAssertionDto {
   @ApiProperty({ type: AssertionChangesDto, description: 'The fields recorded wrongly, with their right values' })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => AssertionChangesDto)
   changes!: AssertionChangesDto;
