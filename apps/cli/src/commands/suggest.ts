@@ -30,7 +30,7 @@ Options:
     }
     const sourceId = positionals[0];
     if (sourceId === undefined) throw new UsageError('say which source: claimline suggest <sourceId>');
-    const result = await withCliContext(io.env, async (ctx) => {
+    const result = await withCliContext(io.env, 'suggest', async (ctx) => {
       // A long text is answered a page at a time: read every page, as one answer.
       let page = await ctx.app.get(QueryBus).execute(new GetSuggestionsQuery(sourceId));
       const all = page;
@@ -40,7 +40,7 @@ Options:
         all!.unread.push(...page!.unread);
       }
       return all && { ...all, next: null };
-    });
+    }, (locked) => new CliError(`${locked.message}. Ask it instead (GET /sources/${sourceId}/suggestions), or stop it first.`));
     if (!result) throw new CliError(`no source ${sourceId}`);
     await write(io.stdout, values.json === true ? `${JSON.stringify(result)}\n` : inWords(result));
     return EXIT.ok;
