@@ -114,6 +114,36 @@ describe('fact-checker UI', () => {
     await page.close();
   });
 
+  test('the claims list leads with what changed: revised and contested claims first, each with the change in words', async () => {
+    const page = await newPage();
+    await page.goto('/');
+    await page.locator('.claim-row').first().waitFor();
+    const statuses = await page.locator('.claim-row').evaluateAll((rows) => rows.map((r) => (r as unknown as El).dataset.status));
+    const rank = (s: string | undefined) => ({ contested: 0, revised: 1, settled: 2 })[s as 'settled'] ?? 3;
+    expect(statuses.map(rank)).toEqual([...statuses.map(rank)].sort());
+    const changed = statuses.filter((s) => s !== 'settled').length;
+    expect(changed).toBeGreaterThanOrEqual(2);
+    const changes = await page.locator('.claim-row .change').allInnerTexts();
+    expect(changes).toHaveLength(changed);
+    expect(changes.join('\n')).toContain('deadline moved later: by September 2026 → by 2026–27');
+    expect(changes.join('\n')).toContain('moved later: mid-2025 → 4 December 2025');
+    expect(await page.locator('.claim-row').first().locator('.badge').innerText()).toMatch(/revised|contested/i);
+    expect(await page.locator('#claims-heading ~ p[role="status"]').innerText()).toMatch(/the \d+ that changed come first/);
+    await page.screenshot({ path: join(ARTIFACTS, 'claims-changed-first.png') });
+
+    // The contract value reads $5.43 billion, supported by the three sources, one less precisely.
+    const { body } = await http<{ items: { claimId: string; predicate: string; subject: string }[] }>('/claims?q=S-400%20contract&limit=50');
+    const contract = body.items.find((c) => c.predicate === 'contract value')!;
+    await page.goto(`/#/claims/${contract.claimId}`);
+    await page.locator('#current-support').waitFor();
+    expect(await page.locator('#current-value strong').innerText()).toMatch(/5\.43 billion/);
+    expect(await page.locator('#current-support').innerText()).toMatch(/states it.*states it.*less precisely|less precisely.*states it.*states it|states it.*less precisely.*states it/);
+    expect(await page.locator('#claim-change').count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'claim-contract-value.png') });
+    expect(jsErrors(page)).toEqual([]);
+    await page.close();
+  });
+
   test('the claim page plots one mark per assertion and lists the timeline as text', async () => {
     const { claimId, entries } = await remainingDeliveriesClaim();
     expect(entries.length).toBeGreaterThan(0);
@@ -131,6 +161,9 @@ describe('fact-checker UI', () => {
       expect(await entry.locator(`a[href^="#/sources/${e.sourceId}"]`).count()).toBe(1);
     }
     expect(await page.locator('.legend li').count()).toBeGreaterThan(0);
+    // The card's story: the deadline slipped, said in words under the status.
+    expect(await page.locator('.claim-head .badge').innerText()).toMatch(/revised/i);
+    expect(await page.locator('#claim-change').innerText()).toBe('deadline moved later: by September 2026 → by 2026–27');
     // A relation between consecutive live assertions is drawn and told in words.
     if (entries.filter((e) => e.status === 'live').length > 1) {
       expect(await page.locator('svg.plot .relation').count()).toBeGreaterThan(0);

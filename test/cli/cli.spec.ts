@@ -526,6 +526,42 @@ describe('claimline CLI', () => {
   });
 });
 
+describe('claimline verify after the reader changed (issue 14)', () => {
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'claimline-cli-reader-'));
+    expect((await cli(dataDir, ['seed', SEEDS])).code).toBe(0);
+  });
+
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('reports each value the previous reader stored that the current one reads differently or refuses, and exits 1', async () => {
+    const seeded = (await readLog(dataDir)).filter((e) => e.type === 'claimline.assertion-recorded').map((e) => e.data as AssertionRecorded['data']);
+    const date = seeded.find((a) => a.value.type === 'date' && a.sourceId === seeded.find((b) => b.value.text === 'Andrey Belousov')!.sourceId)!;
+    const quantity = seeded.find((a) => a.value.type === 'quantity' && a.value.text === '50 per cent')!;
+    const old = 'claimline-values/1';
+    // What claimline-values/1 stored for these words: a month, an epoch date, a figure ±0.5, a 1970 said-at.
+    const planted: [string, AssertionRecorded['data']][] = [
+      ['month', { ...date, assertionId: randomUUID(), value: { type: 'date', text: '2010-11', normalized: '2010-11', bounds: { lo: '2010-11-01', hi: '2010-11-30' }, parser: old } }],
+      ['epoch', { ...date, assertionId: randomUUID(), value: { type: 'date', text: 'by 20000', normalized: '../1970-01-01', bounds: { lo: null, hi: '1970-01-01' }, parser: old } }],
+      ['figure', { ...quantity, assertionId: randomUUID(), value: { ...quantity.value, bounds: { lo: 49.5, hi: 50.5 }, step: '1', parser: old } as AssertionRecorded['data']['value'] }],
+      ['said-at', { ...date, assertionId: randomUUID(), saidAt: { type: 'date', text: '20000', normalized: '1970-01-01', bounds: { lo: '1970-01-01', hi: '1970-01-01' }, parser: old } }],
+    ];
+    for (const [, data] of planted) await append(dataDir, claimStream(data.claimId), { type: 'claimline.assertion-recorded', data });
+
+    const ran = await cli(dataDir, ['verify', '--json']);
+    expect(ran.code).toBe(1);
+    const drift = ran.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { kind: string; assertionId?: string; field?: string; now?: string });
+    const of = (i: number) => drift.filter((d) => d.kind === 'drift' && d.assertionId === planted[i]![1].assertionId).map((d) => [d.field, d.now]);
+    expect(of(0)).toEqual([['value', expect.stringMatching(/^refused: .*November 2010 as ISO and the years 2010–11/)]]);
+    expect(of(1)).toEqual([['value', expect.stringMatching(/^refused: .*five or more digits/)]]);
+    expect(of(2)).toEqual([['value.bounds', '45..55']]);
+    expect(of(3)).toEqual([['saidAt', expect.stringMatching(/^refused: /)]]);
+    expect(drift.at(-1)).toMatchObject({ kind: 'summary', drift: 4 });
+  });
+});
+
 function allClaimIdsFrom(log: RecordedEvent[]): string[] {
   return log.filter((e) => e.type === 'claimline.claim-opened').map((e) => (e.data as { claimId: string }).claimId);
 }

@@ -17,6 +17,7 @@ interface SeedSource {
   language: string;
   publishedAt: { text: string; edtf: string };
   retrievedAt: string | null;
+  fiscalYear?: string;
 }
 
 interface SeedClaims {
@@ -83,7 +84,7 @@ export async function loadSeeds(commands: CommandBus, dir: string, actor = 'seed
     await attemptAsync(where, () =>
       commands.execute(
         new RegisterSourceCommand(
-          { sourceId, title: s.title, publisher: s.publisher, author: s.author, url: s.url, language: s.language, publishedAt: s.publishedAt.edtf, retrievedAt: s.retrievedAt, text },
+          { sourceId, title: s.title, publisher: s.publisher, author: s.author, url: s.url, language: s.language, publishedAt: s.publishedAt.edtf, retrievedAt: s.retrievedAt, fiscalYear: s.fiscalYear ?? null, text },
           context(`source:${s.key}`),
         ),
       ),

@@ -9,3 +9,4 @@ export * from './events/stored.js';
 export * from './quote/quote.js';
 export * from './source/source.js';
 export * from './claim/claim.js';
+export * from './claim/standing.js';

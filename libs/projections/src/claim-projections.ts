@@ -148,16 +148,21 @@ function claimStateWrites(db: Database.Database): PendingWrites<PendingState> {
 const pendingStates = new WeakMap<Database.Database, PendingWrites<PendingState>>();
 const stateStatements = new WeakMap<Database.Database, Database.Statement>();
 
+/** The claims list leads with what changed: contested, then revised, then settled (an indexed expression). */
+export const CLAIM_RANK_SQL = "(CASE status WHEN 'contested' THEN 0 WHEN 'revised' THEN 1 ELSE 2 END)";
+export const CLAIM_RANKS: Readonly<Record<string, number>> = { contested: 0, revised: 1, settled: 2 };
+
 export const claimStateProjection: Projection = {
   name: 'claim-state' satisfies ProjectionName,
-  // 3: folds are no longer stored (the runner folds from memory or the claim's stream).
-  version: 3,
+  // 4: status and current from claimStanding (#domain), the change named; listed changes first.
+  version: 4,
   migrate(db) {
     db.exec(`CREATE TABLE claims (
         claim_id TEXT PRIMARY KEY, opened_position INTEGER NOT NULL, subject TEXT NOT NULL, status TEXT NOT NULL,
         revision INTEGER NOT NULL, search TEXT NOT NULL, last_change_at TEXT NOT NULL, state TEXT NOT NULL);
       CREATE INDEX claims_by_opened ON claims (opened_position);
-      CREATE INDEX claims_by_status ON claims (status, opened_position);`);
+      CREATE INDEX claims_by_status ON claims (status, opened_position);
+      CREATE INDEX claims_by_change ON claims (${CLAIM_RANK_SQL}, opened_position);`);
   },
   apply(db, events) {
     const writes = claimStateWrites(db);
@@ -228,8 +233,8 @@ const pendingTimelines = new WeakMap<Database.Database, PendingWrites<ClaimFold>
 
 export const claimTimelineProjection: Projection = {
   name: 'claim-timeline' satisfies ProjectionName,
-  // 3: folds are no longer stored (the runner folds from memory or the claim's stream).
-  version: 3,
+  // 4: text values compared through the claim's entities (a spelling variant is the same).
+  version: 4,
   migrate(db) {
     db.exec(`CREATE TABLE timelines (claim_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, timeline TEXT NOT NULL);
       CREATE TABLE source_texts (source_id TEXT PRIMARY KEY, text TEXT NOT NULL);
@@ -371,7 +376,7 @@ function applyDiscrepancies(claim: ClaimDiscrepancies, fold: ClaimFold, cause: P
   if (x && isLiveAssertion(x)) {
     for (const y of fold.assertions) {
       if (y === x || !isLiveAssertion(y)) continue;
-      const d = pairDiscrepancy(fold.claimId, x, y);
+      const d = pairDiscrepancy(fold.claimId, x, y, fold.entities);
       if (!d) continue;
       const key = pairKey(d.earlierAssertionId, d.laterAssertionId);
       const previous = wasOpen.get(key);
@@ -405,8 +410,8 @@ function sameDiscrepancy(stored: StoredDiscrepancy, d: Discrepancy, earlier: Dis
 
 export const discrepanciesProjection: Projection = {
   name: 'discrepancies' satisfies ProjectionName,
-  // 3: folds are no longer stored; rows carry the ordinal the list is ordered by.
-  version: 3,
+  // 4: text values compared through the claim's entities (a spelling variant is no discrepancy).
+  version: 4,
   migrate(db) {
     db.exec(`CREATE TABLE discrepancies (
         claim_id TEXT NOT NULL, earlier_id TEXT NOT NULL, later_id TEXT NOT NULL, relation TEXT NOT NULL, status TEXT NOT NULL,

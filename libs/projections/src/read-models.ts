@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { diffWordsWithSpace } from 'diff';
 import { claimStream, fromRecorded, isDomainEventType, type DateValue } from '#domain';
 import type { EventStore, RecordedEvent } from '#event-store';
-import { claimStateWritten, contextOf, isClaimEvent, type StoredDiscrepancy, type StoredTimeline } from './claim-projections.js';
+import { CLAIM_RANK_SQL, CLAIM_RANKS, claimStateWritten, contextOf, isClaimEvent, type StoredDiscrepancy, type StoredTimeline } from './claim-projections.js';
 import { foldClaim, stateOf, timelineOf, type ClaimFold, type ClaimState, type ViewFilter } from './claim-view.js';
 import type { ProjectionRunner } from './projection-runner.js';
 import type { ProjectionName } from './projection.js';
@@ -81,7 +81,7 @@ export interface ClaimFilter {
   limit: number;
 }
 
-const encodeCursor = (n: number): string => Buffer.from(String(n)).toString('base64url');
+const encodeCursor = (n: number | string): string => Buffer.from(String(n)).toString('base64url');
 
 export class InvalidCursor extends Error {
   override readonly name = 'InvalidCursor';
@@ -95,6 +95,14 @@ function decodeCursor(cursor: string | undefined): number {
   const n = Number(Buffer.from(cursor, 'base64url').toString());
   if (!Number.isInteger(n)) throw new InvalidCursor(`the cursor "${cursor}" is not one this server gave out`);
   return n;
+}
+
+/** A claims-list cursor: the rank (changes first) and opening position of the last claim sent. */
+function decodeClaimCursor(cursor: string | undefined): { rank: number; position: number } {
+  if (cursor === undefined) return { rank: -1, position: -1 };
+  const m = /^(\d)\.(-?\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m) throw new InvalidCursor(`the cursor "${cursor}" is not one this server gave out`);
+  return { rank: Number(m[1]), position: Number(m[2]) };
 }
 
 const like = (s: string): string => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -140,24 +148,34 @@ export class ReadModels {
     return `{"items":[${states.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
   }
 
+  /**
+   * Changes first (contested, revised, then settled), each in the order the claims were opened; the
+   * cursor holds both. One indexed range per rank, so a deep page costs no more than the first.
+   */
   private claimRows(filter: ClaimFilter): { states: string[]; nextCursor: string | null } {
-    const after = decodeCursor(filter.cursor);
-    const where = ['opened_position > @after'];
+    const after = decodeClaimCursor(filter.cursor);
+    const where = [filter.status ? 'status = @status' : `${CLAIM_RANK_SQL} = @rank`, 'opened_position > @after'];
     if (filter.q) where.push("search LIKE @q ESCAPE '\\'");
     if (filter.subject) where.push("lower(subject) LIKE @subject ESCAPE '\\'");
-    if (filter.status) where.push('status = @status');
-    const rows = this.sql('claim-state', `SELECT opened_position, state FROM claims WHERE ${where.join(' AND ')} ORDER BY opened_position LIMIT @limit`)
-      .all({
-        after: after === -Infinity ? -1 : after,
+    const statement = this.sql('claim-state', `SELECT opened_position, state FROM claims WHERE ${where.join(' AND ')} ORDER BY opened_position LIMIT @limit`);
+    const rows: { rank: number; opened_position: number; state: string }[] = [];
+    for (const rank of filter.status ? [CLAIM_RANKS[filter.status] ?? CLAIM_RANKS.settled] : [0, 1, 2]) {
+      if (rank < after.rank || rows.length > filter.limit) continue;
+      const found = statement.all({
+        rank,
+        after: rank === after.rank ? after.position : -1,
         q: filter.q ? like(filter.q) : undefined,
         subject: filter.subject ? like(filter.subject) : undefined,
         status: filter.status,
-        limit: filter.limit + 1,
+        limit: filter.limit + 1 - rows.length,
       }) as { opened_position: number; state: string }[];
+      rows.push(...found.map((r) => ({ ...r, rank })));
+    }
     const items = rows.slice(0, filter.limit);
+    const last = items.at(-1);
     return {
       states: items.map((r) => r.state),
-      nextCursor: rows.length > filter.limit ? encodeCursor(items.at(-1)!.opened_position) : null,
+      nextCursor: rows.length > filter.limit && last ? encodeCursor(`${last.rank}.${last.opened_position}`) : null,
     };
   }
 

@@ -2,7 +2,7 @@
 import { api, sourceLabel, sourceTitles } from './api.js';
 import { h, replace } from './dom.js';
 import { statusBadge, ignoreAbort } from './claims.js';
-import { RELATION_WORDS, dateValueWords, instantWords, valueBoundsWords, valueWords } from './format.js';
+import { RELATION_WORDS, SUPPORT_WORDS, dateValueWords, instantWords, valueBoundsWords, valueWords } from './format.js';
 import { colorScale, timelinePlot } from './plot.js';
 import { debounce, href, setHashParams } from './router.js';
 
@@ -163,6 +163,20 @@ export function claimView({ parts, params, announce }) {
             )
           : h('p', { class: 'current muted' }, 'No live assertion at this point.'),
       ),
+      claim?.change ? h('p', { class: 'change', id: 'claim-change' }, claim.change.words) : null,
+      claim?.current?.supportedBy?.length
+        ? h(
+            'p',
+            { class: 'support muted', id: 'current-support' },
+            'Supported by ',
+            ...claim.current.supportedBy.flatMap((s, i) => [
+              i ? ', ' : '',
+              h('a', { href: href('sources', s.sourceId, { highlight: s.assertionId }) }, sourceLabel(s.sourceId)),
+              ` (${SUPPORT_WORDS[s.support] ?? s.support})`,
+            ]),
+            '.',
+          )
+        : null,
       latest.description ? h('p', {}, latest.description) : null,
       claim
         ? h(

@@ -1,4 +1,4 @@
-// The claims list: search (q), status filter, badges, current value in words, sources, last change, paging.
+// The claims list, changed claims first (as the API orders them): search (q), status filter, badges, what changed, current value, paging.
 import { api } from './api.js';
 import { h, replace } from './dom.js';
 import { STATUS_HELP, STATUS_WORDS, ago, dateValueWords, instantWords, valueWords } from './format.js';
@@ -12,22 +12,25 @@ export function statusBadge(status) {
 
 function claimRow(c) {
   const cur = c.current;
+  const backers = cur?.supportedBy ? new Set(cur.supportedBy.map((s) => s.sourceId)).size : 0;
   return h(
     'li',
-    { class: 'card claim-row', 'data-claim-id': c.claimId },
+    { class: `card claim-row ${c.status}`, 'data-claim-id': c.claimId, 'data-status': c.status },
     h(
       'div',
       { class: 'headline' },
       h('h2', {}, h('a', { href: href('claims', c.claimId) }, c.subject, h('span', { class: 'muted' }, ' — '), c.predicate)),
       statusBadge(c.status),
     ),
+    // What moved, first: the reason a fact-checker opens this claim.
+    c.change ? h('p', { class: 'change' }, h('span', { class: 'visually-hidden' }, 'What changed: '), c.change.words) : null,
     cur
       ? h(
           'p',
           { class: 'current' },
           h('span', { class: 'visually-hidden' }, 'Current value: '),
           h('span', { class: 'value' }, valueWords(cur.value)),
-          h('span', { class: 'muted' }, ` — ${cur.speaker}, said ${dateValueWords(cur.saidAt)}`),
+          h('span', { class: 'muted' }, ` — ${cur.speaker}, said ${dateValueWords(cur.saidAt)}${backers > 1 ? `; ${backers} sources support it` : ''}`),
         )
       : h('p', { class: 'current muted' }, 'No live assertion yet.'),
     h(
@@ -68,7 +71,13 @@ export function claimsView({ params }) {
     list.append(...items.map(claimRow));
     const n = state.items.length;
     const filtered = state.q || state.status;
-    replace(summary, n === 0 ? (filtered ? 'No claims match.' : 'No claims yet.') : `Showing ${n} claim${n === 1 ? '' : 's'}${state.nextCursor ? ' (more available)' : ''}${filtered ? ' matching the filters' : ''}.`);
+    const changed = state.items.filter((c) => c.status !== 'settled').length;
+    replace(
+      summary,
+      n === 0
+        ? filtered ? 'No claims match.' : 'No claims yet.'
+        : `Showing ${n} claim${n === 1 ? '' : 's'}${state.nextCursor ? ' (more available)' : ''}${filtered ? ' matching the filters' : ''}${changed === 1 ? '; the one that changed comes first' : changed ? `; the ${changed} that changed come first` : ''}.`,
+    );
     replace(moreRow, state.nextCursor ? h('button', { type: 'button', class: 'secondary', onclick: more }, 'More claims') : null);
   }
 
