@@ -104,8 +104,9 @@ describe('fact-checker UI', () => {
     expect(await first.locator('dl').innerText()).toMatch(/Sources/);
     expect(await first.locator('dl').innerText()).toMatch(/Last change/);
 
+    const all = await page.locator('.claim-row').count();
     await page.fill('#q', 'remaining');
-    await page.waitForFunction(() => (globalThis as unknown as W).document.querySelectorAll('.claim-row').length <= 3);
+    await page.waitForFunction((n) => (globalThis as unknown as W).document.querySelectorAll('.claim-row').length < n, all);
     const texts = await page.locator('.claim-row h2').allInnerTexts();
     expect(texts.some((x) => /remaining deliveries due/.test(x))).toBe(true);
     expect(page.url()).toContain('q=remaining');

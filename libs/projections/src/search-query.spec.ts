@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { searchTerms } from './search-query.js';
+import { anyOfWords, searchTerms } from './search-query.js';
 
 /** A real FTS5 table tokenized as the read models' index is. */
 function index(rows: string[]): (q: string) => string[] {
@@ -48,9 +48,11 @@ describe(searchTerms.name, () => {
     expect(search('deliveries remaining')).toEqual(['S-400 contract of 2018 remaining deliveries due']);
   });
 
-  it('takes the last word as a prefix only while it is being typed', () => {
+  it('takes the last word as a prefix only while it is being typed, and not a single letter', () => {
     expect(search('belo')).toHaveLength(1);
     expect(search('belo ')).toEqual([]);
+    expect(searchTerms('andrey b').expression).toBe('"andrey" AND "b"');
+    expect(searchTerms('andrey be').expression).toBe('"andrey" AND "be"*');
   });
 
   it('reads FTS5 operators and column filters as plain words', () => {
@@ -67,5 +69,12 @@ describe(searchTerms.name, () => {
         expect(() => search(q)).not.toThrow();
       }),
     );
+  });
+});
+
+describe(anyOfWords.name, () => {
+  it('gives each distinct word of a passage as a term of its own, without stopwords or prefixes', () => {
+    expect(anyOfWords(['The S-400 deliveries of the S-400', 'and Belousov.'])).toEqual(['("s 400" OR "s400")', '"deliveries"', '"belousov"']);
+    expect(anyOfWords(['"NEAR(" * : ^'])).toEqual(['"near"']);
   });
 });

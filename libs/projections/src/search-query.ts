@@ -22,6 +22,8 @@ const RUN_TOGETHER = /^(\p{L}{1,4})(\p{N}[\p{L}\p{N}]*)$/u;
 const DESIGNATION_PREFIX = /^\p{L}{1,4}$/u;
 /** Queries longer than this are cut: more words only narrow an AND, and each costs a lookup. */
 const MAX_WORDS = 12;
+/** A one-letter word being typed is no prefix: it would begin most of the index's terms. */
+const MIN_PREFIX = 2;
 
 const quoted = (pieces: string[]): string => `"${pieces.join(' ')}"`;
 
@@ -76,10 +78,31 @@ export function searchTerms(q: string): SearchTerms {
     const joined = joinSpacedDesignations(found);
     joined.forEach((word, j) => {
       words.push(word);
-      terms.push(termFor(word, last && j === joined.length - 1 && endsInWord));
+      terms.push(termFor(word, last && j === joined.length - 1 && endsInWord && word.replace(/[-‐‑–.]/g, '').length >= MIN_PREFIX));
     });
   });
   const kept = terms.slice(0, MAX_WORDS);
   // Explicit AND: FTS5 joins bare phrases implicitly, but not a parenthesized OR group.
   return { expression: kept.length > 0 ? kept.join(' AND ') : null, words: words.slice(0, MAX_WORDS) };
+}
+
+/** Words too common in English to tell one document from another: never worth a lookup. */
+const STOPWORDS = new Set(
+  'a an and are as at be been but by for from had has have he her his i in is it its not of on or our said she that the their they this to was were which will with would'.split(' '),
+);
+/** A passage's words are read up to this many distinct ones. */
+const MAX_PASSAGE_WORDS = 64;
+
+/**
+ * The distinct words of a passage as FTS5 terms, each on its own (to be OR'ed), without prefixes
+ * or English stopwords; a designation is asked for both ways it is written, as in searchTerms.
+ */
+export function anyOfWords(passage: readonly string[]): string[] {
+  const seen = new Set<string>();
+  for (const [word] of passage.join(' ').normalize('NFKC').matchAll(WORD)) {
+    const lower = word.toLowerCase();
+    if (!STOPWORDS.has(lower) && lower.length > 1) seen.add(lower);
+    if (seen.size >= MAX_PASSAGE_WORDS) break;
+  }
+  return [...seen].map((word) => termFor(word, false));
 }
