@@ -115,6 +115,44 @@ describe('fact-checker UI', () => {
     await page.close();
   });
 
+  test('search finds what a fact-checker types, best match first, the words found marked; punctuation alone is refused in words', async () => {
+    const page = await newPage();
+    await page.goto('/');
+    await page.locator('.claim-row').first().waitFor();
+    await page.fill('#q', 'delivery S400');
+    await page.waitForFunction(() => (globalThis as unknown as W).document.querySelector('.claim-row h2 mark') !== null);
+    const first = page.locator('.claim-row').first();
+    expect(await first.locator('h2').innerText()).toMatch(/S-400 contract of 2018 — remaining deliveries due/);
+    expect(await first.locator('h2 mark').allInnerTexts()).toEqual(['S-400', 'deliveries']);
+    expect(await page.locator('#claims-heading ~ p[role="status"]').innerText()).toMatch(/best match first/);
+    expect(page.url()).toContain('q=delivery+S400');
+
+    await page.fill('#q', '"war in Ukraine"');
+    await page.waitForFunction(() => (globalThis as unknown as W).document.querySelector('.claim-row .found mark')?.textContent === 'war in Ukraine');
+    expect(await page.locator('.claim-row').first().locator('.found').innerText()).toMatch(/value: .*the war in Ukraine/);
+
+    // Typing: the last word is a prefix until a space ends it.
+    await page.fill('#q', 'S-400 deliv');
+    await page.waitForFunction(() => (globalThis as unknown as W).document.querySelector('.claim-row h2')?.textContent?.includes('remaining deliveries due') === true);
+    expect(await page.locator('.claim-row').first().locator('h2 mark').allInnerTexts()).toEqual(['S-400', 'deliveries']);
+    mkdirSync(DOCS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'claims-search.png') });
+    await page.screenshot({ path: join(DOCS, 'claims-search.png') });
+
+    await page.fill('#q', '"*"');
+    await page.waitForFunction(() => /no word to search for/.test((globalThis as unknown as W).document.querySelector('#claims-heading ~ p[role="status"]')?.textContent ?? ''));
+    expect(await page.locator('.claim-row').count()).toBe(0);
+
+    await page.goto('/#/sources');
+    await page.locator('#source-q').waitFor();
+    await page.fill('#source-q', 'Manekshaw');
+    await page.waitForFunction(() => (globalThis as unknown as W).document.querySelectorAll('tbody tr').length === 1);
+    expect(await page.locator('tbody tr .source-found mark').allInnerTexts()).toEqual(['Manekshaw']);
+    await page.screenshot({ path: join(ARTIFACTS, 'sources-search.png') });
+    expect(jsErrors(page)).toEqual([]);
+    await page.close();
+  });
+
   test('the claims list leads with what changed: revised and contested claims first, each with the change in words', async () => {
     const page = await newPage();
     await page.goto('/');
