@@ -22,7 +22,7 @@ export interface SearchIndexSpec {
   readonly fields: readonly SearchField[];
   /** Columns holding one keyword each (a claim's status): filtered on, never searched by the words of `q`. */
   readonly keywords: readonly string[];
-  /** Rows holding one of these keywords weigh `factor` times their bm25 score. */
+  /** Rows holding one of these keywords in `column` weigh `factor` times their bm25 score. */
   readonly boost?: { readonly column: string; readonly words: readonly string[]; readonly factor: number };
 }
 
@@ -158,6 +158,12 @@ interface Ranked {
 const NO_LOWER_BOUND = -1;
 
 /**
+ * The FTS rowid of a row is its caller's rowid times two, plus one when the row is boosted: ranking
+ * reads the boost from the rowid it already has, with no lookup, and the rows keep their order.
+ */
+const ftsRowid = (rowid: number, boosted: boolean): number => rowid * 2 + (boosted ? 1 : 0);
+
+/**
  * Search and upkeep of one FTS5 table in one read-model connection. `migrate` creates the table;
  * an instance prepares its statements on the connection it is given.
  */
@@ -165,14 +171,13 @@ export class SearchIndex<S extends SearchIndexSpec> {
   private readonly columns: string[];
   private readonly searched: string;
   private readonly put_: Database.Statement;
-  private readonly remove_: Database.Statement<[number]>;
+  private readonly remove_: Database.Statement<[number, number]>;
   private readonly newest: Database.Statement<[string, number]>;
   private readonly windowStart: Database.Statement<[string, number, number]>;
   private readonly ranked: Database.Statement;
   private readonly shown: Database.Statement;
   private readonly counted: Database.Statement<[string, number]>;
   private readonly documents: Database.Statement<[]>;
-  private readonly boosted: (match: string) => string | null;
 
   static migrate(db: Database.Database, spec: SearchIndexSpec): void {
     const columns = [...spec.fields.map((f) => f.name), ...spec.keywords];
@@ -193,22 +198,20 @@ export class SearchIndex<S extends SearchIndexSpec> {
     const t = spec.table;
     this.columns = [...spec.fields.map((f) => f.name), ...spec.keywords];
     this.searched = `{${spec.fields.map((f) => f.name).join(' ')}}`;
-    this.put_ = db.prepare(`INSERT OR REPLACE INTO ${t} (rowid, key, ${this.columns.join(', ')}) VALUES (@rowid, @key, ${this.columns.map((c) => `@${c}`).join(', ')})`);
-    this.remove_ = db.prepare(`DELETE FROM ${t} WHERE rowid = ?`);
+    this.put_ = db.prepare(`INSERT INTO ${t} (rowid, key, ${this.columns.join(', ')}) VALUES (@rowid, @key, ${this.columns.map((c) => `@${c}`).join(', ')})`);
+    this.remove_ = db.prepare<[number, number]>(`DELETE FROM ${t} WHERE rowid IN (?, ?)`);
     this.newest = db.prepare<[string, number]>(`SELECT rowid FROM ${t} WHERE ${t} MATCH ? AND rowid <= ? ORDER BY rowid DESC LIMIT 1`).pluck();
     this.windowStart = db.prepare<[string, number, number]>(`SELECT rowid FROM ${t} WHERE ${t} MATCH ? AND rowid <= ? ORDER BY rowid DESC LIMIT 1 OFFSET ?`).pluck();
     // Scores move a little whenever the index changes (bm25 weighs a word by how many rows hold
     // it), so a page resumes after the last row's score now, not the one it was sent with.
-    const boost = spec.boost;
     this.ranked = db.prepare(
-      `WITH m AS MATERIALIZED (SELECT rowid AS id, rank AS score FROM ${t} WHERE ${t} MATCH @match AND rowid BETWEEN @lo AND @hi),
-       ${boost ? `b AS MATERIALIZED (SELECT rowid AS id FROM ${t} WHERE ${t} MATCH @boosted AND rowid BETWEEN @lo AND @hi),` : ''}
-       s AS (SELECT id, ${boost ? `score * (CASE WHEN id IN b THEN ${boost.factor} ELSE 1 END)` : 'score'} AS score FROM m)
-       SELECT id, score FROM s
-       WHERE @after IS NULL OR (score, id) > (coalesce((SELECT score FROM s WHERE id = @after), @afterScore), @after)
+      `WITH m AS MATERIALIZED (
+         SELECT rowid AS id, rank * (CASE rowid & 1 WHEN 1 THEN ${spec.boost?.factor ?? 1} ELSE 1 END) AS score
+         FROM ${t} WHERE ${t} MATCH @match AND rowid BETWEEN @lo AND @hi)
+       SELECT id, score FROM m
+       WHERE @after IS NULL OR (score, id) > (coalesce((SELECT score FROM m WHERE id = @after), @afterScore), @after)
        ORDER BY score, id LIMIT @limit`,
     );
-    this.boosted = boost ? (match) => `(${match}) AND ${boost.column} : (${boost.words.map((w) => `"${w}"`).join(' OR ')})` : () => null;
     const shownColumns = spec.fields.map((f, i) =>
       f.shown === 'whole' ? `highlight(${t}, ${i + 1}, '${OPEN}', '${CLOSE}')` : `snippet(${t}, ${i + 1}, '${OPEN}', '${CLOSE}', '…', ${PASSAGE_TOKENS})`,
     );
@@ -222,13 +225,16 @@ export class SearchIndex<S extends SearchIndexSpec> {
     this.documents = db.prepare<[]>(`SELECT count(*) FROM ${t}_docsize`).pluck();
   }
 
-  /** Writes (or rewrites) the document of the row `rowid`, found again by `key`. */
+  /** Writes (or rewrites) the document of the row `rowid` (a non-negative integer that orders the rows), found again by `key`. */
   put(rowid: number, key: string, document: SearchDocument<S>): void {
-    this.put_.run({ rowid, key, ...document });
+    const boost = this.spec.boost;
+    const boosted = boost !== undefined && boost.words.includes((document as Record<string, string>)[boost.column]!);
+    this.remove(rowid);
+    this.put_.run({ rowid: ftsRowid(rowid, boosted), key, ...document });
   }
 
   remove(rowid: number): void {
-    this.remove_.run(rowid);
+    this.remove_.run(ftsRowid(rowid, false), ftsRowid(rowid, true));
   }
 
   /**
@@ -249,7 +255,7 @@ export class SearchIndex<S extends SearchIndexSpec> {
 
   /** SQL that selects the rowids matching `@<param>` (an `expression`), for a list that keeps its own order. */
   rowidsMatching(param: string): string {
-    return `SELECT rowid FROM ${this.spec.table} WHERE ${this.spec.table} MATCH @${param}`;
+    return `SELECT rowid >> 1 FROM ${this.spec.table} WHERE ${this.spec.table} MATCH @${param}`;
   }
 
   /**
@@ -266,9 +272,7 @@ export class SearchIndex<S extends SearchIndexSpec> {
     let after: Pick<Resume, 'r' | 's'> | null = resume ?? null;
     const rows: (Ranked & { hi: number; lo: number })[] = [];
     for (;;) {
-      const found = this.ranked.all({
-        match: expression, boosted: this.boosted(expression) ?? undefined, lo, hi, after: after?.r ?? null, afterScore: after?.s ?? null, limit: limit + 1 - rows.length,
-      }) as Ranked[];
+      const found = this.ranked.all({ match: expression, lo, hi, after: after?.r ?? null, afterScore: after?.s ?? null, limit: limit + 1 - rows.length }) as Ranked[];
       rows.push(...found.map((r) => ({ ...r, hi, lo })));
       if (rows.length > limit || lo === NO_LOWER_BOUND) break;
       // This window is used up: the next one holds the older matches.
@@ -324,7 +328,7 @@ export class SearchIndex<S extends SearchIndexSpec> {
         const parts = partsOf(String(row[i + 2] ?? ''));
         return parts.some((p) => p.hit) ? [{ field: f.name, parts }] : [];
       });
-      return [{ key: row[1] as string, rowid: id, match: { score: -score, fields } }];
+      return [{ key: row[1] as string, rowid: Math.floor(id / 2), match: { score: -score, fields } }];
     });
   }
 }
