@@ -104,12 +104,51 @@ describe('fact-checker UI', () => {
     expect(await first.locator('dl').innerText()).toMatch(/Sources/);
     expect(await first.locator('dl').innerText()).toMatch(/Last change/);
 
+    const all = await page.locator('.claim-row').count();
     await page.fill('#q', 'remaining');
-    await page.waitForFunction(() => (globalThis as unknown as W).document.querySelectorAll('.claim-row').length <= 3);
+    await page.waitForFunction((n) => (globalThis as unknown as W).document.querySelectorAll('.claim-row').length < n, all);
     const texts = await page.locator('.claim-row h2').allInnerTexts();
     expect(texts.some((x) => /remaining deliveries due/.test(x))).toBe(true);
     expect(page.url()).toContain('q=remaining');
     await page.screenshot({ path: join(ARTIFACTS, 'claims-list.png') });
+    expect(jsErrors(page)).toEqual([]);
+    await page.close();
+  });
+
+  test('search finds what a fact-checker types, best match first, the words found marked; punctuation alone is refused in words', async () => {
+    const page = await newPage();
+    await page.goto('/');
+    await page.locator('.claim-row').first().waitFor();
+    await page.fill('#q', 'delivery S400');
+    await page.waitForFunction(() => (globalThis as unknown as W).document.querySelector('.claim-row h2 mark') !== null);
+    const first = page.locator('.claim-row').first();
+    expect(await first.locator('h2').innerText()).toMatch(/S-400 contract of 2018 — remaining deliveries due/);
+    expect(await first.locator('h2 mark').allInnerTexts()).toEqual(['S-400', 'deliveries']);
+    expect(await page.locator('#claims-heading ~ p[role="status"]').innerText()).toMatch(/best match first/);
+    expect(page.url()).toContain('q=delivery+S400');
+
+    await page.fill('#q', '"war in Ukraine"');
+    await page.waitForFunction(() => (globalThis as unknown as W).document.querySelector('.claim-row .found mark')?.textContent === 'war in Ukraine');
+    expect(await page.locator('.claim-row').first().locator('.found').innerText()).toMatch(/value: .*the war in Ukraine/);
+
+    // Typing: the last word is a prefix until a space ends it.
+    await page.fill('#q', 'S-400 deliv');
+    await page.waitForFunction(() => (globalThis as unknown as W).document.querySelector('.claim-row h2')?.textContent?.includes('remaining deliveries due') === true);
+    expect(await page.locator('.claim-row').first().locator('h2 mark').allInnerTexts()).toEqual(['S-400', 'deliveries']);
+    mkdirSync(DOCS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'claims-search.png') });
+    await page.screenshot({ path: join(DOCS, 'claims-search.png') });
+
+    await page.fill('#q', '"*"');
+    await page.waitForFunction(() => /no word to search for/.test((globalThis as unknown as W).document.querySelector('#claims-heading ~ p[role="status"]')?.textContent ?? ''));
+    expect(await page.locator('.claim-row').count()).toBe(0);
+
+    await page.goto('/#/sources');
+    await page.locator('#source-q').waitFor();
+    await page.fill('#source-q', 'Manekshaw');
+    await page.waitForFunction(() => (globalThis as unknown as W).document.querySelectorAll('tbody tr').length === 1);
+    expect(await page.locator('tbody tr .source-found mark').allInnerTexts()).toEqual(['Manekshaw']);
+    await page.screenshot({ path: join(ARTIFACTS, 'sources-search.png') });
     expect(jsErrors(page)).toEqual([]);
     await page.close();
   });
@@ -330,8 +369,8 @@ describe('fact-checker UI: what a new user ran into (issue 13)', () => {
     expect(labels[1]).toMatch(new RegExp(`^2 of ${stops}: recorded “.+” \\(.+\\), `));
     expect(labels.at(-1)).toBe('now (latest)');
     expect(await page.locator('#asof-output').innerText()).toBe('now (latest)');
-    // After the last stop: each step redraws the page as of its moment, so an earlier shot may catch it mid-redraw.
-    await page.locator('.asof').screenshot({ path: join(ARTIFACTS, 'claim-asof.png') });
+    // The whole page: each step redraws the claim as of its moment, so the slider's own box may be replaced mid-shot.
+    await page.screenshot({ path: join(ARTIFACTS, 'claim-asof.png') });
     expect([jsErrors(page), consoleErrors]).toEqual([[], []]);
     await page.close();
   });

@@ -13,6 +13,7 @@ import {
   type TimelineEntry,
 } from './claim-view.js';
 import { claimMemory, isBuilding, statementsFor, type ProjectedEvent, type Projection, type ProjectionName } from './projection.js';
+import { CLAIM_INDEX, claimDocument, SearchIndex } from './search-index.js';
 
 export function isClaimEvent(event: DomainEvent | null): event is ClaimEvent {
   return event !== null && (CLAIM_EVENT_TYPES as readonly string[]).includes(event.type);
@@ -100,12 +101,6 @@ function* claimEventsOf(events: readonly ProjectedEvent[]): Generator<[Projected
   }
 }
 
-export function searchTextOf(fold: ClaimFold, currentText: string | undefined): string {
-  return [fold.subject, fold.predicate, fold.description ?? '', ...fold.entities.flatMap((e) => [e.name, ...e.aliases]), currentText ?? '']
-    .join(' \u2016 ')
-    .toLowerCase();
-}
-
 // ---- claim-state ---------------------------------------------------------------------------------
 
 /**
@@ -124,27 +119,30 @@ function claimStateWrites(db: Database.Database): PendingWrites<PendingState> {
   return pendingFor(pendingStates, db, (claimId, { fold, openedPosition }) => {
     const put = statementsFor(stateStatements, db, (d) =>
       d.prepare(
-        `INSERT INTO claims (claim_id, opened_position, subject, status, revision, search, last_change_at, state)
-         VALUES (@claimId, @openedPosition, @subject, @status, @revision, @search, @lastChangeAt, @state)
+        `INSERT INTO claims (claim_id, opened_position, subject, status, revision, last_change_at, state)
+         VALUES (@claimId, @openedPosition, @subject, @status, @revision, @lastChangeAt, @state)
          ON CONFLICT (claim_id) DO UPDATE SET subject = excluded.subject, status = excluded.status, revision = excluded.revision,
-           search = excluded.search, last_change_at = excluded.last_change_at, state = excluded.state`,
-      ),
+           last_change_at = excluded.last_change_at, state = excluded.state
+         RETURNING opened_position`,
+      ).pluck(),
     );
     const state = stateOf(fold);
     claimStateWritten.get(db)?.(claimId);
-    put.run({
+    const stored = put.get({
       claimId,
       // Only the first write of a claim knows its opening; later upserts keep the stored value.
       openedPosition,
       subject: fold.subject,
       status: state.status,
       revision: fold.revision,
-      search: searchTextOf(fold, state.current?.value.text),
       lastChangeAt: fold.lastChange.at,
       state: JSON.stringify(state),
-    });
+    }) as number;
+    // The claim's words, in the same transaction; its opening position orders the index as the list.
+    statementsFor(claimSearch, db, (d) => new SearchIndex(d, CLAIM_INDEX)).put(stored, claimId, claimDocument(fold, state.status));
   });
 }
+const claimSearch = new WeakMap<Database.Database, SearchIndex<typeof CLAIM_INDEX>>();
 const pendingStates = new WeakMap<Database.Database, PendingWrites<PendingState>>();
 const stateStatements = new WeakMap<Database.Database, Database.Statement>();
 
@@ -154,12 +152,13 @@ export const CLAIM_RANKS: Readonly<Record<string, number>> = { contested: 0, rev
 
 export const claimStateProjection: Projection = {
   name: 'claim-state' satisfies ProjectionName,
-  // 4: status and current from claimStanding (#domain), the change named; listed changes first.
-  version: 4,
+  // 5: the claims' words in a full-text index (search-index.ts) instead of a LIKE column.
+  version: 5,
   migrate(db) {
+    SearchIndex.migrate(db, CLAIM_INDEX);
     db.exec(`CREATE TABLE claims (
         claim_id TEXT PRIMARY KEY, opened_position INTEGER NOT NULL, subject TEXT NOT NULL, status TEXT NOT NULL,
-        revision INTEGER NOT NULL, search TEXT NOT NULL, last_change_at TEXT NOT NULL, state TEXT NOT NULL);
+        revision INTEGER NOT NULL, last_change_at TEXT NOT NULL, state TEXT NOT NULL);
       CREATE INDEX claims_by_opened ON claims (opened_position);
       CREATE INDEX claims_by_status ON claims (status, opened_position);
       CREATE INDEX claims_by_change ON claims (${CLAIM_RANK_SQL}, opened_position);`);
