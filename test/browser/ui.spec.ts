@@ -104,12 +104,81 @@ describe('fact-checker UI', () => {
     expect(await first.locator('dl').innerText()).toMatch(/Sources/);
     expect(await first.locator('dl').innerText()).toMatch(/Last change/);
 
+    const all = await page.locator('.claim-row').count();
     await page.fill('#q', 'remaining');
-    await page.waitForFunction(() => (globalThis as unknown as W).document.querySelectorAll('.claim-row').length <= 3);
+    await page.waitForFunction((n) => (globalThis as unknown as W).document.querySelectorAll('.claim-row').length < n, all);
     const texts = await page.locator('.claim-row h2').allInnerTexts();
     expect(texts.some((x) => /remaining deliveries due/.test(x))).toBe(true);
     expect(page.url()).toContain('q=remaining');
     await page.screenshot({ path: join(ARTIFACTS, 'claims-list.png') });
+    expect(jsErrors(page)).toEqual([]);
+    await page.close();
+  });
+
+  test('search finds what a fact-checker types, best match first, the words found marked; punctuation alone is refused in words', async () => {
+    const page = await newPage();
+    await page.goto('/');
+    await page.locator('.claim-row').first().waitFor();
+    await page.fill('#q', 'delivery S400');
+    await page.waitForFunction(() => (globalThis as unknown as W).document.querySelector('.claim-row h2 mark') !== null);
+    const first = page.locator('.claim-row').first();
+    expect(await first.locator('h2').innerText()).toMatch(/S-400 contract of 2018 — remaining deliveries due/);
+    expect(await first.locator('h2 mark').allInnerTexts()).toEqual(['S-400', 'deliveries']);
+    expect(await page.locator('#claims-heading ~ p[role="status"]').innerText()).toMatch(/best match first/);
+    expect(page.url()).toContain('q=delivery+S400');
+
+    await page.fill('#q', '"war in Ukraine"');
+    await page.waitForFunction(() => (globalThis as unknown as W).document.querySelector('.claim-row .found mark')?.textContent === 'war in Ukraine');
+    expect(await page.locator('.claim-row').first().locator('.found').innerText()).toMatch(/value: .*the war in Ukraine/);
+
+    // Typing: the last word is a prefix until a space ends it.
+    await page.fill('#q', 'S-400 deliv');
+    await page.waitForFunction(() => (globalThis as unknown as W).document.querySelector('.claim-row h2')?.textContent?.includes('remaining deliveries due') === true);
+    expect(await page.locator('.claim-row').first().locator('h2 mark').allInnerTexts()).toEqual(['S-400', 'deliveries']);
+    mkdirSync(DOCS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'claims-search.png') });
+    await page.screenshot({ path: join(DOCS, 'claims-search.png') });
+
+    await page.fill('#q', '"*"');
+    await page.waitForFunction(() => /no word to search for/.test((globalThis as unknown as W).document.querySelector('#claims-heading ~ p[role="status"]')?.textContent ?? ''));
+    expect(await page.locator('.claim-row').count()).toBe(0);
+
+    await page.goto('/#/sources');
+    await page.locator('#source-q').waitFor();
+    await page.fill('#source-q', 'Manekshaw');
+    await page.waitForFunction(() => (globalThis as unknown as W).document.querySelectorAll('tbody tr').length === 1);
+    expect(await page.locator('tbody tr .source-found mark').allInnerTexts()).toEqual(['Manekshaw']);
+    await page.screenshot({ path: join(ARTIFACTS, 'sources-search.png') });
+    expect(jsErrors(page)).toEqual([]);
+    await page.close();
+  });
+
+  test('the claims list leads with what changed: revised and contested claims first, each with the change in words', async () => {
+    const page = await newPage();
+    await page.goto('/');
+    await page.locator('.claim-row').first().waitFor();
+    const statuses = await page.locator('.claim-row').evaluateAll((rows) => rows.map((r) => (r as unknown as El).dataset.status));
+    const rank = (s: string | undefined) => ({ contested: 0, revised: 1, settled: 2 })[s as 'settled'] ?? 3;
+    expect(statuses.map(rank)).toEqual([...statuses.map(rank)].sort());
+    const changed = statuses.filter((s) => s !== 'settled').length;
+    expect(changed).toBeGreaterThanOrEqual(2);
+    const changes = await page.locator('.claim-row .change').allInnerTexts();
+    expect(changes).toHaveLength(changed);
+    expect(changes.join('\n')).toContain('deadline moved later: by September 2026 → by 2026–27');
+    expect(changes.join('\n')).toContain('moved later: mid-2025 → 4 December 2025');
+    expect(await page.locator('.claim-row').first().locator('.badge').innerText()).toMatch(/revised|contested/i);
+    expect(await page.locator('#claims-heading ~ p[role="status"]').innerText()).toMatch(/the \d+ that changed come first/);
+    await page.screenshot({ path: join(ARTIFACTS, 'claims-changed-first.png') });
+
+    // The contract value reads $5.43 billion, supported by the three sources, one less precisely.
+    const { body } = await http<{ items: { claimId: string; predicate: string; subject: string }[] }>('/claims?q=S-400%20contract&limit=50');
+    const contract = body.items.find((c) => c.predicate === 'contract value')!;
+    await page.goto(`/#/claims/${contract.claimId}`);
+    await page.locator('#current-support').waitFor();
+    expect(await page.locator('#current-value strong').innerText()).toMatch(/5\.43 billion/);
+    expect(await page.locator('#current-support').innerText()).toMatch(/states it.*states it.*less precisely|less precisely.*states it.*states it|states it.*less precisely.*states it/);
+    expect(await page.locator('#claim-change').count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'claim-contract-value.png') });
     expect(jsErrors(page)).toEqual([]);
     await page.close();
   });
@@ -131,6 +200,9 @@ describe('fact-checker UI', () => {
       expect(await entry.locator(`a[href^="#/sources/${e.sourceId}"]`).count()).toBe(1);
     }
     expect(await page.locator('.legend li').count()).toBeGreaterThan(0);
+    // The card's story: the deadline slipped, said in words under the status.
+    expect(await page.locator('.claim-head .badge').innerText()).toMatch(/revised/i);
+    expect(await page.locator('#claim-change').innerText()).toBe('deadline moved later: by September 2026 → by 2026–27');
     // A relation between consecutive live assertions is drawn and told in words.
     if (entries.filter((e) => e.status === 'live').length > 1) {
       expect(await page.locator('svg.plot .relation').count()).toBeGreaterThan(0);

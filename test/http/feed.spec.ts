@@ -110,7 +110,7 @@ describe('the live feed and the global feed', () => {
       'POST /sources/{id}/revisions', 'GET /sources/{id}/revisions', 'POST /claims', 'GET /claims', 'GET /claims/{id}',
       'GET /claims/{id}/timeline', 'GET /claims/{id}/events', 'POST /claims/{id}/assertions',
       'POST /claims/{id}/assertions/{aid}/corrections', 'POST /claims/{id}/assertions/{aid}/retractions', 'POST /claims/{id}/verdicts',
-      'GET /discrepancies', 'GET /events', 'GET /stream', 'GET /export/claimreview', 'GET /admin/projections', 'POST /admin/projections/rebuild',
+      'GET /sources/{id}/suggestions', 'GET /discrepancies', 'GET /events', 'GET /stream', 'GET /export/claimreview', 'GET /admin/projections', 'POST /admin/projections/rebuild',
     ];
     expect(routes).toEqual(expect.arrayContaining(contract));
   });

@@ -8,6 +8,7 @@ import { RecordAssertionHandler } from './record-assertion.js';
 import { RecordVerdictHandler } from './record-verdict.js';
 import { RegisterSourceHandler } from './register-source.js';
 import { RetractAssertionHandler } from './retract-assertion.js';
+import { GetSuggestionsHandler } from './suggestions.js';
 import { ReviseSourceTextHandler } from './revise-source-text.js';
 
 export const COMMAND_HANDLERS = [
@@ -26,6 +27,6 @@ export const COMMAND_HANDLERS = [
  */
 @Module({
   imports: [CqrsModule, ProjectionsModule],
-  providers: [...COMMAND_HANDLERS, ...QUERY_HANDLERS],
+  providers: [...COMMAND_HANDLERS, ...QUERY_HANDLERS, GetSuggestionsHandler],
 })
 export class ClaimsModule {}

@@ -7,5 +7,6 @@ export * from './correct-assertion.js';
 export * from './retract-assertion.js';
 export * from './record-verdict.js';
 export * from './queries.js';
+export * from './suggestions.js';
 export * from './claims.module.js';
 export * from './seed-loader.js';

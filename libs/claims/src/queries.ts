@@ -1,5 +1,5 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { Projections, type AsOf, type AuditEvent, type ClaimFilter, type ClaimState, type Page, type SourceSummary, type StoredDiscrepancy, type StoredTimeline } from '#projections';
+import { Projections, type AsOf, type AuditEvent, type ClaimFilter, type ClaimState, type FoundSource, type Page, type StoredDiscrepancy, type StoredTimeline } from '#projections';
 import type { RecordedEvent } from '#event-store';
 
 /**
@@ -114,7 +114,7 @@ export class ListDiscrepanciesHandler implements IQueryHandler<ListDiscrepancies
   }
 }
 
-export class ListSourcesQuery extends Query<Page<SourceSummary>> {
+export class ListSourcesQuery extends Query<Page<FoundSource>> {
   constructor(readonly filter: { q?: string; cursor?: string; limit: number }) {
     super();
   }

@@ -19,6 +19,7 @@ interface SeedSource {
   language: string;
   publishedAt: { text: string; edtf: string };
   retrievedAt: string | null;
+  fiscalYear?: string;
 }
 
 interface SeedClaims {
@@ -95,7 +96,7 @@ function seedWrites(dir: string): { writes: SeedWrite[]; report: SeedReport } {
       inLog: exists,
       command: () =>
         new RegisterSourceCommand(
-          { sourceId, title: s.title, publisher: s.publisher, author: s.author, url: s.url, language: s.language, publishedAt: s.publishedAt.edtf, retrievedAt: s.retrievedAt, text },
+          { sourceId, title: s.title, publisher: s.publisher, author: s.author, url: s.url, language: s.language, publishedAt: s.publishedAt.edtf, retrievedAt: s.retrievedAt, fiscalYear: s.fiscalYear ?? null, text },
           context(`source:${s.key}`),
         ),
     });

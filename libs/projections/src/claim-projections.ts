@@ -13,6 +13,7 @@ import {
   type TimelineEntry,
 } from './claim-view.js';
 import { claimMemory, isBuilding, statementsFor, type ProjectedEvent, type Projection, type ProjectionName } from './projection.js';
+import { CLAIM_INDEX, claimDocument, SearchIndex } from './search-index.js';
 
 export function isClaimEvent(event: DomainEvent | null): event is ClaimEvent {
   return event !== null && (CLAIM_EVENT_TYPES as readonly string[]).includes(event.type);
@@ -100,12 +101,6 @@ function* claimEventsOf(events: readonly ProjectedEvent[]): Generator<[Projected
   }
 }
 
-export function searchTextOf(fold: ClaimFold, currentText: string | undefined): string {
-  return [fold.subject, fold.predicate, fold.description ?? '', ...fold.entities.flatMap((e) => [e.name, ...e.aliases]), currentText ?? '']
-    .join(' \u2016 ')
-    .toLowerCase();
-}
-
 // ---- claim-state ---------------------------------------------------------------------------------
 
 /**
@@ -124,40 +119,49 @@ function claimStateWrites(db: Database.Database): PendingWrites<PendingState> {
   return pendingFor(pendingStates, db, (claimId, { fold, openedPosition }) => {
     const put = statementsFor(stateStatements, db, (d) =>
       d.prepare(
-        `INSERT INTO claims (claim_id, opened_position, subject, status, revision, search, last_change_at, state)
-         VALUES (@claimId, @openedPosition, @subject, @status, @revision, @search, @lastChangeAt, @state)
+        `INSERT INTO claims (claim_id, opened_position, subject, status, revision, last_change_at, state)
+         VALUES (@claimId, @openedPosition, @subject, @status, @revision, @lastChangeAt, @state)
          ON CONFLICT (claim_id) DO UPDATE SET subject = excluded.subject, status = excluded.status, revision = excluded.revision,
-           search = excluded.search, last_change_at = excluded.last_change_at, state = excluded.state`,
-      ),
+           last_change_at = excluded.last_change_at, state = excluded.state
+         RETURNING opened_position`,
+      ).pluck(),
     );
     const state = stateOf(fold);
     claimStateWritten.get(db)?.(claimId);
-    put.run({
+    const stored = put.get({
       claimId,
       // Only the first write of a claim knows its opening; later upserts keep the stored value.
       openedPosition,
       subject: fold.subject,
       status: state.status,
       revision: fold.revision,
-      search: searchTextOf(fold, state.current?.value.text),
       lastChangeAt: fold.lastChange.at,
       state: JSON.stringify(state),
-    });
+    }) as number;
+    // The claim's words, in the same transaction; its opening position orders the index as the list.
+    statementsFor(claimSearch, db, (d) => new SearchIndex(d, CLAIM_INDEX)).put(stored, claimId, claimDocument(fold, state.status));
   });
 }
+const claimSearch = new WeakMap<Database.Database, SearchIndex<typeof CLAIM_INDEX>>();
 const pendingStates = new WeakMap<Database.Database, PendingWrites<PendingState>>();
 const stateStatements = new WeakMap<Database.Database, Database.Statement>();
 
+/** The claims list leads with what changed: contested, then revised, then settled (an indexed expression). */
+export const CLAIM_RANK_SQL = "(CASE status WHEN 'contested' THEN 0 WHEN 'revised' THEN 1 ELSE 2 END)";
+export const CLAIM_RANKS: Readonly<Record<string, number>> = { contested: 0, revised: 1, settled: 2 };
+
 export const claimStateProjection: Projection = {
   name: 'claim-state' satisfies ProjectionName,
-  // 3: folds are no longer stored (the runner folds from memory or the claim's stream).
-  version: 3,
+  // 5: the claims' words in a full-text index (search-index.ts) instead of a LIKE column.
+  version: 5,
   migrate(db) {
+    SearchIndex.migrate(db, CLAIM_INDEX);
     db.exec(`CREATE TABLE claims (
         claim_id TEXT PRIMARY KEY, opened_position INTEGER NOT NULL, subject TEXT NOT NULL, status TEXT NOT NULL,
-        revision INTEGER NOT NULL, search TEXT NOT NULL, last_change_at TEXT NOT NULL, state TEXT NOT NULL);
+        revision INTEGER NOT NULL, last_change_at TEXT NOT NULL, state TEXT NOT NULL);
       CREATE INDEX claims_by_opened ON claims (opened_position);
-      CREATE INDEX claims_by_status ON claims (status, opened_position);`);
+      CREATE INDEX claims_by_status ON claims (status, opened_position);
+      CREATE INDEX claims_by_change ON claims (${CLAIM_RANK_SQL}, opened_position);`);
   },
   apply(db, events) {
     const writes = claimStateWrites(db);
@@ -228,8 +232,8 @@ const pendingTimelines = new WeakMap<Database.Database, PendingWrites<ClaimFold>
 
 export const claimTimelineProjection: Projection = {
   name: 'claim-timeline' satisfies ProjectionName,
-  // 3: folds are no longer stored (the runner folds from memory or the claim's stream).
-  version: 3,
+  // 4: text values compared through the claim's entities (a spelling variant is the same).
+  version: 4,
   migrate(db) {
     db.exec(`CREATE TABLE timelines (claim_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, timeline TEXT NOT NULL);
       CREATE TABLE source_texts (source_id TEXT PRIMARY KEY, text TEXT NOT NULL);
@@ -371,7 +375,7 @@ function applyDiscrepancies(claim: ClaimDiscrepancies, fold: ClaimFold, cause: P
   if (x && isLiveAssertion(x)) {
     for (const y of fold.assertions) {
       if (y === x || !isLiveAssertion(y)) continue;
-      const d = pairDiscrepancy(fold.claimId, x, y);
+      const d = pairDiscrepancy(fold.claimId, x, y, fold.entities);
       if (!d) continue;
       const key = pairKey(d.earlierAssertionId, d.laterAssertionId);
       const previous = wasOpen.get(key);
@@ -405,8 +409,8 @@ function sameDiscrepancy(stored: StoredDiscrepancy, d: Discrepancy, earlier: Dis
 
 export const discrepanciesProjection: Projection = {
   name: 'discrepancies' satisfies ProjectionName,
-  // 3: folds are no longer stored; rows carry the ordinal the list is ordered by.
-  version: 3,
+  // 4: text values compared through the claim's entities (a spelling variant is no discrepancy).
+  version: 4,
   migrate(db) {
     db.exec(`CREATE TABLE discrepancies (
         claim_id TEXT NOT NULL, earlier_id TEXT NOT NULL, later_id TEXT NOT NULL, relation TEXT NOT NULL, status TEXT NOT NULL,

@@ -1,7 +1,13 @@
 import {
+  claimStanding,
+  type ClaimStatus,
   compareValues,
+  CONCURRENT_WITHIN_DAYS,
   DISCREPANCY_RELATIONS,
   relateValues,
+  saidWithin,
+  type Standing,
+  type ValueChange,
   type AssertionFacts,
   type ClaimEvent,
   type Comparison,
@@ -143,7 +149,7 @@ export function foldClaim(fold: ClaimFold | null, event: ClaimEvent, ctx: EventC
 
 // ---- derived views -------------------------------------------------------------------------------
 
-export type ClaimStatus = 'settled' | 'revised' | 'contested';
+export type { ClaimStatus } from '#domain';
 
 /** Narrows what a view sees: `saidBy` keeps what was on the public record by that day (said-at axis). */
 export interface ViewFilter {
@@ -151,11 +157,7 @@ export interface ViewFilter {
   saidBy?: string;
 }
 
-/**
- * Two statements said within this many days of each other are concurrent: when they disagree, the
- * sources dispute the claim (contested) rather than the record having moved on (revised).
- */
-export const CONCURRENT_WITHIN_DAYS = 7;
+export { CONCURRENT_WITHIN_DAYS } from '#domain';
 
 /** Whether an assertion is still on the record (not retracted). */
 export const isLiveAssertion = (a: AssertionEntry): boolean => a.retraction === null;
@@ -188,11 +190,12 @@ function cmpNullable(a: string | null, b: string | null, nullIs: -1 | 1): number
  */
 const comparisons = new WeakMap<Value, WeakMap<Value, Comparison>>();
 
-function compare(a: Value, b: Value): Comparison {
+/** Text values are compared through the claim's entities (a value belongs to one claim, so the memo holds). */
+function compare(a: Value, b: Value, entities: readonly Entity[]): Comparison {
   let withA = comparisons.get(a);
   if (!withA) comparisons.set(a, (withA = new WeakMap()));
   let comparison = withA.get(b);
-  if (!comparison) withA.set(b, (comparison = compareValues(a, b)));
+  if (!comparison) withA.set(b, (comparison = compareValues(a, b, { entities })));
   return comparison;
 }
 
@@ -217,7 +220,7 @@ export function timelineOf(fold: ClaimFold, filter: ViewFilter = {}): TimelineEn
   return [...visible(fold, filter)].sort(bySaidAt).map((a) => {
     let relationToPrevious: RelationToPrevious | null = null;
     if (isLiveAssertion(a)) {
-      if (previous) relationToPrevious = { ...compare(previous.value, a.value), previousAssertionId: previous.assertionId };
+      if (previous) relationToPrevious = { ...compare(previous.value, a.value, fold.entities), previousAssertionId: previous.assertionId };
       previous = a;
     }
     return {
@@ -256,7 +259,7 @@ export function discrepanciesOf(fold: ClaimFold, filter: ViewFilter = {}): Discr
   const found: Discrepancy[] = [];
   for (let i = 0; i < live.length; i++) {
     for (let j = i + 1; j < live.length; j++) {
-      const d = pairDiscrepancy(fold.claimId, live[i]!, live[j]!);
+      const d = pairDiscrepancy(fold.claimId, live[i]!, live[j]!, fold.entities);
       if (d) found.push(d);
     }
   }
@@ -268,27 +271,18 @@ export function discrepanciesOf(fold: ClaimFold, filter: ViewFilter = {}): Discr
  * but the two (which is earlier is their said-at order), so an event changes only its own
  * assertion's pairs.
  */
-export function pairDiscrepancy(claimId: string, a: AssertionEntry, b: AssertionEntry): Discrepancy | null {
+export function pairDiscrepancy(claimId: string, a: AssertionEntry, b: AssertionEntry, entities: readonly Entity[] = []): Discrepancy | null {
   const [earlier, later] = bySaidAt(a, b) <= 0 ? [a, b] : [b, a];
-  const relation = relateValues(earlier.value, later.value);
+  const relation = relateValues(earlier.value, later.value, { entities });
   if (!DISCREPANCY_RELATIONS.includes(relation)) return null;
   return {
     claimId,
     earlierAssertionId: earlier.assertionId,
     laterAssertionId: later.assertionId,
     relation: relation as Discrepancy['relation'],
-    explanation: compare(earlier.value, later.value).explanation,
+    explanation: compare(earlier.value, later.value, entities).explanation,
     concurrent: saidWithin(earlier.saidAt, later.saidAt, CONCURRENT_WITHIN_DAYS),
   };
-}
-
-const DAY_MS = 86_400_000;
-
-function saidWithin(a: DateValue, b: DateValue, days: number): boolean {
-  // The gap between the two said-at intervals (0 when they overlap); an open end reaches anywhere.
-  const gap = (endOfFirst: string | null, startOfSecond: string | null): number =>
-    endOfFirst === null || startOfSecond === null ? 0 : Math.max(0, (Date.parse(startOfSecond) - Date.parse(endOfFirst)) / DAY_MS);
-  return Math.max(gap(a.bounds.hi, b.bounds.lo), gap(b.bounds.hi, a.bounds.lo)) <= days;
 }
 
 export interface ClaimState {
@@ -300,8 +294,10 @@ export interface ClaimState {
   entities: Entity[];
   revision: number;
   status: ClaimStatus;
-  /** The live assertion with the latest said-at (ties: the one recorded last). */
-  current: { assertionId: string; value: Value; saidAt: DateValue; sourceId: string; speaker: string } | null;
+  /** What moved (revised) or who disagrees (contested), in words; null when settled. */
+  change: ValueChange | null;
+  /** The best-supported live value (claimStanding in #domain) and the assertions that support it. */
+  current: ({ assertionId: string; value: Value; saidAt: DateValue; sourceId: string; speaker: string } & Pick<NonNullable<Standing['current']>, 'supportedBy'>) | null;
   counts: { assertions: number; live: number; retracted: number; corrected: number; sources: number; discrepancies: number; verdicts: number };
   verdict: VerdictEntry | null;
   openedAt: string;
@@ -311,9 +307,9 @@ export interface ClaimState {
 export function stateOf(fold: ClaimFold, filter: ViewFilter = {}): ClaimState {
   const all = visible(fold, filter);
   const live = all.filter(isLiveAssertion).sort(bySaidAt);
-  const latest = live.at(-1) ?? null;
   const discrepancies = discrepanciesOf(fold, filter);
-  const status: ClaimStatus = discrepancies.some((d) => d.concurrent) ? 'contested' : discrepancies.length > 0 ? 'revised' : 'settled';
+  const { status, change, current } = claimStanding(live, { entities: fold.entities });
+  const chosen = current && live.find((a) => a.assertionId === current.assertionId)!;
   return {
     claimId: fold.claimId,
     subject: fold.subject,
@@ -323,7 +319,8 @@ export function stateOf(fold: ClaimFold, filter: ViewFilter = {}): ClaimState {
     entities: fold.entities,
     revision: fold.revision,
     status,
-    current: latest && { assertionId: latest.assertionId, value: latest.value, saidAt: latest.saidAt, sourceId: latest.sourceId, speaker: latest.speaker },
+    change,
+    current: chosen && { assertionId: chosen.assertionId, value: chosen.value, saidAt: chosen.saidAt, sourceId: chosen.sourceId, speaker: chosen.speaker, supportedBy: current!.supportedBy },
     counts: {
       assertions: all.length,
       live: live.length,

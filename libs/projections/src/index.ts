@@ -7,3 +7,4 @@ export * from './projection-runner.js';
 export * from './projections.module.js';
 export * from './read-models.js';
 export * from './claim-review.js';
+export * from './search-index.js';

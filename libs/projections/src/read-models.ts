@@ -2,10 +2,11 @@ import type Database from 'better-sqlite3';
 import { diffWordsWithSpace } from 'diff';
 import { claimStream, fromRecorded, isDomainEventType, quoteOccursIn, type DateValue } from '#domain';
 import type { EventStore, RecordedEvent } from '#event-store';
-import { claimStateWritten, contextOf, isClaimEvent, type StoredDiscrepancy, type StoredTimeline } from './claim-projections.js';
+import { CLAIM_RANK_SQL, CLAIM_RANKS, claimStateWritten, contextOf, isClaimEvent, type StoredDiscrepancy, type StoredTimeline } from './claim-projections.js';
 import { foldClaim, stateOf, timelineOf, type ClaimFold, type ClaimState, type ViewFilter } from './claim-view.js';
 import type { ProjectionRunner } from './projection-runner.js';
 import type { ProjectedEvent, ProjectionName } from './projection.js';
+import { CLAIM_INDEX, SearchIndex, SOURCE_INDEX, type SearchIndexSpec, type SearchMatch } from './search-index.js';
 
 export interface Page<T> {
   items: T[];
@@ -84,14 +85,22 @@ export function auditEventOf({ recorded, event }: ProjectedEvent): AuditEvent {
 }
 
 export interface ClaimFilter {
+  /** Words as a person types them: ranked by relevance, each claim with its `match`. */
   q?: string;
+  /** Words in the subject. */
   subject?: string;
+  /** Words of an entity's name or alias. */
+  entity?: string;
   status?: string;
   cursor?: string;
   limit: number;
 }
 
-const encodeCursor = (n: number): string => Buffer.from(String(n)).toString('base64url');
+/** A claim found by `q`, with why it was found. */
+export type FoundClaim = ClaimState & { match?: SearchMatch };
+export type FoundSource = SourceSummary & { match?: SearchMatch };
+
+const encodeCursor = (n: number | string): string => Buffer.from(String(n)).toString('base64url');
 
 export class InvalidCursor extends Error {
   override readonly name = 'InvalidCursor';
@@ -107,7 +116,13 @@ function decodeCursor(cursor: string | undefined): number {
   return n;
 }
 
-const like = (s: string): string => `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** A claims-list cursor: the rank (changes first) and opening position of the last claim sent. */
+function decodeClaimCursor(cursor: string | undefined): { rank: number; position: number } {
+  if (cursor === undefined) return { rank: -1, position: -1 };
+  const m = /^(\d)\.(-?\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m) throw new InvalidCursor(`the cursor "${cursor}" is not one this server gave out`);
+  return { rank: Number(m[1]), position: Number(m[2]) };
+}
 
 /**
  * Prepared statements per read-model connection and SQL text. Preparing costs more than running
@@ -122,6 +137,9 @@ const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>
  */
 const stateCaches = new WeakMap<Database.Database, Map<string, string>>();
 const STATE_CACHE_ENTRIES = 10_000;
+
+/** The full-text index of a read-model connection, for reading (the projection writes through its own). */
+const searchIndexes = new WeakMap<Database.Database, SearchIndex<SearchIndexSpec>>();
 
 /** The read side: every query over the projections, plus as-of reads folded from the log. */
 export class ReadModels {
@@ -139,9 +157,16 @@ export class ReadModels {
     return statement;
   }
 
-  listClaims(filter: ClaimFilter): Page<ClaimState> {
+  private search<S extends SearchIndexSpec>(projection: ProjectionName, spec: S): SearchIndex<S> {
+    const db = this.runner.db(projection);
+    let index = searchIndexes.get(db);
+    if (!index) searchIndexes.set(db, (index = new SearchIndex(db, spec)));
+    return index as unknown as SearchIndex<S>;
+  }
+
+  listClaims(filter: ClaimFilter): Page<FoundClaim> {
     const { states, nextCursor } = this.claimRows(filter);
-    return { items: states.map((json) => JSON.parse(json) as ClaimState), nextCursor };
+    return { items: states.map((json) => JSON.parse(json) as FoundClaim), nextCursor };
   }
 
   /** listClaims as the JSON text it is sent as: the stored states joined, none parsed and re-serialized. */
@@ -150,25 +175,68 @@ export class ReadModels {
     return `{"items":[${states.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
   }
 
+  /**
+   * With `q`: the claims the full-text index finds, best first, each stored state with its `match`
+   * added. Without: changes first (contested, revised, then settled), each in the order the claims
+   * were opened; the cursor holds both. One indexed range per rank, so a deep page costs no more
+   * than the first; `subject` and `entity` are words the index looks up once for the whole list.
+   */
   private claimRows(filter: ClaimFilter): { states: string[]; nextCursor: string | null } {
-    const after = decodeCursor(filter.cursor);
-    const where = ['opened_position > @after'];
-    if (filter.q) where.push("search LIKE @q ESCAPE '\\'");
-    if (filter.subject) where.push("lower(subject) LIKE @subject ESCAPE '\\'");
-    if (filter.status) where.push('status = @status');
-    const rows = this.sql('claim-state', `SELECT opened_position, state FROM claims WHERE ${where.join(' AND ')} ORDER BY opened_position LIMIT @limit`)
-      .all({
-        after: after === -Infinity ? -1 : after,
-        q: filter.q ? like(filter.q) : undefined,
-        subject: filter.subject ? like(filter.subject) : undefined,
+    const index = this.search('claim-state', CLAIM_INDEX);
+    const [q, subject, entities] = [filter.q, filter.subject, filter.entity].map(given);
+    if (q !== undefined) {
+      const expression = index.expression(q, [
+        { column: 'subject', value: subject, param: 'subject' },
+        { column: 'entities', value: entities, param: 'entity' },
+        { column: 'status', value: filter.status, param: 'status' },
+      ])!;
+      const { hits, nextCursor } = index.search(expression, { limit: filter.limit, cursor: filter.cursor });
+      const states = hits.flatMap((hit) => {
+        const json = this.claimStateJson(hit.key);
+        return json === undefined ? [] : [`${json.slice(0, -1)},"match":${JSON.stringify(hit.match)}}`];
+      });
+      return { states, nextCursor };
+    }
+    const after = decodeClaimCursor(filter.cursor);
+    const words = index.expression(undefined, [
+      { column: 'subject', value: subject, param: 'subject' },
+      { column: 'entities', value: entities, param: 'entity' },
+    ]);
+    const where = [filter.status ? 'status = @status' : `${CLAIM_RANK_SQL} = @rank`, 'opened_position > @after'];
+    if (words !== null) where.push(`opened_position IN (${index.rowidsMatching('words')})`);
+    const statement = this.sql('claim-state', `SELECT opened_position, state FROM claims WHERE ${where.join(' AND ')} ORDER BY opened_position LIMIT @limit`);
+    const rows: { rank: number; opened_position: number; state: string }[] = [];
+    for (const rank of filter.status ? [CLAIM_RANKS[filter.status] ?? CLAIM_RANKS.settled] : [0, 1, 2]) {
+      if (rank < after.rank || rows.length > filter.limit) continue;
+      const found = statement.all({
+        rank,
+        after: rank === after.rank ? after.position : -1,
+        words: words ?? undefined,
         status: filter.status,
-        limit: filter.limit + 1,
+        limit: filter.limit + 1 - rows.length,
       }) as { opened_position: number; state: string }[];
+      rows.push(...found.map((r) => ({ ...r, rank })));
+    }
     const items = rows.slice(0, filter.limit);
+    const last = items.at(-1);
     return {
       states: items.map((r) => r.state),
-      nextCursor: rows.length > filter.limit ? encodeCursor(items.at(-1)!.opened_position) : null,
+      nextCursor: rows.length > filter.limit && last ? encodeCursor(`${last.rank}.${last.opened_position}`) : null,
     };
+  }
+
+  /**
+   * The claims a passage of an article may be about (its sentence, paragraph, title), best first:
+   * those sharing its most telling words (SearchIndex.candidates). For the intake matcher, which
+   * scores them itself.
+   */
+  claimCandidates(passage: readonly string[], limit: number): FoundClaim[] {
+    return this.search('claim-state', CLAIM_INDEX)
+      .candidates(passage, limit)
+      .flatMap((hit) => {
+        const json = this.claimStateJson(hit.key);
+        return json === undefined ? [] : [{ ...(JSON.parse(json) as ClaimState), match: hit.match }];
+      });
   }
 
   /** The live state of a claim as the JSON text the projection stored (nothing to parse or re-serialize). */
@@ -276,20 +344,35 @@ export class ReadModels {
     return { items: items.map((r) => JSON.parse(r.body) as StoredDiscrepancy), nextCursor: rows.length > filter.limit ? encodeCursor(items.at(-1)!.ordinal) : null };
   }
 
-  listSources(filter: { q?: string; cursor?: string; limit: number }): Page<SourceSummary> {
+  /** In registration order; with `q`, the sources the full-text index finds, best first, each with its `match`. */
+  listSources(filter: { q?: string; cursor?: string; limit: number }): Page<FoundSource> {
+    const q = given(filter.q);
+    if (q !== undefined) {
+      const index = this.search('sources', SOURCE_INDEX);
+      const { hits, nextCursor } = index.search(index.expression(q)!, { limit: filter.limit, cursor: filter.cursor });
+      const items = hits.flatMap((hit) => {
+        const row = this.sourceRow(hit.key);
+        return row ? [{ ...summaryOf(row), match: hit.match }] : [];
+      });
+      return { items, nextCursor };
+    }
     const after = decodeCursor(filter.cursor);
     const rows = this.sql('sources', 
         `SELECT s.*, (SELECT count(*) FROM citations c WHERE c.source_id = s.source_id AND c.status = 'live') AS citations
-         FROM sources s WHERE position > @after ${filter.q ? "AND search LIKE @q ESCAPE '\\'" : ''} ORDER BY position LIMIT @limit`,
+         FROM sources s WHERE position > @after ORDER BY position LIMIT @limit`,
       )
-      .all({ after: after === -Infinity ? -1 : after, q: filter.q ? like(filter.q) : undefined, limit: filter.limit + 1 }) as SourceRow[];
+      .all({ after: after === -Infinity ? -1 : after, limit: filter.limit + 1 }) as SourceRow[];
     const items = rows.slice(0, filter.limit);
     return { items: items.map(summaryOf), nextCursor: rows.length > filter.limit ? encodeCursor(items.at(-1)!.position) : null };
   }
 
-  source(sourceId: string): (SourceSummary & { text: string; citedBy: Citation[] }) | undefined {
-    const row = this.sql('sources', `SELECT s.*, (SELECT count(*) FROM citations c WHERE c.source_id = s.source_id AND c.status = 'live') AS citations FROM sources s WHERE source_id = ?`)
+  private sourceRow(sourceId: string): SourceRow | undefined {
+    return this.sql('sources', `SELECT s.*, (SELECT count(*) FROM citations c WHERE c.source_id = s.source_id AND c.status = 'live') AS citations FROM sources s WHERE source_id = ?`)
       .get(sourceId) as SourceRow | undefined;
+  }
+
+  source(sourceId: string): (SourceSummary & { text: string; citedBy: Citation[] }) | undefined {
+    const row = this.sourceRow(sourceId);
     if (!row) return undefined;
     const citations = this.sql(
         'sources',
@@ -361,6 +444,9 @@ export class ReadModels {
       .filter((s) => s.verdict !== null);
   }
 }
+
+/** A blank search box is no search. */
+const given = (words: string | undefined): string | undefined => (words?.trim() ? words : undefined);
 
 function viewFilter(at: AsOf): ViewFilter {
   return at.saidBy === undefined ? {} : { saidBy: at.saidBy };

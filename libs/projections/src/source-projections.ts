@@ -2,18 +2,21 @@ import type Database from 'better-sqlite3';
 import { quoteOccursIn } from '#domain';
 import { contextOf, isClaimEvent } from './claim-projections.js';
 import { statementsFor, type Projection, type ProjectionName } from './projection.js';
+import { SearchIndex, SOURCE_INDEX, sourceDocument } from './search-index.js';
 
 // ---- sources -------------------------------------------------------------------------------------
 
 export const sourcesProjection: Projection = {
   name: 'sources' satisfies ProjectionName,
-  version: 1,
+  // 2: the sources' words in a full-text index (search-index.ts) instead of a LIKE column.
+  version: 2,
   migrate(db) {
+    SearchIndex.migrate(db, SOURCE_INDEX);
     db.exec(`
       CREATE TABLE sources (
         source_id TEXT PRIMARY KEY, position INTEGER NOT NULL, title TEXT NOT NULL, publisher TEXT, author TEXT, url TEXT,
         language TEXT NOT NULL, published_at TEXT NOT NULL, retrieved_at TEXT, text TEXT NOT NULL, content_hash TEXT NOT NULL,
-        text_version INTEGER NOT NULL, registered_at TEXT NOT NULL, registered_by TEXT NOT NULL, search TEXT NOT NULL);
+        text_version INTEGER NOT NULL, registered_at TEXT NOT NULL, registered_by TEXT NOT NULL);
       CREATE TABLE revisions (
         source_id TEXT NOT NULL, text_version INTEGER NOT NULL, text TEXT NOT NULL, content_hash TEXT NOT NULL,
         at TEXT NOT NULL, by TEXT NOT NULL, reason TEXT, PRIMARY KEY (source_id, text_version));
@@ -32,18 +35,20 @@ export const sourcesProjection: Projection = {
       switch (event.type) {
         case 'claimline.source-registered': {
           const d = event.data;
-          s.insertSource.run({
+          const inserted = s.insertSource.run({
             sourceId: d.sourceId, position: recorded.position, title: d.title, publisher: d.publisher, author: d.author, url: d.url,
             language: d.language, publishedAt: JSON.stringify(d.publishedAt), retrievedAt: d.retrievedAt, text: d.text,
             contentHash: d.contentHash, registeredAt: ctx.recordedAt, registeredBy: ctx.actor,
-            search: [d.title, d.publisher ?? '', d.author ?? '', d.url ?? ''].join(' ').toLowerCase(),
           });
+          if (inserted.changes > 0) s.search.put(recorded.position, d.sourceId, sourceDocument(d));
           s.insertRevision.run(d.sourceId, 1, d.text, d.contentHash, ctx.recordedAt, ctx.actor, null);
           break;
         }
         case 'claimline.source-text-revised': {
           const d = event.data;
           s.reviseSource.run(d.text, d.contentHash, d.textVersion, d.sourceId);
+          const source = s.source.get(d.sourceId);
+          if (source) s.search.put(source.position, d.sourceId, sourceDocument({ ...source, text: d.text }));
           s.insertRevision.run(d.sourceId, d.textVersion, d.text, d.contentHash, ctx.recordedAt, ctx.actor, d.reason ?? null);
           // Quotes are flagged, never deleted, when the outlet's edit removed their words.
           for (const c of s.citationsOf.all(d.sourceId)) {
@@ -95,11 +100,15 @@ function prepareSources(d: Database.Database) {
   return {
     insertSource: d.prepare(
       `INSERT OR IGNORE INTO sources (source_id, position, title, publisher, author, url, language, published_at, retrieved_at, text,
-         content_hash, text_version, registered_at, registered_by, search)
+         content_hash, text_version, registered_at, registered_by)
        VALUES (@sourceId, @position, @title, @publisher, @author, @url, @language, @publishedAt, @retrievedAt, @text, @contentHash, 1,
-         @registeredAt, @registeredBy, @search)`,
+         @registeredAt, @registeredBy)`,
     ),
     reviseSource: d.prepare('UPDATE sources SET text = ?, content_hash = ?, text_version = ? WHERE source_id = ?'),
+    source: d.prepare<[string], { position: number; title: string; publisher: string | null; author: string | null }>(
+      'SELECT position, title, publisher, author FROM sources WHERE source_id = ?',
+    ),
+    search: new SearchIndex(d, SOURCE_INDEX),
     insertRevision: d.prepare('INSERT OR REPLACE INTO revisions (source_id, text_version, text, content_hash, at, by, reason) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     insertClaim: d.prepare('INSERT OR REPLACE INTO claims (claim_id, subject, predicate) VALUES (?, ?, ?)'),
     upsertCitation: d.prepare(

@@ -2,8 +2,10 @@
 import { api, sourceLabel, sourceTitles } from './api.js';
 import { h, replace } from './dom.js';
 import { statusBadge, ignoreAbort } from './claims.js';
-import { RELATION_WORDS, dateValueWords, instantWords, valueBoundsWords, valueWords } from './format.js';
+import { RELATION_WORDS, SUPPORT_WORDS, dateValueWords, instantWords, valueBoundsWords, valueWords } from './format.js';
 import { colorScale, timelinePlot } from './plot.js';
+import { addEditorControls, isEditing } from './claim-edit.js';
+import { isEditor } from './editor.js';
 import { debounce, href, setHashParams } from './router.js';
 
 /**
@@ -168,6 +170,20 @@ export function claimView({ parts, params, announce }) {
             )
           : h('p', { class: 'current muted' }, 'No live assertion at this point.'),
       ),
+      claim?.change ? h('p', { class: 'change', id: 'claim-change' }, claim.change.words) : null,
+      claim?.current?.supportedBy?.length
+        ? h(
+            'p',
+            { class: 'support muted', id: 'current-support' },
+            'Supported by ',
+            ...claim.current.supportedBy.flatMap((s, i) => [
+              i ? ', ' : '',
+              h('a', { href: href('sources', s.sourceId, { highlight: s.assertionId }) }, sourceLabel(s.sourceId)),
+              ` (${SUPPORT_WORDS[s.support] ?? s.support})`,
+            ]),
+            '.',
+          )
+        : null,
       latest.description ? h('p', {}, latest.description) : null,
       claim
         ? h(
@@ -204,6 +220,8 @@ export function claimView({ parts, params, announce }) {
 
     const list = h('ol', { class: 'timeline', 'aria-label': 'Assertions in said-at order' }, entries.map((e, i) => entryItem(e, { colorOf, entryIndex: i })));
     replace(root, head, plotPanel, asOfControls(latest), h('section', { 'aria-labelledby': 'timeline-heading' }, h('h2', { id: 'timeline-heading' }, 'Timeline'), entries.length ? list : h('p', { class: 'muted' }, 'Nothing recorded yet.')));
+    // Editing is on the live claim only; a page shown as of a past moment stays read-only.
+    if (isEditor() && !at.asOf && !at.saidBy) addEditorControls(root, latest, latestTimeline, () => refresh({ keepFocus: true }));
     if (lastCount !== null && latestTimeline.entries.length > lastCount) announce(`${latestTimeline.entries.length - lastCount} new assertion(s) on this claim`);
     lastCount = latestTimeline.entries.length;
   }
@@ -301,6 +319,7 @@ export function claimView({ parts, params, announce }) {
       }
     },
     onEvent(event) {
+      if (isEditing(root)) return;
       if (event.claimId === id || (event.type?.startsWith('claimline.source-') && root.querySelector(`[href*="${CSS.escape(event.sourceId ?? '')}"]`))) liveRefresh();
     },
     dispose() {

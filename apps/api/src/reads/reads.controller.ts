@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   GetClaimEventsQuery,
@@ -8,6 +8,7 @@ import {
   GetClaimStateQuery,
   GetSourceQuery,
   GetSourceRevisionsQuery,
+  GetSuggestionsQuery,
   GetTimelineJsonQuery,
   GetTimelineQuery,
   ListClaimsJsonQuery,
@@ -15,8 +16,9 @@ import {
   ListEventsQuery,
   ListSourcesQuery,
 } from '#claims';
-import { AsOfQuery, ListClaimsQueryDto, ListDiscrepanciesQueryDto, ListEventsQueryDto, ListSourcesQueryDto } from '../http/query-dtos.js';
+import { AsOfQuery, ListClaimsQueryDto, ListDiscrepanciesQueryDto, ListEventsQueryDto, ListSourcesQueryDto, SuggestionsQueryDto } from '../http/query-dtos.js';
 import { validationPipe } from '../http/problem.js';
+import { SUGGESTIONS_SCHEMA } from './suggestions-schema.js';
 
 /**
  * GET /claims/:id and its timeline are the hottest reads, and almost always come without a query
@@ -119,6 +121,18 @@ export class SourceReadsController {
   @ApiOperation({ summary: 'The text versions, each with its hash and a word diff against the previous' })
   async revisions(@Param('id') id: string) {
     return { items: found(await this.queries.execute(new GetSourceRevisionsQuery(id)), `source ${id}`) };
+  }
+
+  @Get(':id/suggestions')
+  @ApiOperation({
+    summary: 'Intake: every value the current text states that a tracked claim could hold, ready to record',
+    description:
+      'A view, never an event. Each suggestion holds the verbatim quote with the selectors the assertion endpoint computes, the value as read, the candidate claims best first (score and reason), the relation to the first claim\'s current value, speaker, modality and said-at read from the text (else the source\'s defaults), and alreadyRecorded. Accept one by sending its `assertion` to POST /claims/{claimId}/assertions. At most 500 suggestions an answer: when `next` is not null, ask again with from=next.',
+  })
+  @ApiOkResponse({ description: '{ sourceId, from, next, suggestions: Suggestion[], unread: UnreadValue[] }', schema: SUGGESTIONS_SCHEMA })
+  @ApiNotFoundResponse({ description: 'No such source (problem+json)' })
+  async suggestions(@Param('id') id: string, @Query() query: SuggestionsQueryDto) {
+    return found(await this.queries.execute(new GetSuggestionsQuery(id, query.from ?? 0)), `source ${id}`);
   }
 }
 

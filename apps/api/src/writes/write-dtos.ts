@@ -18,7 +18,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { MODALITIES, RETRACTION_KINDS, VALUE_TYPES } from '#domain';
+import { FISCAL_YEAR_STARTS, MODALITIES, RETRACTION_KINDS, VALUE_TYPES } from '#domain';
 import { ValueInputDto } from '../values/values.dto.js';
 
 export class QuoteDto {
@@ -101,6 +101,17 @@ export class RegisterSourceDto {
   @ValidateIf((_, v) => v !== null)
   @IsISO8601({ strict: true })
   retrievedAt?: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    enum: FISCAL_YEAR_STARTS,
+    example: 'april',
+    description: "The month the outlet's fiscal year starts in, when it writes by one (Indian outlets: april). Its \"2026–27\" is then that fiscal year and its \"FY27\" is read by it; recorded in each value read so.",
+  })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsIn(FISCAL_YEAR_STARTS)
+  fiscalYear?: string | null;
 
   @ApiProperty({ description: 'The full text of the article, unchanged' })
   @IsString()
