@@ -1,6 +1,7 @@
 /**
  * Bad input: thousands of generated malformed requests (fast-check) against every write route and
- * the query strings and ids of the read routes, through the real app (Fastify inject).
+ * the query strings and ids of the read routes (full-text syntax in the search words included),
+ * through the real app (Fastify inject).
  *
  * Every write case starts from a valid body and breaks it in one to three ways: a missing field, an
  * unknown one (nasty names included), a wrong JSON type, a string over its limit (in ASCII and in

@@ -185,12 +185,12 @@ export class ReadModels {
     const index = this.search('claim-state', CLAIM_INDEX);
     const [q, subject, entities] = [filter.q, filter.subject, filter.entity].map(given);
     if (q !== undefined) {
-      const expression = index.expression(q, [
+      const query = index.query(q, [
         { column: 'subject', value: subject, param: 'subject' },
         { column: 'entities', value: entities, param: 'entity' },
         { column: 'status', value: filter.status, param: 'status' },
       ])!;
-      const { hits, nextCursor } = index.search(expression, { limit: filter.limit, cursor: filter.cursor });
+      const { hits, nextCursor } = index.search(query, { limit: filter.limit, cursor: filter.cursor });
       const states = hits.flatMap((hit) => {
         const json = this.claimStateJson(hit.key);
         return json === undefined ? [] : [`${json.slice(0, -1)},"match":${JSON.stringify(hit.match)}}`];
@@ -198,7 +198,7 @@ export class ReadModels {
       return { states, nextCursor };
     }
     const after = decodeClaimCursor(filter.cursor);
-    const words = index.expression(undefined, [
+    const words = index.query(undefined, [
       { column: 'subject', value: subject, param: 'subject' },
       { column: 'entities', value: entities, param: 'entity' },
     ]);
@@ -211,7 +211,7 @@ export class ReadModels {
       const found = statement.all({
         rank,
         after: rank === after.rank ? after.position : -1,
-        words: words ?? undefined,
+        words: words?.match,
         status: filter.status,
         limit: filter.limit + 1 - rows.length,
       }) as { opened_position: number; state: string }[];
@@ -349,7 +349,7 @@ export class ReadModels {
     const q = given(filter.q);
     if (q !== undefined) {
       const index = this.search('sources', SOURCE_INDEX);
-      const { hits, nextCursor } = index.search(index.expression(q)!, { limit: filter.limit, cursor: filter.cursor });
+      const { hits, nextCursor } = index.search(index.query(q)!, { limit: filter.limit, cursor: filter.cursor });
       const items = hits.flatMap((hit) => {
         const row = this.sourceRow(hit.key);
         return row ? [{ ...summaryOf(row), match: hit.match }] : [];

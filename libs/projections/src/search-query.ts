@@ -10,6 +10,8 @@
 export interface SearchTerms {
   /** The FTS5 expression, or null when the input holds no word to look for. */
   expression: string | null;
+  /** The expression's parts, all of which must match: one per word or quoted phrase. */
+  terms: string[];
   /** The words as read, lowercased (for highlighting on pages that do not come from FTS5). */
   words: string[];
 }
@@ -42,12 +44,12 @@ function termFor(word: string, prefix: boolean): string {
   return `(${quoted(split)}${star} OR ${quoted([joined])}${star})`;
 }
 
-/** `s 400` -> `s-400`: a short letter group followed by a number is one designation. */
+/** `s 400` -> `s-400`: a short letter group followed by a number is one designation (`of 2018` is not). */
 function joinSpacedDesignations(words: string[]): string[] {
   const out: string[] = [];
   for (const word of words) {
     const previous = out.at(-1);
-    if (previous !== undefined && DESIGNATION_PREFIX.test(previous) && /^\p{N}/u.test(word)) out[out.length - 1] = `${previous}-${word}`;
+    if (previous !== undefined && DESIGNATION_PREFIX.test(previous) && !STOPWORDS.has(previous) && /^\p{N}/u.test(word)) out[out.length - 1] = `${previous}-${word}`;
     else out.push(word);
   }
   return out;
@@ -55,11 +57,13 @@ function joinSpacedDesignations(words: string[]): string[] {
 
 /**
  * Reads `q` as people type it: words in any order (all must match), `"quoted phrases"` in order,
- * and the last word as a prefix while it is still being typed (no space after it).
+ * and the last word as a prefix while it is still being typed (no space after it). English
+ * stopwords outside a phrase are left out (every text holds them; each would cost a pass over
+ * them all), unless the query holds nothing else.
  */
 export function searchTerms(q: string): SearchTerms {
   const text = q.normalize('NFKC');
-  const terms: string[] = [];
+  const terms: { term: string; stopword: boolean }[] = [];
   const words: string[] = [];
   // Balanced quotes are phrases; an unbalanced last quote is read as plain words.
   const parts = text.split('"');
@@ -71,19 +75,21 @@ export function searchTerms(q: string): SearchTerms {
     if (found.length === 0) return;
     if (inPhrase) {
       words.push(...found);
-      terms.push(quoted(found.flatMap((w) => w.split(/[-‐‑–.]/).filter(Boolean))));
+      terms.push({ term: quoted(found.flatMap((w) => w.split(/[-‐‑–.]/).filter(Boolean))), stopword: false });
       return;
     }
     const last = i === parts.length - 1;
     const joined = joinSpacedDesignations(found);
     joined.forEach((word, j) => {
       words.push(word);
-      terms.push(termFor(word, last && j === joined.length - 1 && endsInWord && word.replace(/[-‐‑–.]/g, '').length >= MIN_PREFIX));
+      const typing = last && j === joined.length - 1 && endsInWord && word.replace(/[-‐‑–.]/g, '').length >= MIN_PREFIX;
+      terms.push({ term: termFor(word, typing), stopword: !typing && STOPWORDS.has(word) });
     });
   });
-  const kept = terms.slice(0, MAX_WORDS);
+  const telling = terms.some((t) => !t.stopword) ? terms.filter((t) => !t.stopword) : terms;
+  const kept = telling.slice(0, MAX_WORDS).map((t) => t.term);
   // Explicit AND: FTS5 joins bare phrases implicitly, but not a parenthesized OR group.
-  return { expression: kept.length > 0 ? kept.join(' AND ') : null, words: words.slice(0, MAX_WORDS) };
+  return { expression: kept.length > 0 ? kept.join(' AND ') : null, terms: kept, words: words.slice(0, MAX_WORDS) };
 }
 
 /** Words too common in English to tell one document from another: never worth a lookup. */

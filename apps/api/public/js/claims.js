@@ -17,6 +17,16 @@ export function marked(parts) {
   return parts.map((p) => (p.hit ? h('mark', {}, p.text) : p.text));
 }
 
+/**
+ * A search box that reports its words as typed: not trimmed at the end, as a word still being
+ * typed is searched as a prefix and a finished one (a space after it) is not.
+ */
+export function searchBox({ id, value, placeholder, onWords }) {
+  const input = h('input', { type: 'search', id, name: 'q', value, placeholder, autocomplete: 'off' });
+  input.addEventListener('input', () => onWords(input.value.trimStart()));
+  return input;
+}
+
 /** Where else a search found its words, beyond the claim's name, in the order they are shown. */
 const FOUND_IN = { value_words: 'value', quotes: 'quote', description: 'description', entities: 'entities' };
 
@@ -144,11 +154,14 @@ export function claimsView({ params }) {
       list = h('ul', { class: 'claim-list', 'aria-labelledby': 'claims-heading' });
       summary = h('p', { class: 'muted small', role: 'status', 'aria-live': 'polite' });
       moreRow = h('div', { class: 'more-row' });
-      const q = h('input', { type: 'search', id: 'q', name: 'q', value: state.q, placeholder: 'S-400 deliveries, Belousov, "war in Ukraine"…', autocomplete: 'off' });
-      // Not trimmed at the end: a word still being typed is searched as a prefix, a finished one is not.
-      q.addEventListener('input', () => {
-        state.q = q.value.trimStart();
-        search();
+      const q = searchBox({
+        id: 'q',
+        value: state.q,
+        placeholder: 'S-400 deliveries, Belousov, "war in Ukraine"…',
+        onWords: (words) => {
+          state.q = words;
+          search();
+        },
       });
       const status = h(
         'select',

@@ -1,7 +1,7 @@
 // Sources: the list (searchable: title, publisher, author and text), and one source's text with every quoted passage marked, plus its revisions as diffs.
 import { ApiError, api, sourceTitles } from './api.js';
 import { h, replace } from './dom.js';
-import { ignoreAbort, marked } from './claims.js';
+import { ignoreAbort, marked, searchBox } from './claims.js';
 import { dateValueWords, instantWords, valueWords } from './format.js';
 import { debounce, href, setHashParams } from './router.js';
 import { isEditor } from './editor.js';
@@ -88,10 +88,14 @@ export function sourcesView({ params }) {
     async render(main) {
       body = h('div');
       summary = h('p', { class: 'muted small', role: 'status', 'aria-live': 'polite' });
-      const q = h('input', { type: 'search', id: 'source-q', name: 'q', value: state.q, placeholder: 'title, outlet, author or words of the article…', autocomplete: 'off' });
-      q.addEventListener('input', () => {
-        state.q = q.value.trimStart();
-        search();
+      const q = searchBox({
+        id: 'source-q',
+        value: state.q,
+        placeholder: 'title, outlet, author or words of the article…',
+        onWords: (words) => {
+          state.q = words;
+          search();
+        },
       });
       const form = h(
         'form',

@@ -49,8 +49,8 @@ export class ClaimReadsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: 'Current state of claims; filter by words, subject, status; paged by cursor' })
-  @ApiOkResponse({ description: '{ items: ClaimState[], nextCursor }' })
+  @ApiOperation({ summary: 'Current state of claims, what changed first; with q, the claims the words find, best first; filter by subject, entity, status; paged by cursor' })
+  @ApiOkResponse({ description: '{ items: ClaimState[], nextCursor }; with q each item also has match: { score, fields: [{ field, parts: [{ text, hit? }] }] }, the words found marked' })
   async list(@Query() query: ListClaimsQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     return storedJson(reply, await this.queries.execute(new ListClaimsJsonQuery({ ...query, limit: query.limit ?? 50 })));
   }
@@ -106,7 +106,7 @@ export class SourceReadsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: 'Registered sources' })
+  @ApiOperation({ summary: 'Registered sources; with q, those the words find (title, publisher, author, text), best first, each with match' })
   list(@Query() query: ListSourcesQueryDto) {
     return this.queries.execute(new ListSourcesQuery({ ...query, limit: query.limit ?? 50 }));
   }
