@@ -8,9 +8,8 @@ WORKDIR /app
 # The full image has python3, make and g++: better-sqlite3 may compile from source here.
 ENV SCARF_ANALYTICS=false
 COPY package.json package-lock.json ./
-# The lockfile may lack other platforms' optional binaries (swc, ...), which `npm ci` refuses;
-# `npm install` keeps the pinned versions and fetches this platform's (as .ci/run does).
-RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+# Exactly the committed lockfile, as .ci/run installs it.
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs

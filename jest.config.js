@@ -10,21 +10,13 @@ export const swc = {
   sourceMaps: 'inline',
 };
 
-const ESM_REQUIRED_BY_CJS = ['content-disposition', 'cookie'];
-
 export default {
   testEnvironment: 'node',
   rootDir: '.',
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts'],
   extensionsToTreatAsEsm: ['.ts'],
-  transform: {
-    '^.+\\.ts$': ['@swc/jest', swc],
-    // ESM-only packages that CommonJS dependencies require(): Jest on Node < 24.9 cannot load
-    // require(esm), so these few are compiled to CommonJS for the tests.
-    [`/node_modules/(${ESM_REQUIRED_BY_CJS.join('|')})/.+\\.js$`]: ['@swc/jest', { module: { type: 'commonjs' } }],
-  },
-  transformIgnorePatterns: [`/node_modules/(?!(${ESM_REQUIRED_BY_CJS.join('|')})/)`],
+  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
     '^#domain$': '<rootDir>/libs/domain/src/index.ts',
     '^#event-store$': '<rootDir>/libs/event-store/src/index.ts',

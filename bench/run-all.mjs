@@ -4,13 +4,14 @@
  * bench/results.json: a list of { metric, value, unit, baseline: { name, value }, ratio, ... }.
  *
  *   npm run bench            # = npm run build && node bench/run-all.mjs
- *   node bench/run-all.mjs [--skip store,http,rebuild,memory] [--events 1000000] [--seconds 10]
+ *   node bench/run-all.mjs [--skip store,http,rebuild,search,memory] [--events 1000000] [--seconds 10]
  *
  * 1. the event-store benchmark (bench/store.mjs, owned separately), when it is there: run as it is,
  *    its results taken from bench/results-store.json (or bench/results.json) if written by this run;
  * 2. http.post_assertion, http.get_claim (bench/http.mjs);
  * 3. rebuild.events_per_s, ingest.scaling_1m_vs_100k (bench/rebuild.mjs), leaving a 1M-event store;
- * 4. serve.peak_rss_mb on that store (bench/serve-memory.mjs).
+ * 4. search.claims_q_p99_ms on that store against the LIKE scan it replaced (bench/search.mjs);
+ * 5. serve.peak_rss_mb on that store (bench/serve-memory.mjs).
  * Every entry carries the 1-minute load average before its measurement and the machine.
  */
 import { spawnSync } from 'node:child_process';
@@ -19,6 +20,7 @@ import { join } from 'node:path';
 import { here, load, log, machine } from './common.mjs';
 import { runHttpBench } from './http.mjs';
 import { runRebuildBench } from './rebuild.mjs';
+import { runSearchBench } from './search.mjs';
 import { runMemoryBench } from './serve-memory.mjs';
 
 function arg(name, fallback) {
@@ -32,7 +34,7 @@ const seconds = Number(arg('seconds', '10'));
 const startedAt = Date.now();
 const m = machine();
 const machineLine = `${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, ${m.platform}`;
-const OURS = /^(http|rebuild|serve|ingest)\./;
+const OURS = /^(http|rebuild|serve|ingest|search)\./;
 
 /** The store benchmark's rows, named as the issue names them when its own names differ. */
 function storeRows() {
@@ -82,6 +84,12 @@ if (!skip.has('rebuild')) {
   const out = await runRebuildBench({ events });
   dataDir = out.dataDir;
   results.push(...stamp(out.results, loadBefore));
+}
+
+if (!skip.has('search') && dataDir) {
+  const loadBefore = load();
+  const { results: rows } = await runSearchBench({ dataDir });
+  results.push(...stamp(rows, loadBefore));
 }
 
 if (!skip.has('memory') && dataDir) {

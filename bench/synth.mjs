@@ -59,7 +59,7 @@ export async function captureTemplates() {
 }
 
 /** A small deterministic PRNG (mulberry32), so every run writes the same log shape. */
-function prng(seed) {
+export function prng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

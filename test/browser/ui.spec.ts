@@ -104,12 +104,81 @@ describe('fact-checker UI', () => {
     expect(await first.locator('dl').innerText()).toMatch(/Sources/);
     expect(await first.locator('dl').innerText()).toMatch(/Last change/);
 
+    const all = await page.locator('.claim-row').count();
     await page.fill('#q', 'remaining');
-    await page.waitForFunction(() => (globalThis as unknown as W).document.querySelectorAll('.claim-row').length <= 3);
+    await page.waitForFunction((n) => (globalThis as unknown as W).document.querySelectorAll('.claim-row').length < n, all);
     const texts = await page.locator('.claim-row h2').allInnerTexts();
     expect(texts.some((x) => /remaining deliveries due/.test(x))).toBe(true);
     expect(page.url()).toContain('q=remaining');
     await page.screenshot({ path: join(ARTIFACTS, 'claims-list.png') });
+    expect(jsErrors(page)).toEqual([]);
+    await page.close();
+  });
+
+  test('search finds what a fact-checker types, best match first, the words found marked; punctuation alone is refused in words', async () => {
+    const page = await newPage();
+    await page.goto('/');
+    await page.locator('.claim-row').first().waitFor();
+    await page.fill('#q', 'delivery S400');
+    await page.waitForFunction(() => (globalThis as unknown as W).document.querySelector('.claim-row h2 mark') !== null);
+    const first = page.locator('.claim-row').first();
+    expect(await first.locator('h2').innerText()).toMatch(/S-400 contract of 2018 — remaining deliveries due/);
+    expect(await first.locator('h2 mark').allInnerTexts()).toEqual(['S-400', 'deliveries']);
+    expect(await page.locator('#claims-heading ~ p[role="status"]').innerText()).toMatch(/best match first/);
+    expect(page.url()).toContain('q=delivery+S400');
+
+    await page.fill('#q', '"war in Ukraine"');
+    await page.waitForFunction(() => (globalThis as unknown as W).document.querySelector('.claim-row .found mark')?.textContent === 'war in Ukraine');
+    expect(await page.locator('.claim-row').first().locator('.found').innerText()).toMatch(/value: .*the war in Ukraine/);
+
+    // Typing: the last word is a prefix until a space ends it.
+    await page.fill('#q', 'S-400 deliv');
+    await page.waitForFunction(() => (globalThis as unknown as W).document.querySelector('.claim-row h2')?.textContent?.includes('remaining deliveries due') === true);
+    expect(await page.locator('.claim-row').first().locator('h2 mark').allInnerTexts()).toEqual(['S-400', 'deliveries']);
+    mkdirSync(DOCS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'claims-search.png') });
+    await page.screenshot({ path: join(DOCS, 'claims-search.png') });
+
+    await page.fill('#q', '"*"');
+    await page.waitForFunction(() => /no word to search for/.test((globalThis as unknown as W).document.querySelector('#claims-heading ~ p[role="status"]')?.textContent ?? ''));
+    expect(await page.locator('.claim-row').count()).toBe(0);
+
+    await page.goto('/#/sources');
+    await page.locator('#source-q').waitFor();
+    await page.fill('#source-q', 'Manekshaw');
+    await page.waitForFunction(() => (globalThis as unknown as W).document.querySelectorAll('tbody tr').length === 1);
+    expect(await page.locator('tbody tr .source-found mark').allInnerTexts()).toEqual(['Manekshaw']);
+    await page.screenshot({ path: join(ARTIFACTS, 'sources-search.png') });
+    expect(jsErrors(page)).toEqual([]);
+    await page.close();
+  });
+
+  test('the claims list leads with what changed: revised and contested claims first, each with the change in words', async () => {
+    const page = await newPage();
+    await page.goto('/');
+    await page.locator('.claim-row').first().waitFor();
+    const statuses = await page.locator('.claim-row').evaluateAll((rows) => rows.map((r) => (r as unknown as El).dataset.status));
+    const rank = (s: string | undefined) => ({ contested: 0, revised: 1, settled: 2 })[s as 'settled'] ?? 3;
+    expect(statuses.map(rank)).toEqual([...statuses.map(rank)].sort());
+    const changed = statuses.filter((s) => s !== 'settled').length;
+    expect(changed).toBeGreaterThanOrEqual(2);
+    const changes = await page.locator('.claim-row .change').allInnerTexts();
+    expect(changes).toHaveLength(changed);
+    expect(changes.join('\n')).toContain('deadline moved later: by September 2026 → by 2026–27');
+    expect(changes.join('\n')).toContain('moved later: mid-2025 → 4 December 2025');
+    expect(await page.locator('.claim-row').first().locator('.badge').innerText()).toMatch(/revised|contested/i);
+    expect(await page.locator('#claims-heading ~ p[role="status"]').innerText()).toMatch(/the \d+ that changed come first/);
+    await page.screenshot({ path: join(ARTIFACTS, 'claims-changed-first.png') });
+
+    // The contract value reads $5.43 billion, supported by the three sources, one less precisely.
+    const { body } = await http<{ items: { claimId: string; predicate: string; subject: string }[] }>('/claims?q=S-400%20contract&limit=50');
+    const contract = body.items.find((c) => c.predicate === 'contract value')!;
+    await page.goto(`/#/claims/${contract.claimId}`);
+    await page.locator('#current-support').waitFor();
+    expect(await page.locator('#current-value strong').innerText()).toMatch(/5\.43 billion/);
+    expect(await page.locator('#current-support').innerText()).toMatch(/states it.*states it.*less precisely|less precisely.*states it.*states it|states it.*less precisely.*states it/);
+    expect(await page.locator('#claim-change').count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'claim-contract-value.png') });
     expect(jsErrors(page)).toEqual([]);
     await page.close();
   });
@@ -131,6 +200,9 @@ describe('fact-checker UI', () => {
       expect(await entry.locator(`a[href^="#/sources/${e.sourceId}"]`).count()).toBe(1);
     }
     expect(await page.locator('.legend li').count()).toBeGreaterThan(0);
+    // The card's story: the deadline slipped, said in words under the status.
+    expect(await page.locator('.claim-head .badge').innerText()).toMatch(/revised/i);
+    expect(await page.locator('#claim-change').innerText()).toBe('deadline moved later: by September 2026 → by 2026–27');
     // A relation between consecutive live assertions is drawn and told in words.
     if (entries.filter((e) => e.status === 'live').length > 1) {
       expect(await page.locator('svg.plot .relation').count()).toBeGreaterThan(0);
@@ -243,6 +315,116 @@ describe('fact-checker UI', () => {
     }
     await page.screenshot({ path: join(ARTIFACTS, 'phone-discrepancies.png') });
     expect(jsErrors(page)).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('fact-checker UI: what a new user ran into (issue 13)', () => {
+  /** A page that also keeps what the console reported as errors (a Content-Security-Policy refusal is one). */
+  async function watchedPage(): Promise<{ page: Page; consoleErrors: string[] }> {
+    const page = await newPage();
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    return { page, consoleErrors };
+  }
+
+  test('a claim with no assertions says so, on its page and in the list, rather than "settled"', async () => {
+    const opened = await http<{ id: string }>('/claims', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_KEYS.editor}` },
+      body: JSON.stringify({ subject: 'Zircon missiles for India', predicate: 'delivery year', valueType: 'date' }),
+    });
+    expect(opened.status).toBe(201);
+    const { page, consoleErrors } = await watchedPage();
+    await page.goto(`/#/claims/${opened.body.id}`);
+    await page.locator('.claim-head .badge').waitFor();
+    expect(await page.locator('.claim-head .badge').innerText()).toMatch(/^no assertions$/i);
+    await page.screenshot({ path: join(ARTIFACTS, 'claim-empty.png') });
+    await page.goto('/#/?q=Zircon');
+    await page.locator('.claim-row .badge').first().waitFor();
+    expect(await page.locator('.claim-row .badge').allInnerTexts()).toEqual([expect.stringMatching(/^no assertions$/i)]);
+    expect([jsErrors(page), consoleErrors]).toEqual([[], []]);
+    await page.close();
+  });
+
+  test('the as-of slider names each of its stops differently: what changed, and when', async () => {
+    const { claimId, entries } = await remainingDeliveriesClaim();
+    const { page, consoleErrors } = await watchedPage();
+    await page.goto(`/#/claims/${claimId}`);
+    await page.locator('svg.plot .mark').first().waitFor();
+    const slider = page.locator('#asof');
+    const stops = Number(await slider.getAttribute('max'));
+    expect(stops).toBeGreaterThanOrEqual(entries.length);
+    // Each stop's words, as the slider tells them (to the eye and to a screen reader) when moved there.
+    const labels = await page.evaluate((max) => {
+      const input = (globalThis as unknown as W).document.querySelector('#asof') as unknown as El & { value: string; dispatchEvent(e: unknown): boolean; getAttribute(name: string): string | null };
+      const words: string[] = [];
+      for (let i = 0; i <= max; i++) {
+        input.value = String(i);
+        input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string) => unknown }).Event('input'));
+        words.push(input.getAttribute('aria-valuetext') ?? '');
+      }
+      return words;
+    }, stops);
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(labels[0]).toMatch(new RegExp(`^1 of ${stops}: claim opened, \\d+ \\w+ \\d{4}`));
+    expect(labels[1]).toMatch(new RegExp(`^2 of ${stops}: recorded “.+” \\(.+\\), `));
+    expect(labels.at(-1)).toBe('now (latest)');
+    // The second stop, as a reader sees it once the page has followed.
+    await page.evaluate(() => {
+      const input = (globalThis as unknown as W).document.querySelector('#asof') as unknown as { value: string; dispatchEvent(e: unknown): boolean };
+      input.value = '1';
+      input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string) => unknown }).Event('input'));
+    });
+    await page.waitForFunction(() => !!(globalThis as unknown as W).document.querySelector('.asof.past') && (globalThis as unknown as W).document.querySelector('#asof-output')?.textContent?.startsWith('2 of') === true);
+    await page.locator('.asof').screenshot({ path: join(ARTIFACTS, 'claim-asof.png') });
+    expect([jsErrors(page), consoleErrors]).toEqual([[], []]);
+    await page.close();
+  });
+
+  test('Devanagari in a source text is drawn with a font that has it, not as boxes', async () => {
+    const { body } = await http<{ items: { id: string; publisher: string | null }[] }>('/sources?q=Business');
+    const source = body.items.find((s) => s.publisher === 'Business Standard')!;
+    const { page, consoleErrors } = await watchedPage();
+    await page.goto(`/#/sources/${source.id}`);
+    const article = page.locator('.article-text');
+    await article.waitFor();
+    expect(await article.innerText()).toContain('हिंदी में पढें');
+    // Which fonts Chromium actually drew the article with (CSS.getPlatformFontsForNode).
+    const cdp = await page.context().newCDPSession(page);
+    const { root } = (await cdp.send('DOM.getDocument', { depth: -1 })) as { root: { nodeId: number } };
+    await cdp.send('CSS.enable');
+    const { nodeId } = (await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: '.article-text' })) as { nodeId: number };
+    const fonts = new Set<string>();
+    const visit = async (id: number): Promise<void> => {
+      const { fonts: used } = (await cdp.send('CSS.getPlatformFontsForNode', { nodeId: id })) as { fonts: { familyName: string }[] };
+      for (const f of used) fonts.add(f.familyName);
+      const { node } = (await cdp.send('DOM.describeNode', { nodeId: id, depth: 1 })) as { node: { children?: { nodeId?: number; nodeType: number }[] } };
+      for (const child of node.children ?? []) if (child.nodeType === 1 && child.nodeId) await visit(child.nodeId);
+    };
+    await visit(nodeId);
+    expect([...fonts]).toEqual(expect.arrayContaining([expect.stringMatching(/Devanagari/)]));
+    await page.screenshot({ path: join(ARTIFACTS, 'source-devanagari.png') });
+    expect([jsErrors(page), consoleErrors]).toEqual([[], []]);
+    await page.close();
+  });
+
+  test('the UI and the API documentation work under the Content-Security-Policy, which forbids framing them', async () => {
+    const { page, consoleErrors } = await watchedPage();
+    const docs = await page.goto('/docs');
+    expect(docs?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+    await page.locator('.swagger-ui .opblock').first().waitFor();
+    expect(await page.locator('.swagger-ui .opblock').count()).toBeGreaterThan(20);
+    await page.screenshot({ path: join(ARTIFACTS, 'docs.png') });
+    // A page elsewhere cannot frame the UI.
+    await page.setContent(`<iframe src="${base}/"></iframe>`);
+    await page.waitForTimeout(500);
+    const framed = page.frames().find((f) => f.url().startsWith(base));
+    expect(await framed?.locator('main').count().catch(() => 0) ?? 0).toBe(0);
+    expect(jsErrors(page)).toEqual([]);
+    expect(consoleErrors.filter((e) => !/frame-ancestors|Refused to display|refused to connect/i.test(e))).toEqual([]);
     await page.close();
   });
 });

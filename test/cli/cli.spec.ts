@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { CorrectAssertionCommand, RecordAssertionCommand, RecordVerdictCommand, ReviseSourceTextCommand } from '#claims';
+import { CorrectAssertionCommand, RecordAssertionCommand, RecordVerdictCommand, ReviseSourceTextCommand, seedId as seedIdOf } from '#claims';
 import { type AssertionRecorded, claimStream, type DomainEvent, toEventToAppend } from '#domain';
 import { openEventStore, type RecordedEvent } from '#event-store';
 import { PROJECTION_NAMES, type Projections } from '#projections';
@@ -284,7 +284,7 @@ describe('claimline CLI', () => {
       for (const item of items) {
         expect(item['@context']).toBe('https://schema.org');
         expect(item['@type']).toBe('ClaimReview');
-        expect(item.url).toMatch(/^https:\/\/claims\.example\.org\/claims\/[0-9a-f-]{36}$/);
+        expect(item.url).toMatch(/^https:\/\/claims\.example\.org\/#\/claims\/[0-9a-f-]{36}$/);
         expect(item.reviewRating).toMatchObject({ '@type': 'Rating', ratingValue: expect.any(Number), bestRating: 5, worstRating: 1 });
         expect(item.itemReviewed).toMatchObject({ '@type': 'Claim' });
       }
@@ -298,7 +298,7 @@ describe('claimline CLI', () => {
       expect(ran.stdout).toBe('');
       expect(ran.stderr).toMatch(/^wrote \d+ ClaimReview items to .*reviews\.jsonld\n$/);
       const items = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>[];
-      expect(items.every((i) => i['@type'] === 'ClaimReview' && String(i.url).startsWith('http://localhost:3000/claims/'))).toBe(true);
+      expect(items.every((i) => i['@type'] === 'ClaimReview' && String(i.url).startsWith('http://localhost:3000/#/claims/'))).toBe(true);
     });
 
     it('--out into a directory that does not exist exits 1 naming the file, and leaves nothing behind', async () => {
@@ -346,6 +346,19 @@ describe('claimline CLI', () => {
       expect(csvRecord(['a', 'b,c', '"'])).toBe('a,"b,c",""""\r\n');
       expect(parseCsv(csvRecord(['a "b", c', '', 'x\r\ny']))).toEqual([['a "b", c', '', 'x\r\ny']]);
     });
+
+    it('csv cells a spreadsheet would run as a formula start with a quote mark; numbers stay numbers', () => {
+      expect(csvField('=HYPERLINK("http://evil.example","click")')).toBe(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+      expect(csvField('+1 212 555 0100')).toBe("'+1 212 555 0100");
+      expect(csvField('-2+3')).toBe("'-2+3");
+      expect(csvField('@SUM(A1:A9)')).toBe("'@SUM(A1:A9)");
+      expect(csvField('\t=1+1')).toBe("'\t=1+1");
+      expect(csvField('\r=1+1')).toBe(`"'\r=1+1"`);
+      expect(csvField('-12.5')).toBe('-12.5');
+      expect(csvField(-12.5)).toBe('-12.5');
+      expect(csvField('2025-12-04')).toBe('2025-12-04');
+      expect(csvField('a = b')).toBe('a = b');
+    });
   });
 
   describe('events', () => {
@@ -355,7 +368,7 @@ describe('claimline CLI', () => {
       expect(all.code).toBe(0);
       const lines = all.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { position: number; type: string; actor: string });
       expect(lines.map((l) => l.position)).toEqual(log.map((e) => e.position));
-      expect(lines[0]).toMatchObject({ type: 'claimline.source-registered', actor: 'cli' });
+      expect(lines[0]).toMatchObject({ type: 'claimline.source-registered', actor: 'seed' });
 
       const cut = log[log.length - 3]!.position;
       const tail = await cli(dataDir, ['events', '--after', String(cut)]);
@@ -463,7 +476,7 @@ describe('claimline CLI', () => {
     });
 
     it('checks what a correction set, as corrected; a quote the outlet edited away is a note, not drift', async () => {
-      const seeded = (await readLog(dataDir)).filter((e) => e.type === 'claimline.assertion-recorded' && e.metadata.actor === 'cli');
+      const seeded = (await readLog(dataDir)).filter((e) => e.type === 'claimline.assertion-recorded' && e.metadata.actor === 'seed');
       const chosen = seeded.at(-1)!.data as AssertionRecorded['data'];
       const ctx = await openCliContext({ CLAIMLINE_DATA_DIR: dataDir });
       try {
@@ -498,6 +511,27 @@ describe('claimline CLI', () => {
     });
   });
 
+  describe('suggest', () => {
+    const source = '2025-12-irigc-22-s400-september-2026';
+    it('lists the values of a seeded source in words, with their claim, relation and quote, and marks those recorded', async () => {
+      const ran = await cli(dataDir, ['suggest', seedIdOf('source', source)]);
+      expect(ran.code).toBe(0);
+      expect(ran.stdout).toMatch(/^date "by September 2026" at \d+-\d+ \(already recorded: assertion [\w-]+\)\n {2}claim S-400 contract of 2018 — remaining deliveries due \[[\w-]+\] score [\d.]+: /m);
+      expect(ran.stdout).toMatch(/^ {2}quote: "[^"]*by September 2026[^"]*"$/m);
+      expect(ran.stdout).toMatch(/^\d+ suggestions \(\d+ with a tracked claim, [1-9]\d* already recorded\), \d+ unread\n$/m);
+    });
+
+    it('--json prints the API\'s answer; an unknown source is exit 1, a missing one a usage error', async () => {
+      const json = await cli(dataDir, ['suggest', seedIdOf('source', source), '--json']);
+      const body = JSON.parse(json.stdout) as { sourceId: string; suggestions: { quote: { exact: string }; claims: unknown[] }[] };
+      expect(body.sourceId).toBe(seedIdOf('source', source));
+      expect(body.suggestions.length).toBeGreaterThan(0);
+      const unknown = await cli(dataDir, ['suggest', 'no-such-source']);
+      expect([unknown.code, unknown.stderr]).toEqual([1, 'claimline suggest: no source no-such-source\n']);
+      expect((await cli(dataDir, ['suggest'])).code).toBe(2);
+    });
+  });
+
   describe('the built command', () => {
     const built = existsSync(join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js'));
 
@@ -523,6 +557,42 @@ describe('claimline CLI', () => {
         rmSync(dir, { recursive: true, force: true });
       }
     });
+  });
+});
+
+describe('claimline verify after the reader changed (issue 14)', () => {
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'claimline-cli-reader-'));
+    expect((await cli(dataDir, ['seed', SEEDS])).code).toBe(0);
+  });
+
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('reports each value the previous reader stored that the current one reads differently or refuses, and exits 1', async () => {
+    const seeded = (await readLog(dataDir)).filter((e) => e.type === 'claimline.assertion-recorded').map((e) => e.data as AssertionRecorded['data']);
+    const date = seeded.find((a) => a.value.type === 'date' && a.sourceId === seeded.find((b) => b.value.text === 'Andrey Belousov')!.sourceId)!;
+    const quantity = seeded.find((a) => a.value.type === 'quantity' && a.value.text === '50 per cent')!;
+    const old = 'claimline-values/1';
+    // What claimline-values/1 stored for these words: a month, an epoch date, a figure ±0.5, a 1970 said-at.
+    const planted: [string, AssertionRecorded['data']][] = [
+      ['month', { ...date, assertionId: randomUUID(), value: { type: 'date', text: '2010-11', normalized: '2010-11', bounds: { lo: '2010-11-01', hi: '2010-11-30' }, parser: old } }],
+      ['epoch', { ...date, assertionId: randomUUID(), value: { type: 'date', text: 'by 20000', normalized: '../1970-01-01', bounds: { lo: null, hi: '1970-01-01' }, parser: old } }],
+      ['figure', { ...quantity, assertionId: randomUUID(), value: { ...quantity.value, bounds: { lo: 49.5, hi: 50.5 }, step: '1', parser: old } as AssertionRecorded['data']['value'] }],
+      ['said-at', { ...date, assertionId: randomUUID(), saidAt: { type: 'date', text: '20000', normalized: '1970-01-01', bounds: { lo: '1970-01-01', hi: '1970-01-01' }, parser: old } }],
+    ];
+    for (const [, data] of planted) await append(dataDir, claimStream(data.claimId), { type: 'claimline.assertion-recorded', data });
+
+    const ran = await cli(dataDir, ['verify', '--json']);
+    expect(ran.code).toBe(1);
+    const drift = ran.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { kind: string; assertionId?: string; field?: string; now?: string });
+    const of = (i: number) => drift.filter((d) => d.kind === 'drift' && d.assertionId === planted[i]![1].assertionId).map((d) => [d.field, d.now]);
+    expect(of(0)).toEqual([['value', expect.stringMatching(/^refused: .*November 2010 as ISO and the years 2010–11/)]]);
+    expect(of(1)).toEqual([['value', expect.stringMatching(/^refused: .*five or more digits/)]]);
+    expect(of(2)).toEqual([['value.bounds', '45..55']]);
+    expect(of(3)).toEqual([['saidAt', expect.stringMatching(/^refused: /)]]);
+    expect(drift.at(-1)).toMatchObject({ kind: 'summary', drift: 4 });
   });
 });
 

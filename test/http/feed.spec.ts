@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { createTestApp, TEST_KEYS, type TestApp } from '../support/app.js';
 
 /** Reads server-sent events from a live response until `until` holds or time runs out. */
@@ -64,6 +64,36 @@ describe('the live feed and the global feed', () => {
     expect(events.slice(0, 2).map((e) => Number(e.id))).toEqual([a.position, b.position]);
   });
 
+  it('replays after Last-Event-ID only as fast as the client reads: one that stops holds one event in the server, not the log', async () => {
+    // ~6 MB of log: 60 sources of 100 KB.
+    for (let i = 0; i < 60; i++) {
+      const res = await sut.request({ method: 'POST', url: '/sources', body: { title: `bulk ${i}`, publishedAt: '2025-12-04', text: `${i} ${'remaining deliveries slipped again. '.repeat(2800)}` } });
+      expect(res.status).toBe(201);
+    }
+    const sockets = new Set<Socket>();
+    const track = (socket: Socket): void => void sockets.add(socket);
+    sut.app.getHttpServer().on('connection', track);
+    const client = connect((sut.app.getHttpServer().address() as AddressInfo).port, '127.0.0.1');
+    client.on('error', () => undefined);
+    client.write('GET /stream HTTP/1.1\r\nHost: x\r\nLast-Event-ID: -1\r\n\r\n');
+    client.pause();
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      const [serverSide] = [...sockets];
+      // Node's buffer above the socket: below its high-water mark plus the one event that crossed it.
+      expect(serverSide!.writableLength).toBeLessThan(16 * 1024 + 150 * 1024);
+      let received = 0;
+      client.on('data', (chunk: Buffer) => (received += chunk.length));
+      client.resume();
+      const deadline = Date.now() + 20_000;
+      while (received < 6_000_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(received).toBeGreaterThan(6_000_000);
+    } finally {
+      client.destroy();
+      sut.app.getHttpServer().off('connection', track);
+    }
+  }, 60_000);
+
   it('pages the global feed by position', async () => {
     const first = await sut.request({ method: 'GET', url: '/events?limit=2' });
     expect(first.body.items).toHaveLength(2);
@@ -80,7 +110,7 @@ describe('the live feed and the global feed', () => {
       'POST /sources/{id}/revisions', 'GET /sources/{id}/revisions', 'POST /claims', 'GET /claims', 'GET /claims/{id}',
       'GET /claims/{id}/timeline', 'GET /claims/{id}/events', 'POST /claims/{id}/assertions',
       'POST /claims/{id}/assertions/{aid}/corrections', 'POST /claims/{id}/assertions/{aid}/retractions', 'POST /claims/{id}/verdicts',
-      'GET /discrepancies', 'GET /events', 'GET /stream', 'GET /export/claimreview', 'GET /admin/projections', 'POST /admin/projections/rebuild',
+      'GET /sources/{id}/suggestions', 'GET /discrepancies', 'GET /events', 'GET /stream', 'GET /export/claimreview', 'GET /admin/projections', 'POST /admin/projections/rebuild',
     ];
     expect(routes).toEqual(expect.arrayContaining(contract));
   });

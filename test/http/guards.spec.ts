@@ -67,6 +67,45 @@ describe('writes: auth, bad input, concurrency', () => {
     expect(await eventCount()).toBe(before);
   });
 
+  it.each([
+    ['a list of lists where entities go', { subject: 's', predicate: 'p', valueType: 'text', entities: [[]] }, 'entities'],
+    ['a lone surrogate in a string', { subject: 'S-400 \ud800', predicate: 'p', valueType: 'text' }, 'subject'],
+    ['a lone surrogate in an alias', { subject: 's', predicate: 'p', valueType: 'text', entities: [{ name: 'n', aliases: ['ok', '\udc00'] }] }, 'entities[0].aliases[1]'],
+  ])('answers %s with 400 naming the field, appending nothing', async (_name, body, field) => {
+    const before = await eventCount();
+    const res = await sut.request({ method: 'POST', url: '/claims', body });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    expect(await eventCount()).toBe(before);
+  });
+
+  it.each(['"-1"', '-1', 'W/"-3"'])('answers If-Match %s (not a revision) with 400 naming If-Match', async (ifMatch) => {
+    const res = await sut.request({ method: 'POST', url: `/claims/${claimId}/verdicts`, headers: { 'if-match': ifMatch }, body: { ratingValue: 3, alternateName: 'Mixed', reasoning: 'r' } });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field: 'If-Match', message: expect.stringContaining('0 or more') }]);
+  });
+
+  it('answers an Idempotency-Key sent again with the same request (keys in another order) with the first result, and with another body with 422', async () => {
+    const headers = { 'idempotency-key': 'verdict-key-1' };
+    const first = await sut.request({ method: 'POST', url: `/claims/${claimId}/verdicts`, headers, body: { ratingValue: 2, alternateName: 'Mostly false', reasoning: 'rounded' } });
+    expect(first.status).toBe(201);
+    const before = await eventCount();
+    const same = await sut.request({ method: 'POST', url: `/claims/${claimId}/verdicts`, payload: '{"reasoning":"rounded","alternateName":"Mostly false","ratingValue":2}', headers: { ...headers, 'content-type': 'application/json' } });
+    expect(same.status).toBe(201);
+    expect(same.headers['idempotent-replayed']).toBe('true');
+    expect(same.body).toEqual(first.body);
+    const other = await sut.request({ method: 'POST', url: `/claims/${claimId}/verdicts`, headers, body: { ratingValue: 5, alternateName: 'True', reasoning: 'rounded' } });
+    expect(other.status).toBe(422);
+    expect(other.headers['content-type']).toMatch(/problem\+json/);
+    expect(other.body.errors).toEqual([{ field: 'Idempotency-Key', message: expect.stringContaining('different request') }]);
+    // The same for a write that creates its stream (the id is derived from the key).
+    const opened = await sut.request({ method: 'POST', url: '/claims', headers: { 'idempotency-key': 'open-key-1' }, body: { subject: 'a', predicate: 'p', valueType: 'text' } });
+    expect(opened.status).toBe(201);
+    const reopened = await sut.request({ method: 'POST', url: '/claims', headers: { 'idempotency-key': 'open-key-1' }, body: { subject: 'b', predicate: 'p', valueType: 'text' } });
+    expect(reopened.status).toBe(422);
+    expect(await eventCount()).toBe(before + 1);
+  });
+
   it('answers malformed JSON with 400 and an oversize body with 413', async () => {
     const bad = await sut.request({ method: 'POST', url: '/claims', payload: '{"subject": ', headers: { 'content-type': 'application/json' } });
     expect(bad.status).toBe(400);

@@ -116,5 +116,6 @@ describe('rebuild from position 0', () => {
       }),
       { numRuns: Number(process.env.FC_RUNS ?? 12) },
     );
-  });
+    // Twelve apps started, written to and rebuilt: ~20 s on two cores, more when they are shared.
+  }, 120_000);
 });

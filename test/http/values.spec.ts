@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ValuesController } from '../../apps/api/src/values/values.controller.js';
+import { PARSER_VERSION } from '#domain';
 import { createTestApp, type TestApp } from '../support/app.js';
 
 describe(ValuesController.name, () => {
@@ -26,7 +27,7 @@ describe(ValuesController.name, () => {
         text: 'by September 2026',
         normalized: '../2026-09',
         bounds: { lo: null, hi: '2026-09-30' },
-        parser: 'claimline-values/1',
+        parser: PARSER_VERSION,
       });
     });
 
@@ -44,6 +45,17 @@ describe(ValuesController.name, () => {
     it('given relative words and said-at, when parsed, then said-at anchors them', async () => {
       const res = await post('/values/parse', { type: 'date', text: 'next year', saidAt: '4 December 2025' });
       expect(res.body.bounds).toEqual({ lo: '2026-01-01', hi: '2026-12-31' });
+    });
+
+    it("given a source's fiscal year, when fiscal labels are parsed, then they read by it; without one they are refused naming text", async () => {
+      const res = await post('/values/parse', { type: 'date', text: 'Q3FY26', fiscalYear: 'april' });
+      expect(res.body).toMatchObject({ bounds: { lo: '2025-10-01', hi: '2025-12-31' }, convention: 'fiscal-april' });
+      const us = await post('/values/compare', { type: 'date', a: 'fiscal 2026', b: 'September 2026', fiscalYear: 'october' });
+      expect(us.body).toMatchObject({ relation: 'refines', a: { bounds: { lo: '2025-10-01', hi: '2026-09-30' } } });
+      const refused = await post('/values/parse', { type: 'date', text: 'FY27' });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'text' })]);
+      expect((await post('/values/parse', { type: 'date', text: 'FY27', fiscalYear: 'march' })).body.errors).toEqual([expect.objectContaining({ field: 'fiscalYear' })]);
     });
 
     it('given the fiscal convention, when parsed, then it is applied and recorded', async () => {

@@ -1,6 +1,7 @@
 /**
  * Bad input: thousands of generated malformed requests (fast-check) against every write route and
- * the query strings and ids of the read routes, through the real app (Fastify inject).
+ * the query strings and ids of the read routes (full-text syntax in the search words included),
+ * through the real app (Fastify inject).
  *
  * Every write case starts from a valid body and breaks it in one to three ways: a missing field, an
  * unknown one (nasty names included), a wrong JSON type, a string over its limit (in ASCII and in
@@ -354,7 +355,7 @@ describe('bad input: generated malformed requests', () => {
 
   it('answers generated query strings and ids of every read route without a 5xx, refusals as problems naming the parameter', async () => {
     const reads: { path: () => string; params: string[] }[] = [
-      { path: () => '/claims', params: ['cursor', 'limit', 'q', 'subject', 'status'] },
+      { path: () => '/claims', params: ['cursor', 'limit', 'q', 'subject', 'entity', 'status'] },
       { path: () => `/claims/${claimId}`, params: ['asOf', 'saidBy'] },
       { path: () => `/claims/${claimId}/timeline`, params: ['asOf', 'saidBy'] },
       { path: () => `/claims/${claimId}/events`, params: [] },
@@ -371,8 +372,11 @@ describe('bad input: generated malformed requests', () => {
       fc.integer().map(String),
       fc.constantFrom('', '-1', '0', '1e3', '1.5', 'NaN', 'Infinity', '9'.repeat(400), '%FF', '%E0%A4%A', '%', '%00', 'x'.repeat(5000), '2025-13-45', '2025-12-04T25:00:00Z', 'true', '[]', '{}'),
       fc.constantFrom('settled', 'contested', 'open', 'all', 'overlaps', '2025-12-04', '2025-12-24T00:00:00Z', '10'),
+      // Full-text syntax typed into a search box: read as words, or a 400 naming the parameter.
+      fc.constantFrom('"', '"S-400', 'NEAR(S-400 deliveries', 'NEAR(a b, 2)', '*', 'S*', 'subject:S-400', '{subject predicate}:x', 'a OR', 'AND', 'NOT x', '^x', '-', '()', '"""', '\u0000', '\uE000x\uE001', 'S-400 '.repeat(40)).map(encodeURIComponent),
+      fc.string({ unit: fc.constantFrom('"', '*', '(', ')', ':', '-', '^', '{', '}', '+', 'S', '4', ' ', 'N', 'E', 'A', 'R', 'é') , maxLength: 20 }).map(encodeURIComponent),
     );
-    const key = fc.oneof(fc.constantFrom('cursor', 'limit', 'q', 'subject', 'status', 'asOf', 'saidBy', 'relation', 'claim', 'source', 'after', 'stream', 'actor', 'type', 'since', 'until'), fc.stringMatching(/^[a-zA-Z_]{1,12}$/), fc.constantFrom('__proto__', 'constructor', 'limit[]', 'a.b', 'q[a]', '%FF', ''));
+    const key = fc.oneof(fc.constantFrom('cursor', 'limit', 'q', 'subject', 'entity', 'status', 'asOf', 'saidBy', 'relation', 'claim', 'source', 'after', 'stream', 'actor', 'type', 'since', 'until'), fc.stringMatching(/^[a-zA-Z_]{1,12}$/), fc.constantFrom('__proto__', 'constructor', 'limit[]', 'a.b', 'q[a]', '%FF', ''));
     const query = fc.array(fc.tuple(key, value), { maxLength: 4 });
     const segment = fc.oneof(fc.string({ maxLength: 40 }).map(encodeURIComponent), fc.constantFrom('%ZZ', '%', '..', '%2F', '%00', 'x'.repeat(3000), '\u00e9', '%C3%28'));
     const target = fc.oneof(

@@ -163,6 +163,16 @@ export function bodyDefects(schema: Record<string, Spec>, extra: fc.Arbitrary<De
       ),
     );
   }
+  // A lone surrogate is valid JSON (JSON.stringify writes it as \ud800) but not Unicode text.
+  if (strings.length > 0) {
+    defects.push(
+      fc.tuple(fc.constantFrom(...strings), fc.constantFrom('\ud800', '\udfff', 'x\udc00y', '\ud83d'), fc.boolean()).map(([{ path }, lone, alone]) => ({
+        name: `lone surrogate ${JSON.stringify(lone)} at ${dotted(path)}`,
+        fields: [dotted(path)],
+        apply: (r: MutableRequest) => setAt(r.body, path, alone ? lone : `words ${lone} around`),
+      })),
+    );
+  }
   const nonEmpty = strings.filter((f) => f.spec.nonEmpty);
   if (nonEmpty.length > 0) {
     defects.push(fc.constantFrom(...nonEmpty).map(({ path }) => ({ name: `empty ${dotted(path)}`, fields: [dotted(path)], apply: (r: MutableRequest) => setAt(r.body, path, '') })));
@@ -214,6 +224,13 @@ export function bodyDefects(schema: Record<string, Spec>, extra: fc.Arbitrary<De
         })),
       );
     } else {
+      defects.push(
+        fc.tuple(fc.constantFrom<unknown>([], [[]], ['x'], 'x', 7, null, true), fc.nat({ max: 2 })).map(([bad, at]) => ({
+          name: `item ${JSON.stringify(bad)} of ${dotted(path)} is not an object`,
+          fields: [dotted(path)],
+          apply: (r: MutableRequest) => setAt(r.body, path, [...Array.from({ length: at }, () => ({ name: 'n', aliases: [] })), bad]),
+        })),
+      );
       // An item of a list of objects with one of its own defects: named `entities[0].name` and so on.
       const inner = bodyDefects(spec.of);
       defects.push(
@@ -251,7 +268,10 @@ export function headerDefects(ifMatch: boolean): fc.Arbitrary<Defect>[] {
   if (ifMatch) {
     defects.push(
       fc
-        .oneof(fc.constantFrom('abc', '"1.5"', '"-"', 'W/"x"', '*', '"1", "2"', '99999999999999999999'), fc.string({ minLength: 1, maxLength: 10 }).filter((s) => !/^\s*(?:W\/)?"?-?\d{1,15}"?\s*$/.test(s) && /^[\x21-\x7e]+$/.test(s)))
+        .oneof(
+          fc.constantFrom('abc', '"1.5"', '"-"', 'W/"x"', '*', '"1", "2"', '99999999999999999999', '"-1"', '-3', 'W/"-2"'),
+          fc.string({ minLength: 1, maxLength: 10 }).filter((s) => !/^\s*(?:W\/)?"?\d{1,15}"?\s*$/.test(s) && /^[\x21-\x7e]+$/.test(s)),
+        )
         .map((value) => ({ name: `If-Match ${value}`, fields: ['If-Match'], apply: (r: MutableRequest) => void (r.headers['if-match'] = value) })),
     );
   }

@@ -4,7 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { join } from 'node:path';
 import { ClaimsModule } from '#claims';
-import { EVENT_STORE, openEventStore, STORE_CONFIG, type EventStore } from '#event-store';
+import { EVENT_STORE, openEventStore, STORE_CONFIG, type DataDirLock, type EventStore } from '#event-store';
 import { ProjectionsModule, READ_MODEL_DIR } from '#projections';
 import { ApiKeyGuard } from './auth/auth.js';
 import { ApiKeyRing } from './auth/api-keys.js';
@@ -17,22 +17,34 @@ import { ProblemFilter } from './http/problem.js';
 import { APP_CONFIG } from './tokens.js';
 import { ValuesModule } from './values/values.module.js';
 
+const DATA_DIR_LOCK = 'claimline.DataDirLock';
+
+/** Closes the store, then lets the next process have the data dir. */
 @Injectable()
 class StoreCloser implements OnApplicationShutdown {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DATA_DIR_LOCK) private readonly lock: DataDirLock,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
-    await this.store.close();
+    try {
+      await this.store.close();
+    } finally {
+      this.lock.release();
+    }
   }
 }
 
 export interface AppModuleOptions {
   config: AppConfig;
   keyRing: ApiKeyRing;
+  /** Held from before anything in the data dir is opened until the store is closed. */
+  lock: DataDirLock;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, keyRing }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, keyRing, lock }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -57,6 +69,7 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        { provide: DATA_DIR_LOCK, useValue: lock },
         { provide: ApiKeyRing, useValue: keyRing },
         { provide: EVENT_STORE, useFactory: () => openEventStore(config.store) },
         { provide: STORE_CONFIG, useValue: config.store },

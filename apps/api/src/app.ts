@@ -7,17 +7,17 @@ import { CommandBus } from '@nestjs/cqrs';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { loadSeeds, type SeedReport } from '#claims';
-import { EVENT_STORE, type EventStore } from '#event-store';
+import { EVENT_STORE, lockDataDir, type DataDirLock, type EventStore } from '#event-store';
 import { Projections } from '#projections';
 import { AppModule } from './app.module.js';
 import { ApiKeyRing, loadOrCreateApiKeys, type ApiKey } from './auth/api-keys.js';
 import type { AppConfig } from './config.js';
 import { createLogger, PinoNestLogger } from './http/logger.js';
 import { jsonBodyParser } from './http/json-body.js';
-import { ProblemFilter, validationPipe } from './http/problem.js';
+import { answerClientError, ProblemFilter, validationPipe } from './http/problem.js';
 
 /** The repository root, found from this file so it works from src (jest) and from dist. */
 export function projectRoot(): string {
@@ -39,20 +39,42 @@ export interface CreatedApp {
 }
 
 export async function createApp(config: AppConfig, options: { logger?: boolean; logDestination?: DestinationStream } = {}): Promise<CreatedApp> {
+  // Before anything in the data dir is opened: a second server or a CLI command that writes there
+  // is refused here, naming the holder, instead of starting beside this one.
+  const lock = lockDataDir(config.store.dataDir, 'the claimline API server');
+  try {
+    return await createLockedApp(config, options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function createLockedApp(config: AppConfig, options: { logger?: boolean; logDestination?: DestinationStream }, lock: DataDirLock): Promise<CreatedApp> {
   const { keys, generated } = loadOrCreateApiKeys(config.apiKeys, config.store.dataDir);
   const logger = createLogger(options.logger === false ? 'silent' : config.logLevel, options.logDestination);
   const filter = new ProblemFilter(config);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
+    // A client that sends its request slowly (or stops mid-body) gets a 408 once the request
+    // timeout has passed; Node checks open connections every `connectionsCheckingInterval` ms.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, config.requestTimeoutMs / 4)),
+    },
+    clientErrorHandler: answerClientError,
+    trustProxy: config.trustProxy,
     loggerInstance: logger,
-    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     // The router refuses a malformed URL before any handler runs: answer it as problem+json too.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       const body = filter.toProblem(error);
       void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, keyRing: new ApiKeyRing(keys) }), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, keyRing: new ApiKeyRing(keys), lock }), adapter, {
     logger: options.logger === false ? false : new PinoNestLogger(logger),
   });
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimit }, jsonBodyParser(app.getHttpAdapter().getInstance()));
@@ -60,20 +82,20 @@ export async function createApp(config: AppConfig, options: { logger?: boolean; 
     await app.register(rateLimit, {
       max: config.rateLimitPerMinute,
       timeWindow: 60_000,
-      // Thrown to the error handler below, which answers it as problem+json.
+      // Health checks (a load balancer's, an orchestrator's) must not be refused, nor use up a client's budget.
+      allowList: (request) => request.routeOptions.url === '/health',
+      // Thrown to Nest's error handler, whose ProblemFilter answers it as problem+json.
       errorResponseBuilder: (_req, context) => Object.assign(new Error(`Too many requests: at most ${context.max} a minute; retry after ${context.after}.`), { statusCode: 429 }),
     });
   }
+  // helmet's headers (Nest's built-in), on every answer: the UI and /docs load only their own scripts,
+  // no page may frame them, and nothing is sniffed into another content type.
+  app.useSecurityHeaders({
+    contentSecurityPolicy: { directives: { frameAncestors: ["'none'"], upgradeInsecureRequests: null } },
+    xFrameOptions: { action: 'deny' },
+  });
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
-  // Fastify rejects malformed bodies before Nest routes them; answer those as problem+json too.
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .setErrorHandler((error, _request, reply) => {
-      const body = filter.toProblem(error);
-      void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
-    });
 
   const document = SwaggerModule.createDocument(
     app,
@@ -92,7 +114,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean; 
   let seeded: SeedReport | null = null;
   const store = app.get<EventStore>(EVENT_STORE);
   if (config.seed && (await store.headPosition()) === -1) {
-    seeded = await loadSeeds(app.get(CommandBus), config.seedDir);
+    seeded = await loadSeeds(app.get(CommandBus), store, config.seedDir);
     await app.get(Projections).runner.waitFor(await store.headPosition(), 60_000);
   }
   return { app, generatedKeys: generated ? keys : [], seeded };

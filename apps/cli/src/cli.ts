@@ -9,10 +9,11 @@ import { exportCommand } from './commands/export.js';
 import type { Command } from './commands/command.js';
 import { replayCommand } from './commands/replay.js';
 import { seedCommand } from './commands/seed.js';
+import { suggestCommand } from './commands/suggest.js';
 import { verifyCommand } from './commands/verify.js';
 import { CliError, type CliIo, EXIT, UsageError, write } from './io.js';
 
-export const COMMANDS: readonly Command[] = [seedCommand, replayCommand, exportCommand, verifyCommand, eventsCommand];
+export const COMMANDS: readonly Command[] = [seedCommand, replayCommand, exportCommand, verifyCommand, eventsCommand, suggestCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.synopsis.length));

@@ -3,11 +3,13 @@ import {
   type DateValue,
   type DayBounds,
   type DomainEvent,
+  type FiscalYearStart,
   formatValue,
   fromRecorded,
   isDomainEventType,
   parseValue,
   type ParseContext,
+  quoteOccursIn,
   selectorAt,
   type Value,
   type ValueInput,
@@ -59,6 +61,7 @@ export interface VerifyReport {
 
 interface SourceEntry {
   publishedAt: DateValue;
+  fiscalYear?: FiscalYearStart;
   texts: Map<number, string>;
   currentVersion: number;
 }
@@ -95,7 +98,7 @@ export class LogVerifier {
     switch (event.type) {
       case 'claimline.source-registered': {
         const d = event.data;
-        this.sources.set(d.sourceId, { publishedAt: d.publishedAt, texts: new Map([[1, d.text]]), currentVersion: 1 });
+        this.sources.set(d.sourceId, { publishedAt: d.publishedAt, fiscalYear: d.fiscalYear, texts: new Map([[1, d.text]]), currentVersion: 1 });
         // Read with no context, as registration reads it.
         this.checkValue({ claimId: null, assertionId: null, sourceId: d.sourceId, position, storedBy: 'registered' }, 'publishedAt', d.publishedAt, 'date', undefined);
         return;
@@ -122,7 +125,7 @@ export class LogVerifier {
           // A said-at left out is the source's publishedAt (checked with the source); one given was read against it.
           if (!sameJson(facts.saidAt, source.publishedAt)) this.checkValue(where, 'saidAt', facts.saidAt, 'date', source.publishedAt.bounds);
         }
-        this.checkValue(where, 'value', facts.value, this.claimTypes.get(claimId), facts.saidAt.bounds);
+        this.checkValue(where, 'value', facts.value, this.claimTypes.get(claimId), facts.saidAt.bounds, source?.fiscalYear);
         return;
       }
       case 'claimline.assertion-corrected': {
@@ -141,7 +144,7 @@ export class LogVerifier {
         if (changes.quote !== undefined || changes.sourceTextVersion !== undefined || changes.sourceId !== undefined) this.checkQuote(where, facts);
         if (changes.saidAt !== undefined) this.checkValue(where, 'saidAt', facts.saidAt, 'date', source.publishedAt.bounds);
         // A corrected value is read against the said-at as it stands after the correction.
-        if (changes.value !== undefined) this.checkValue(where, 'value', facts.value, this.claimTypes.get(claimId), facts.saidAt.bounds);
+        if (changes.value !== undefined) this.checkValue(where, 'value', facts.value, this.claimTypes.get(claimId), facts.saidAt.bounds, source.fiscalYear);
         return;
       }
       case 'claimline.assertion-retracted': {
@@ -161,7 +164,7 @@ export class LogVerifier {
       const source = this.sources.get(facts.sourceId);
       if (!source || retracted) continue;
       const current = source.texts.get(source.currentVersion)!;
-      if (source.currentVersion !== facts.sourceTextVersion && !current.includes(facts.quote.exact)) {
+      if (source.currentVersion !== facts.sourceTextVersion && !quoteOccursIn(current, facts.quote)) {
         notes.push({
           claimId,
           assertionId,
@@ -202,14 +205,14 @@ export class LogVerifier {
     if (there.suffix !== q.suffix) this.drift(where, 'quote.suffix', shown(q.suffix), shown(there.suffix));
   }
 
-  private checkValue(where: Where, field: string, stored: Value, claimType: ValueType | undefined, saidAt: DayBounds | undefined): void {
+  private checkValue(where: Where, field: string, stored: Value, claimType: ValueType | undefined, saidAt: DayBounds | undefined, fiscalYear?: FiscalYearStart): void {
     if (claimType !== undefined && stored.type !== claimType) {
       this.drift(where, `${field}.type`, stored.type, `the claim takes ${claimType} values`);
       return;
     }
     let now: Value;
     try {
-      now = reread(stored, saidAt);
+      now = reread(stored, saidAt, fiscalYear);
     } catch (error) {
       if (enteredAsFields(stored, saidAt)) return;
       this.drift(where, field, describe(stored), `refused: ${error instanceof Error ? error.message : String(error)}`);
@@ -228,16 +231,14 @@ export class LogVerifier {
 }
 
 /**
- * The stored words read again as the decider read them: the same type and convention, the unit or
- * noun only where the words leave it out, and the said-at bounds as context for relative words.
+ * The stored words read again as the decider read them: the same type and convention (a value
+ * read forward is read forward again), the unit or noun only where the words leave it out, the
+ * said-at bounds as context for relative words and the source's fiscal year for its year ranges.
  */
-export function reread(stored: Value, saidAt: DayBounds | undefined): Value {
-  const context: ParseContext = saidAt ? { saidAt } : {};
+export function reread(stored: Value, saidAt: DayBounds | undefined, fiscalYear?: FiscalYearStart): Value {
+  const context: ParseContext = { ...(saidAt ? { saidAt } : {}), ...(fiscalYear ? { fiscalYear } : {}) };
   const input: ValueInput = { type: stored.type, text: stored.text };
-  if (stored.type === 'date' && stored.convention !== undefined) {
-    input.convention = stored.convention;
-    if (stored.convention.split('+').includes('said-at-future')) context.direction = 'future';
-  }
+  if (stored.type === 'date' && stored.convention !== undefined) input.convention = stored.convention;
   if (stored.type === 'count' && stored.noun !== undefined) input.noun = stored.noun;
   if (stored.type === 'quantity') {
     try {

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ProjectionsModule } from '#projections';
 import { CorrectAssertionHandler } from './correct-assertion.js';
 import { OpenClaimHandler } from './open-claim.js';
 import { RecordAssertionHandler } from './record-assertion.js';
 import { RecordVerdictHandler } from './record-verdict.js';
 import { RegisterSourceHandler } from './register-source.js';
 import { RetractAssertionHandler } from './retract-assertion.js';
+import { Suggestions } from './suggestions.js';
 import { ReviseSourceTextHandler } from './revise-source-text.js';
 
 export const COMMAND_HANDLERS = [
@@ -20,10 +22,11 @@ export const COMMAND_HANDLERS = [
 
 /**
  * The write use cases, imported by both apps. The app provides EVENT_STORE (globally); this module
- * only wires the handlers (reads go to the read models, ProjectionsModule).
+ * wires the handlers, and intake's suggestions (a view over the read models).
  */
 @Module({
-  imports: [CqrsModule],
-  providers: COMMAND_HANDLERS,
+  imports: [CqrsModule, ProjectionsModule],
+  providers: [...COMMAND_HANDLERS, Suggestions],
+  exports: [Suggestions],
 })
 export class ClaimsModule {}

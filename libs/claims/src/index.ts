@@ -6,5 +6,6 @@ export * from './record-assertion.js';
 export * from './correct-assertion.js';
 export * from './retract-assertion.js';
 export * from './record-verdict.js';
+export * from './suggestions.js';
 export * from './claims.module.js';
 export * from './seed-loader.js';

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CommandBus } from '@nestjs/cqrs';
+import type { Command, CommandBus } from '@nestjs/cqrs';
+import { claimStream, sourceStream } from '#domain';
+import type { EventStore, RecordedEvent } from '#event-store';
 import { OpenClaimCommand } from './open-claim.js';
 import { RecordAssertionCommand } from './record-assertion.js';
 import { RegisterSourceCommand } from './register-source.js';
@@ -17,6 +19,7 @@ interface SeedSource {
   language: string;
   publishedAt: { text: string; edtf: string };
   retrievedAt: string | null;
+  fiscalYear?: string;
 }
 
 interface SeedClaims {
@@ -59,37 +62,44 @@ export function seedId(kind: string, key: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/**
- * Loads `seeds/` through the same commands the API sends (validation, quote check and all), so a
- * seed can never hold what a user could not have entered. Every write carries an idempotency key
- * derived from the seed key: a second load appends nothing.
- */
-export async function loadSeeds(commands: CommandBus, dir: string, actor = 'seed', onProgress?: (done: number, total: number) => void): Promise<SeedReport> {
+/** Who writes the seeds, whichever process loads them (the server on first start, or the CLI). */
+export const SEED_ACTOR = 'seed';
+
+/** One write of a seed load: where it comes from, its stream, how to tell it is in the log, and the command. */
+interface SeedWrite {
+  where: string;
+  stream: string;
+  inLog: (events: readonly RecordedEvent[]) => boolean;
+  command: () => Command<unknown>;
+}
+
+/** The writes a seeds directory makes, in order (sources, then each claim and its assertions). */
+function seedWrites(dir: string): { writes: SeedWrite[]; report: SeedReport } {
   const sourcesFile = join(dir, 'sources.json');
   const claimsFile = join(dir, 'claims.json');
   const sources = readJson<SeedSource[]>(sourcesFile);
   const { entities, claims } = readJson<SeedClaims>(claimsFile);
   const entityByKey = new Map(entities.map((e) => [e.key, { name: e.name, aliases: e.aliases }]));
-  const total = sources.length + claims.reduce((n, c) => n + 1 + c.assertions.length, 0);
-  let done = 0;
-  const context = (key: string): WriteContext => ({ actor, idempotencyKey: `seed:${key}`, correlationId: `seed:${key}` });
-  const step = (): void => onProgress?.(++done, total);
+  const context = (key: string): WriteContext => ({ actor: SEED_ACTOR, idempotencyKey: `seed:${key}`, correlationId: `seed:${key}` });
+  const exists = (events: readonly RecordedEvent[]): boolean => events.length > 0;
+  const writes: SeedWrite[] = [];
 
   const sourceIds = new Map<string, string>();
   for (const s of sources) {
     const where = `${sourcesFile}: source "${s.key}"`;
     const text = attempt(where, () => readFileSync(join(dir, s.file), 'utf8'));
     const sourceId = seedId('source', s.key);
-    await attemptAsync(where, () =>
-      commands.execute(
+    sourceIds.set(s.key, sourceId);
+    writes.push({
+      where,
+      stream: sourceStream(sourceId),
+      inLog: exists,
+      command: () =>
         new RegisterSourceCommand(
-          { sourceId, title: s.title, publisher: s.publisher, author: s.author, url: s.url, language: s.language, publishedAt: s.publishedAt.edtf, retrievedAt: s.retrievedAt, text },
+          { sourceId, title: s.title, publisher: s.publisher, author: s.author, url: s.url, language: s.language, publishedAt: s.publishedAt.edtf, retrievedAt: s.retrievedAt, fiscalYear: s.fiscalYear ?? null, text },
           context(`source:${s.key}`),
         ),
-      ),
-    );
-    sourceIds.set(s.key, sourceId);
-    step();
+    });
   }
 
   let assertions = 0;
@@ -101,22 +111,26 @@ export async function loadSeeds(commands: CommandBus, dir: string, actor = 'seed
       if (!e) throw new SeedError(`${where}: unknown entity "${k}"`);
       return e;
     });
-    await attemptAsync(where, () =>
-      commands.execute(
-        new OpenClaimCommand({ claimId, subject: c.subject, predicate: c.predicate, valueType: c.valueType, description: c.description, entities: claimEntities }, context(`claim:${c.key}`)),
-      ),
-    );
-    step();
+    writes.push({
+      where,
+      stream: claimStream(claimId),
+      inLog: exists,
+      command: () => new OpenClaimCommand({ claimId, subject: c.subject, predicate: c.predicate, valueType: c.valueType, description: c.description, entities: claimEntities }, context(`claim:${c.key}`)),
+    });
     for (const a of c.assertions) {
       const sourceId = sourceIds.get(a.source);
       const at = `${where}, assertion "${a.key}" (quote "${a.quote}")`;
       if (!sourceId) throw new SeedError(`${at}: unknown source "${a.source}"`);
-      await attemptAsync(at, () =>
-        commands.execute(
+      const assertionId = seedId('assertion', `${c.key}/${a.key}`);
+      writes.push({
+        where: at,
+        stream: claimStream(claimId),
+        inLog: (events) => events.some((e) => e.type === 'claimline.assertion-recorded' && (e.data as { assertionId?: unknown }).assertionId === assertionId),
+        command: () =>
           new RecordAssertionCommand(
             claimId,
             {
-              assertionId: seedId('assertion', `${c.key}/${a.key}`),
+              assertionId,
               sourceId,
               quote: { exact: a.quote, ...(a.occurrence === undefined ? {} : { occurrence: a.occurrence }) },
               value: { text: a.value },
@@ -127,13 +141,45 @@ export async function loadSeeds(commands: CommandBus, dir: string, actor = 'seed
             },
             context(`assertion:${c.key}/${a.key}`),
           ),
-        ),
-      );
+      });
       assertions += 1;
-      step();
     }
   }
-  return { sources: sources.length, claims: claims.length, assertions };
+  return { writes, report: { sources: sources.length, claims: claims.length, assertions } };
+}
+
+/**
+ * The writes of a seeds directory that are not in the log yet. Seeds have ids derived from their
+ * keys, so this reads their streams and nothing else, whoever loaded them before, and appends
+ * nothing: it may run beside a server that is writing the log.
+ */
+export async function missingSeedWrites(store: EventStore, dir: string): Promise<{ missing: SeedWrite[]; report: SeedReport }> {
+  const { writes, report } = seedWrites(dir);
+  const streams = new Map<string, readonly RecordedEvent[]>();
+  const missing: SeedWrite[] = [];
+  for (const w of writes) {
+    let events = streams.get(w.stream);
+    if (!events) streams.set(w.stream, (events = await store.readStream(w.stream)));
+    if (!w.inLog(events)) missing.push(w);
+  }
+  return { missing, report };
+}
+
+/**
+ * Loads `seeds/` through the same commands the API sends (validation, quote check and all), so a
+ * seed can never hold what a user could not have entered, writing only what is not in the log yet
+ * (a second load appends nothing, whether the server or the CLI made the first). Every write
+ * carries an idempotency key derived from its seed key, so a load cut short and run again does not
+ * repeat what had landed.
+ */
+export async function loadSeeds(commands: CommandBus, store: EventStore, dir: string, onProgress?: (done: number, total: number) => void): Promise<SeedReport> {
+  const { missing, report } = await missingSeedWrites(store, dir);
+  let done = 0;
+  for (const w of missing) {
+    await attemptAsync(w.where, () => commands.execute(w.command()));
+    onProgress?.(++done, missing.length);
+  }
+  return report;
 }
 
 function readJson<T>(file: string): T {

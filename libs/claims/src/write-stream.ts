@@ -22,6 +22,8 @@ export interface WriteContext {
   causationId?: string;
   /** The client's Idempotency-Key: a retry of a write that succeeded returns its first result. */
   idempotencyKey?: string;
+  /** A digest of the request the key came with; the same key with another digest is refused (422). */
+  requestFingerprint?: string;
   /** From If-Match: the revision the client last read; a stale one fails with WrongExpectedRevision. */
   expectedRevision?: number;
   /**
@@ -326,7 +328,8 @@ async function replay(store: EventStore, stream: string, keys: Folded['keys'], c
   });
   const last = mine.at(-1);
   if (!last) return undefined;
-  if (mine.some((r) => r.type !== records)) {
+  const fingerprint = context.requestFingerprint;
+  if (mine.some((r) => r.type !== records || (fingerprint !== undefined && (metadataOf(r).requestFingerprint ?? fingerprint) !== fingerprint))) {
     throw new DomainError('unprocessable', 'this Idempotency-Key was already used for a different request', 'Idempotency-Key');
   }
   return {
@@ -345,7 +348,7 @@ function recordingMetadata(context: WriteContext): RecordingMetadata {
     recordedAt: new Date().toISOString(),
     correlationId,
     causationId: context.causationId ?? correlationId,
-    ...(context.idempotencyKey === undefined ? {} : { idempotencyKey: context.idempotencyKey }),
+    ...(context.idempotencyKey === undefined ? {} : { idempotencyKey: context.idempotencyKey, requestFingerprint: context.requestFingerprint }),
   };
 }
 

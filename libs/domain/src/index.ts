@@ -9,3 +9,7 @@ export * from './events/stored.js';
 export * from './quote/quote.js';
 export * from './source/source.js';
 export * from './claim/claim.js';
+export * from './claim/standing.js';
+export * from './intake/suggest.js';
+export type { CandidateClaim, TrackedAssertion, TrackedClaim } from './intake/match.js';
+export type { UnreadValue } from './intake/find-values.js';

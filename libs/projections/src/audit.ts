@@ -16,6 +16,16 @@ export interface AuditEvent {
   metadata: Record<string, unknown>;
 }
 
+/**
+ * A stored event as the audit view serves it (GET /events), made from the event itself: for the
+ * live feed, and for readers of the log that do not open the read models.
+ */
+export function auditEventOf({ recorded, event }: ProjectedEvent): AuditEvent {
+  const { actor, recordedAt } = contextOf(recorded);
+  const { position, id, stream, revision, type, data } = recorded;
+  return { position, id, stream, revision, type, actor, recordedAt, claimId: isClaimEvent(event) ? event.data.claimId : null, data, metadata: recorded.metadata as Record<string, unknown> };
+}
+
 export interface AuditFilter {
   after?: number;
   limit: number;

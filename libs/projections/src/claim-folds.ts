@@ -1,4 +1,4 @@
-import { CLAIM_EVENT_TYPES, claimStream, compareValues, type ClaimEvent, type Comparison, type DomainEvent, type Value } from '#domain';
+import { CLAIM_EVENT_TYPES, claimStream, compareValues, type ClaimEvent, type Comparison, type DomainEvent, type Entity, type Value } from '#domain';
 import { foldClaim, type ClaimFold } from './claim-view.js';
 import { claimMemory, contextOf, type Feed, type OpenOptions, type ProjectedEvent, type ReadModel } from './projection.js';
 
@@ -35,15 +35,16 @@ export class ClaimFolds {
   /**
    * compareValues of the timelines' neighbouring assertions, by their value objects: a kept fold
    * keeps them from event to event (a correction brings a new one), so the words of a pair are made
-   * once, not again for every later event of the claim.
+   * once, not again for every later event of the claim. A value belongs to one claim, so its
+   * entities (through which text values are compared) are the same for every pair it is in.
    */
   private readonly comparisons = new WeakMap<Value, WeakMap<Value, Comparison>>();
 
-  readonly compare = (a: Value, b: Value): Comparison => {
+  readonly compare = (a: Value, b: Value, entities: readonly Entity[]): Comparison => {
     let withA = this.comparisons.get(a);
     if (!withA) this.comparisons.set(a, (withA = new WeakMap()));
     let comparison = withA.get(b);
-    if (!comparison) withA.set(b, (comparison = compareValues(a, b)));
+    if (!comparison) withA.set(b, (comparison = compareValues(a, b, { entities })));
     return comparison;
   };
 

@@ -1,14 +1,17 @@
 import type { ClaimStateView } from './claim-view.js';
 import type { SourceSummary } from './sources.js';
 
-/** schema.org ClaimReview (the form fact-check search engines read) for one claim with a verdict. */
+/**
+ * schema.org ClaimReview (the form fact-check search engines read) for one claim with a verdict.
+ * `url` is the claim's page in the web UI served at `baseUrl` (a configured public address).
+ */
 export function claimReviewOf(state: ClaimStateView, source: SourceSummary | undefined, baseUrl: string): Record<string, unknown> {
   const verdict = state.verdict!;
   const current = state.current;
   return {
     '@context': 'https://schema.org',
     '@type': 'ClaimReview',
-    url: `${baseUrl}/claims/${state.claimId}`,
+    url: `${baseUrl}/#/claims/${encodeURIComponent(state.claimId)}`,
     claimReviewed: `${state.subject} — ${state.predicate}${current ? `: ${current.value.text}` : ''}`,
     datePublished: verdict.reviewedAt,
     author: { '@type': 'Person', name: verdict.reviewer },
@@ -28,4 +31,13 @@ export function claimReviewOf(state: ClaimStateView, source: SourceSummary | und
         : {}),
     },
   };
+}
+
+/**
+ * JSON text that is safe inside an HTML `<script type="application/ld+json">`, which is how
+ * ClaimReview is published: `<`, `>` and `&` (a reviewer's "</script>" would end the script) and
+ * U+2028/U+2029 are written as \u escapes, which every JSON reader reads back as the same text.
+ */
+export function scriptSafeJson(value: unknown, space?: number): string {
+  return JSON.stringify(value, null, space).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

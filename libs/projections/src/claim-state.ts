@@ -1,22 +1,34 @@
 import type Database from 'better-sqlite3';
 import { ClaimFoldModel } from './claim-folds.js';
-import { stateOf, type ClaimFold, type ClaimStateView } from './claim-view.js';
-import { decodeCursor, encodeCursor, like, type Page } from './paging.js';
+import { stateOf, type ClaimStateView } from './claim-view.js';
+import { InvalidCursor, type Page } from './paging.js';
 import type { OpenOptions, Projection } from './projection.js';
+import { CLAIM_INDEX, claimDocument, SearchIndex, type SearchMatch } from './search-index.js';
 
 export interface ClaimFilter {
+  /** Words as a person types them: ranked by relevance, each claim with its `match`. */
   q?: string;
+  /** Words in the subject. */
   subject?: string;
+  /** Words of an entity's name or alias. */
+  entity?: string;
   status?: string;
   cursor?: string;
   limit: number;
 }
 
+/** A claim found by `q`, with why it was found. */
+export type FoundClaim = ClaimStateView & { match?: SearchMatch };
+
+/** The claims list leads with what changed: contested, then revised, then settled (an indexed expression). */
+const CLAIM_RANK_SQL = "(CASE status WHEN 'contested' THEN 0 WHEN 'revised' THEN 1 ELSE 2 END)";
+const CLAIM_RANKS: Readonly<Record<string, number>> = { contested: 0, revised: 1, settled: 2 };
+
 /** claim-state: per claim, its current value, status, counts and last change (claim-view.ts `stateOf`). */
 export const claimStateProjection: Projection<ClaimStateModel> = {
   name: 'claim-state',
-  // 4: query indexes are made when a build ends; folds carry the opening's position.
-  version: 4,
+  // 6: the claims' words in a full-text index (search-index.ts); the list leads with what changed.
+  version: 6,
   handles: ['claimline.claim-opened', 'claimline.assertion-recorded', 'claimline.assertion-corrected', 'claimline.assertion-retracted', 'claimline.verdict-recorded'],
   buildReads: ['claimline.claim-opened'],
   open: (db, options) => new ClaimStateModel(db, options),
@@ -26,7 +38,7 @@ export const claimStateProjection: Projection<ClaimStateModel> = {
 const CACHED_STATES = 10_000;
 
 export class ClaimStateModel extends ClaimFoldModel {
-  private readonly put: Database.Statement<[string, number, string, string, number, string, string, string]>;
+  private readonly put: Database.Statement<[string, number, string, string, number, string, string]>;
   private readonly stateOfClaim: Database.Statement<[string], string>;
   /**
    * Recently read states, as stored. `apply` drops a claim's entry in the same synchronous step that
@@ -34,21 +46,24 @@ export class ClaimStateModel extends ClaimFoldModel {
    */
   private readonly cache = new Map<string, string>();
   private readonly listed = new Map<string, Database.Statement>();
+  private readonly search: SearchIndex<typeof CLAIM_INDEX>;
 
   constructor(
     private readonly db: Database.Database,
     options: OpenOptions,
   ) {
     super(options);
+    if (!SearchIndex.exists(db, CLAIM_INDEX)) SearchIndex.migrate(db, CLAIM_INDEX);
     db.exec(`CREATE TABLE IF NOT EXISTS claims (
         claim_id TEXT PRIMARY KEY, opened_position INTEGER NOT NULL, subject TEXT NOT NULL, status TEXT NOT NULL,
-        revision INTEGER NOT NULL, search TEXT NOT NULL, last_change_at TEXT NOT NULL, state TEXT NOT NULL)`);
+        revision INTEGER NOT NULL, last_change_at TEXT NOT NULL, state TEXT NOT NULL)`);
     if (!options.feed.building) this.finishBuild();
     this.put = db.prepare(
-      `INSERT INTO claims (claim_id, opened_position, subject, status, revision, search, last_change_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO claims (claim_id, opened_position, subject, status, revision, last_change_at, state) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (claim_id) DO UPDATE SET subject = excluded.subject, status = excluded.status, revision = excluded.revision,
-         search = excluded.search, last_change_at = excluded.last_change_at, state = excluded.state`,
+         last_change_at = excluded.last_change_at, state = excluded.state`,
     );
+    this.search = new SearchIndex(db, CLAIM_INDEX);
     this.stateOfClaim = db.prepare<[string], string>('SELECT state FROM claims WHERE claim_id = ?').pluck();
   }
 
@@ -56,15 +71,16 @@ export class ClaimStateModel extends ClaimFoldModel {
     for (const fold of this.changedFolds()) {
       const state = stateOf(fold);
       this.cache.delete(fold.claimId);
-      this.put.run(
-        fold.claimId, fold.openedPosition, fold.subject, state.status, fold.revision, searchTextOf(fold, state.current?.value.text), fold.lastChange.at, JSON.stringify(state),
-      );
+      this.put.run(fold.claimId, fold.openedPosition, fold.subject, state.status, fold.revision, fold.lastChange.at, JSON.stringify(state));
+      // The claim's words, in the same transaction; its opening position orders the index as the list.
+      this.search.put(fold.openedPosition, fold.claimId, claimDocument(fold, state.status));
     }
   }
 
   finishBuild(): void {
     this.db.exec(`CREATE INDEX IF NOT EXISTS claims_by_opened ON claims (opened_position);
-      CREATE INDEX IF NOT EXISTS claims_by_status ON claims (status, opened_position);`);
+      CREATE INDEX IF NOT EXISTS claims_by_status ON claims (status, opened_position);
+      CREATE INDEX IF NOT EXISTS claims_by_change ON claims (${CLAIM_RANK_SQL}, opened_position);`);
   }
 
   // ---- queries ----
@@ -90,9 +106,9 @@ export class ClaimStateModel extends ClaimFoldModel {
     return this.stateJson(claimId) !== undefined;
   }
 
-  list(filter: ClaimFilter): Page<ClaimStateView> {
+  list(filter: ClaimFilter): Page<FoundClaim> {
     const { states, nextCursor } = this.rows(filter);
-    return { items: states.map((json) => JSON.parse(json) as ClaimStateView), nextCursor };
+    return { items: states.map((json) => JSON.parse(json) as FoundClaim), nextCursor };
   }
 
   /** `list` as the JSON text it is sent as: the stored states joined, none parsed and re-serialized. */
@@ -108,20 +124,62 @@ export class ClaimStateModel extends ClaimFoldModel {
       .filter((s) => s.verdict !== null);
   }
 
+  /**
+   * The claims a passage of an article may be about (its sentence, paragraph, title), best first:
+   * those sharing its most telling words (SearchIndex.candidates). For the intake matcher, which
+   * scores them itself.
+   */
+  candidates(passage: readonly string[], limit: number): FoundClaim[] {
+    return this.search.candidates(passage, limit).flatMap((hit) => {
+      const json = this.stateJson(hit.key);
+      return json === undefined ? [] : [{ ...(JSON.parse(json) as ClaimStateView), match: hit.match }];
+    });
+  }
+
+  /**
+   * With `q`: the claims the full-text index finds, best first, each stored state with its `match`
+   * added. Without: changes first (contested, revised, then settled), each in the order the claims
+   * were opened; the cursor holds both. One indexed range per rank, so a deep page costs no more
+   * than the first; `subject` and `entity` are words the index looks up once for the whole list.
+   */
   private rows(filter: ClaimFilter): { states: string[]; nextCursor: string | null } {
-    const where = ['opened_position > @after'];
-    if (filter.q) where.push("search LIKE @q ESCAPE '\\'");
-    if (filter.subject) where.push("lower(subject) LIKE @subject ESCAPE '\\'");
-    if (filter.status) where.push('status = @status');
-    const rows = this.statement(`SELECT opened_position, state FROM claims WHERE ${where.join(' AND ')} ORDER BY opened_position LIMIT @limit`).all({
-      after: decodeCursor(filter.cursor),
-      q: filter.q ? like(filter.q) : undefined,
-      subject: filter.subject ? like(filter.subject) : undefined,
-      status: filter.status,
-      limit: filter.limit + 1,
-    }) as { opened_position: number; state: string }[];
+    const [q, subject, entities] = [filter.q, filter.subject, filter.entity].map(given);
+    const byWords = [
+      { column: 'subject', value: subject, param: 'subject' },
+      { column: 'entities', value: entities, param: 'entity' },
+    ] as const;
+    if (q !== undefined) {
+      const query = this.search.query(q, [...byWords, { column: 'status', value: filter.status, param: 'status' }])!;
+      const { hits, nextCursor } = this.search.search(query, { limit: filter.limit, cursor: filter.cursor });
+      const states = hits.flatMap((hit) => {
+        const json = this.stateJson(hit.key);
+        return json === undefined ? [] : [`${json.slice(0, -1)},"match":${JSON.stringify(hit.match)}}`];
+      });
+      return { states, nextCursor };
+    }
+    const after = decodeClaimCursor(filter.cursor);
+    const words = this.search.query(undefined, byWords);
+    const where = [filter.status ? 'status = @status' : `${CLAIM_RANK_SQL} = @rank`, 'opened_position > @after'];
+    if (words !== null) where.push(`opened_position IN (${this.search.rowidsMatching('words')})`);
+    const statement = this.statement(`SELECT opened_position, state FROM claims WHERE ${where.join(' AND ')} ORDER BY opened_position LIMIT @limit`);
+    const rows: { rank: number; opened_position: number; state: string }[] = [];
+    for (const rank of filter.status ? [CLAIM_RANKS[filter.status] ?? CLAIM_RANKS.settled!] : [0, 1, 2]) {
+      if (rank < after.rank || rows.length > filter.limit) continue;
+      const found = statement.all({
+        rank,
+        after: rank === after.rank ? after.position : -1,
+        words: words?.match,
+        status: filter.status,
+        limit: filter.limit + 1 - rows.length,
+      }) as { opened_position: number; state: string }[];
+      rows.push(...found.map((r) => ({ ...r, rank })));
+    }
     const items = rows.slice(0, filter.limit);
-    return { states: items.map((r) => r.state), nextCursor: rows.length > filter.limit ? encodeCursor(items.at(-1)!.opened_position) : null };
+    const last = items.at(-1);
+    return {
+      states: items.map((r) => r.state),
+      nextCursor: rows.length > filter.limit && last ? Buffer.from(`${last.rank}.${last.opened_position}`).toString('base64url') : null,
+    };
   }
 
   /** Each filter combination's SQL, prepared once (preparing costs more than these queries). */
@@ -132,8 +190,13 @@ export class ClaimStateModel extends ClaimFoldModel {
   }
 }
 
-function searchTextOf(fold: ClaimFold, currentText: string | undefined): string {
-  return [fold.subject, fold.predicate, fold.description ?? '', ...fold.entities.flatMap((e) => [e.name, ...e.aliases]), currentText ?? '']
-    .join(' \u2016 ')
-    .toLowerCase();
+/** A blank search box is no search. */
+const given = (words: string | undefined): string | undefined => (words?.trim() ? words : undefined);
+
+/** A claims-list cursor: the rank (changes first) and opening position of the last claim sent. */
+function decodeClaimCursor(cursor: string | undefined): { rank: number; position: number } {
+  if (cursor === undefined) return { rank: -1, position: -1 };
+  const m = /^(\d)\.(-?\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m) throw new InvalidCursor(`the cursor "${cursor}" is not one this server gave out`);
+  return { rank: Number(m[1]), position: Number(m[2]) };
 }

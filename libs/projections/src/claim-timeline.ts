@@ -16,8 +16,8 @@ export interface StoredTimeline {
  */
 export const claimTimelineProjection: Projection<ClaimTimelineModel> = {
   name: 'claim-timeline',
-  // 4: a source's registration also re-checks the timelines citing it (a build writes claims first).
-  version: 4,
+  // 5: text values compared through the claim's entities (a spelling variant is the same value).
+  version: 5,
   handles: ['claimline.claim-opened', 'claimline.assertion-recorded', 'claimline.assertion-corrected', 'claimline.assertion-retracted', 'claimline.verdict-recorded', 'claimline.source-registered', 'claimline.source-text-revised'],
   buildReads: ['claimline.claim-opened', 'claimline.source-registered', 'claimline.source-text-revised'],
   open: (db, options) => new ClaimTimelineModel(db, options),

@@ -1,7 +1,13 @@
 import {
+  claimStanding,
+  type ClaimStatus,
   compareValues,
+  CONCURRENT_WITHIN_DAYS,
   DISCREPANCY_RELATIONS,
   relateValues,
+  saidWithin,
+  type Standing,
+  type ValueChange,
   type AssertionFacts,
   type ClaimEvent,
   type Comparison,
@@ -216,14 +222,14 @@ function foldDiscrepancies(fold: ClaimFold, touched: string, ctx: EventContext):
   if (x && isLiveAssertion(x)) {
     for (const y of fold.assertions) {
       if (y === x || !isLiveAssertion(y)) continue;
-      const d = pairDiscrepancy(fold.claimId, x, y);
+      const d = pairDiscrepancy(fold.claimId, x, y, fold.entities);
       if (!d) continue;
       const key = pairKey(d.earlierAssertionId, d.laterAssertionId);
       const previous = wasOpen.get(key)?.body;
       wasOpen.delete(key);
       const earlier = sideOf(d.earlierAssertionId === x.assertionId ? x : y);
       const later = sideOf(d.laterAssertionId === x.assertionId ? x : y);
-      const explanation = comparisonOf(d).explanation;
+      const explanation = comparisonOf(d, fold.entities).explanation;
       if (previous && sameDiscrepancy(previous, d, explanation, earlier, later)) continue;
       save(key, {
         claimId: d.claimId, subject: fold.subject, predicate: fold.predicate, relation: d.relation, explanation,
@@ -249,7 +255,7 @@ function sameDiscrepancy(stored: StoredDiscrepancy, d: Discrepancy, explanation:
 
 // ---- derived views -------------------------------------------------------------------------------
 
-export type ClaimStatus = 'settled' | 'revised' | 'contested';
+export type { ClaimStatus } from '#domain';
 
 /** Narrows what a view sees: `saidBy` keeps what was on the public record by that day (said-at axis). */
 export interface ViewFilter {
@@ -257,11 +263,7 @@ export interface ViewFilter {
   saidBy?: string;
 }
 
-/**
- * Two statements said within this many days of each other are concurrent: when they disagree, the
- * sources dispute the claim (contested) rather than the record having moved on (revised).
- */
-export const CONCURRENT_WITHIN_DAYS = 7;
+export { CONCURRENT_WITHIN_DAYS } from '#domain';
 
 /** Whether an assertion is still on the record (not retracted). */
 export const isLiveAssertion = (a: AssertionEntry): boolean => a.retraction === null;
@@ -313,14 +315,14 @@ export function timelineOf(
   fold: ClaimFold,
   quoteInCurrentText: (a: AssertionFacts) => boolean,
   filter: ViewFilter = {},
-  compare: (a: Value, b: Value) => Comparison = compareValues,
+  compare: (a: Value, b: Value, entities: readonly Entity[]) => Comparison = (a, b, entities) => compareValues(a, b, { entities }),
 ): TimelineEntry[] {
   let previous: AssertionEntry | null = null;
   return [...visible(fold, filter)].sort(bySaidAt).map((a) => {
     let relationToPrevious: RelationToPrevious | null = null;
     const live = isLiveAssertion(a);
     if (live) {
-      if (previous) relationToPrevious = { ...compare(previous.value, a.value), previousAssertionId: previous.assertionId };
+      if (previous) relationToPrevious = { ...compare(previous.value, a.value, fold.entities), previousAssertionId: previous.assertionId };
       previous = a;
     }
     return {
@@ -358,24 +360,27 @@ export interface Discrepancy {
 }
 
 /** The relation of the pair in words (compareValues; relateValues gives the same relation faster). */
-const comparisonOf = (d: Discrepancy): Comparison => compareValues(d.earlierValue, d.laterValue);
+const comparisonOf = (d: Discrepancy, entities: readonly Entity[]): Comparison => compareValues(d.earlierValue, d.laterValue, { entities });
 
 export function discrepanciesOf(fold: ClaimFold, filter: ViewFilter = {}): Discrepancy[] {
   const live = visible(fold, filter).filter(isLiveAssertion).sort(bySaidAt);
   const found: Discrepancy[] = [];
   for (let i = 0; i < live.length; i++) {
     for (let j = i + 1; j < live.length; j++) {
-      const d = pairDiscrepancy(fold.claimId, live[i]!, live[j]!);
+      const d = pairDiscrepancy(fold.claimId, live[i]!, live[j]!, fold.entities);
       if (d) found.push(d);
     }
   }
   return found;
 }
 
-/** The discrepancy between two live assertions of a claim, if they disagree (which is earlier is their said-at order). */
-export function pairDiscrepancy(claimId: string, a: AssertionEntry, b: AssertionEntry): Discrepancy | null {
+/**
+ * The discrepancy between two live assertions of a claim, if they disagree (which is earlier is
+ * their said-at order). Text values are compared through the claim's entities.
+ */
+export function pairDiscrepancy(claimId: string, a: AssertionEntry, b: AssertionEntry, entities: readonly Entity[] = []): Discrepancy | null {
   const [earlier, later] = bySaidAt(a, b) <= 0 ? [a, b] : [b, a];
-  const relation = relateValues(earlier.value, later.value);
+  const relation = relateValues(earlier.value, later.value, { entities });
   if (!DISCREPANCY_RELATIONS.includes(relation)) return null;
   return {
     claimId,
@@ -388,15 +393,6 @@ export function pairDiscrepancy(claimId: string, a: AssertionEntry, b: Assertion
   };
 }
 
-const DAY_MS = 86_400_000;
-
-function saidWithin(a: DateValue, b: DateValue, days: number): boolean {
-  // The gap between the two said-at intervals (0 when they overlap); an open end reaches anywhere.
-  const gap = (endOfFirst: string | null, startOfSecond: string | null): number =>
-    endOfFirst === null || startOfSecond === null ? 0 : Math.max(0, (Date.parse(startOfSecond) - Date.parse(endOfFirst)) / DAY_MS);
-  return Math.max(gap(a.bounds.hi, b.bounds.lo), gap(b.bounds.hi, a.bounds.lo)) <= days;
-}
-
 /** The claim-state view (the decider's own `ClaimState` in the domain is another thing). */
 export interface ClaimStateView {
   claimId: string;
@@ -407,8 +403,10 @@ export interface ClaimStateView {
   entities: Entity[];
   revision: number;
   status: ClaimStatus;
-  /** The live assertion with the latest said-at (ties: the one recorded last). */
-  current: { assertionId: string; value: Value; saidAt: DateValue; sourceId: string; speaker: string } | null;
+  /** What moved (revised) or who disagrees (contested), in words; null when settled. */
+  change: ValueChange | null;
+  /** The best-supported live value (claimStanding in #domain) and the assertions that support it. */
+  current: ({ assertionId: string; value: Value; saidAt: DateValue; sourceId: string; speaker: string } & Pick<NonNullable<Standing['current']>, 'supportedBy'>) | null;
   counts: { assertions: number; live: number; retracted: number; corrected: number; sources: number; discrepancies: number; verdicts: number };
   verdict: VerdictEntry | null;
   openedAt: string;
@@ -418,10 +416,10 @@ export interface ClaimStateView {
 export function stateOf(fold: ClaimFold, filter: ViewFilter = {}): ClaimStateView {
   const all = visible(fold, filter);
   const live = all.filter(isLiveAssertion).sort(bySaidAt);
-  // How the claim moved and where it stands: the status and current value from the live assertions.
+  // How the claim moved and where it stands (claimStanding in #domain), from the live assertions.
   const discrepancies = discrepanciesOf(fold, filter);
-  const status: ClaimStatus = discrepancies.some((d) => d.concurrent) ? 'contested' : discrepancies.length > 0 ? 'revised' : 'settled';
-  const latest = live.at(-1) ?? null;
+  const { status, change, current } = claimStanding(live, { entities: fold.entities });
+  const chosen = current && live.find((a) => a.assertionId === current.assertionId)!;
   return {
     claimId: fold.claimId,
     subject: fold.subject,
@@ -431,7 +429,8 @@ export function stateOf(fold: ClaimFold, filter: ViewFilter = {}): ClaimStateVie
     entities: fold.entities,
     revision: fold.revision,
     status,
-    current: latest && { assertionId: latest.assertionId, value: latest.value, saidAt: latest.saidAt, sourceId: latest.sourceId, speaker: latest.speaker },
+    change,
+    current: chosen && { assertionId: chosen.assertionId, value: chosen.value, saidAt: chosen.saidAt, sourceId: chosen.sourceId, speaker: chosen.speaker, supportedBy: current!.supportedBy },
     counts: {
       assertions: all.length,
       live: live.length,

@@ -20,8 +20,8 @@ export interface DiscrepancyFilter {
  */
 export const discrepanciesProjection: Projection<DiscrepanciesModel> = {
   name: 'discrepancies',
-  // 4: rows come from the claim's fold; query indexes are made when a build ends.
-  version: 4,
+  // 5: text values compared through the claim's entities (a spelling variant is no discrepancy).
+  version: 5,
   handles: ['claimline.claim-opened', 'claimline.assertion-recorded', 'claimline.assertion-corrected', 'claimline.assertion-retracted', 'claimline.verdict-recorded'],
   buildReads: ['claimline.claim-opened'],
   open: (db, options) => new DiscrepanciesModel(db, options),

@@ -11,3 +11,4 @@ export * from './projection.js';
 export * from './projection-runner.js';
 export * from './projections.module.js';
 export * from './sources.js';
+export * from './search-index.js';

@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
 import { diffWordsWithSpace } from 'diff';
-import { type DateValue, type QuoteSelector } from '#domain';
+import { type DateValue, type FiscalYearStart, type QuoteSelector } from '#domain';
 import { ClaimFoldModel, isClaimEvent } from './claim-folds.js';
-import { decodeCursor, encodeCursor, like, type Page } from './paging.js';
+import { decodeCursor, encodeCursor, type Page } from './paging.js';
 import { contextOf, type OpenOptions, type ProjectedEvent, type Projection } from './projection.js';
 import { QuoteCheck } from './quote-check.js';
+import { SearchIndex, SOURCE_INDEX, sourceDocument, type SearchMatch } from './search-index.js';
 
 /** Marks a claim whose opening is in the batch, among the assertion ids its events touched. */
 const OPENED = '';
@@ -18,11 +19,16 @@ export interface SourceSummary {
   language: string;
   publishedAt: DateValue;
   retrievedAt: string | null;
+  /** The month the outlet's fiscal year starts in, when it writes fiscal years ("2026-27"). */
+  fiscalYear: FiscalYearStart | null;
   contentHash: string;
   textVersion: number;
   registeredAt: string;
   citations: number;
 }
+
+/** A source found by `q`, with why it was found. */
+export type FoundSource = SourceSummary & { match?: SearchMatch };
 
 export interface Citation {
   claimId: string;
@@ -56,8 +62,8 @@ export interface TextRevision {
  */
 export const sourcesProjection: Projection<SourcesModel> = {
   name: 'sources',
-  // 2: citations are written from the claims' folds; a build writes them claim by claim.
-  version: 2,
+  // 3: the sources' words in a full-text index (search-index.ts), and the outlet's fiscal year.
+  version: 3,
   handles: ['claimline.source-registered', 'claimline.source-text-revised', 'claimline.claim-opened', 'claimline.assertion-recorded', 'claimline.assertion-corrected', 'claimline.assertion-retracted'],
   buildReads: ['claimline.source-registered', 'claimline.source-text-revised', 'claimline.claim-opened'],
   open: (db, options) => new SourcesModel(db, options),
@@ -66,14 +72,16 @@ export const sourcesProjection: Projection<SourcesModel> = {
 export class SourcesModel extends ClaimFoldModel {
   private readonly s;
   private readonly quotes: QuoteCheck;
+  private readonly search: SearchIndex<typeof SOURCE_INDEX>;
 
   constructor(db: Database.Database, options: OpenOptions) {
     super(options);
+    if (!SearchIndex.exists(db, SOURCE_INDEX)) SearchIndex.migrate(db, SOURCE_INDEX);
     db.exec(`
       CREATE TABLE IF NOT EXISTS sources (
         source_id TEXT PRIMARY KEY, position INTEGER NOT NULL, title TEXT NOT NULL, publisher TEXT, author TEXT, url TEXT,
-        language TEXT NOT NULL, published_at TEXT NOT NULL, retrieved_at TEXT, text TEXT NOT NULL, content_hash TEXT NOT NULL,
-        text_version INTEGER NOT NULL, registered_at TEXT NOT NULL, registered_by TEXT NOT NULL, search TEXT NOT NULL);
+        language TEXT NOT NULL, published_at TEXT NOT NULL, retrieved_at TEXT, fiscal_year TEXT, text TEXT NOT NULL, content_hash TEXT NOT NULL,
+        text_version INTEGER NOT NULL, registered_at TEXT NOT NULL, registered_by TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS revisions (
         source_id TEXT NOT NULL, text_version INTEGER NOT NULL, text TEXT NOT NULL, content_hash TEXT NOT NULL,
         at TEXT NOT NULL, by TEXT NOT NULL, reason TEXT, PRIMARY KEY (source_id, text_version));
@@ -86,12 +94,15 @@ export class SourcesModel extends ClaimFoldModel {
     const citedBy = 'SELECT count(*) FROM citations c WHERE c.source_id = s.source_id AND c.status = \'live\'';
     this.s = {
       insertSource: db.prepare(
-        `INSERT OR IGNORE INTO sources (source_id, position, title, publisher, author, url, language, published_at, retrieved_at, text,
-           content_hash, text_version, registered_at, registered_by, search)
-         VALUES (@sourceId, @position, @title, @publisher, @author, @url, @language, @publishedAt, @retrievedAt, @text, @contentHash, 1,
-           @registeredAt, @registeredBy, @search)`,
+        `INSERT OR IGNORE INTO sources (source_id, position, title, publisher, author, url, language, published_at, retrieved_at, fiscal_year,
+           text, content_hash, text_version, registered_at, registered_by)
+         VALUES (@sourceId, @position, @title, @publisher, @author, @url, @language, @publishedAt, @retrievedAt, @fiscalYear, @text, @contentHash, 1,
+           @registeredAt, @registeredBy)`,
       ),
       reviseSource: db.prepare('UPDATE sources SET text = ?, content_hash = ?, text_version = ? WHERE source_id = ?'),
+      named: db.prepare<[string], { position: number; title: string; publisher: string | null; author: string | null }>(
+        'SELECT position, title, publisher, author FROM sources WHERE source_id = ?',
+      ),
       insertRevision: db.prepare('INSERT OR REPLACE INTO revisions (source_id, text_version, text, content_hash, at, by, reason) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       insertClaim: db.prepare('INSERT OR REPLACE INTO claims (claim_id, subject, predicate) VALUES (?, ?, ?)'),
       cite: db.prepare<[string, string, string, string, number, string, string, string, number, number]>(
@@ -108,7 +119,7 @@ export class SourcesModel extends ClaimFoldModel {
       textOf: db.prepare<[string], string>('SELECT text FROM sources WHERE source_id = ?').pluck(),
       versionOf: db.prepare<[string], number>('SELECT text_version FROM sources WHERE source_id = ?').pluck(),
       list: db.prepare(
-        `SELECT s.*, (${citedBy}) AS citations FROM sources s WHERE position > @after AND (@q IS NULL OR search LIKE @q ESCAPE '\\') ORDER BY position LIMIT @limit`,
+        `SELECT s.*, (${citedBy}) AS citations FROM sources s WHERE position > @after ORDER BY position LIMIT @limit`,
       ),
       one: db.prepare<[string], SourceRow>(`SELECT s.*, (${citedBy}) AS citations FROM sources s WHERE source_id = ?`),
       citedBy: db.prepare<[string], CitationRow>(
@@ -118,6 +129,7 @@ export class SourcesModel extends ClaimFoldModel {
       revisions: db.prepare<[string], RevisionRow>('SELECT * FROM revisions WHERE source_id = ? ORDER BY text_version'),
     };
     this.quotes = new QuoteCheck({ version: (id) => this.s.versionOf.get(id), text: (id) => this.s.textOf.get(id) });
+    this.search = new SearchIndex(db, SOURCE_INDEX);
   }
 
   apply(events: readonly ProjectedEvent[]): void {
@@ -138,16 +150,19 @@ export class SourcesModel extends ClaimFoldModel {
       const d = event.data;
       if (event.type === 'claimline.source-registered') {
         const r = event.data;
-        s.insertSource.run({
+        const inserted = s.insertSource.run({
           sourceId: r.sourceId, position: recorded.position, title: r.title, publisher: r.publisher, author: r.author, url: r.url,
-          language: r.language, publishedAt: JSON.stringify(r.publishedAt), retrievedAt: r.retrievedAt, text: r.text,
-          contentHash: r.contentHash, registeredAt: ctx.recordedAt, registeredBy: ctx.actor,
-          search: [r.title, r.publisher ?? '', r.author ?? '', r.url ?? ''].join(' ').toLowerCase(),
+          language: r.language, publishedAt: JSON.stringify(r.publishedAt), retrievedAt: r.retrievedAt, fiscalYear: r.fiscalYear ?? null,
+          text: r.text, contentHash: r.contentHash, registeredAt: ctx.recordedAt, registeredBy: ctx.actor,
         });
+        // The source's words, in the same transaction; its position orders the index as the list.
+        if (inserted.changes > 0) this.search.put(recorded.position, r.sourceId, sourceDocument(r));
         s.insertRevision.run(r.sourceId, 1, r.text, r.contentHash, ctx.recordedAt, ctx.actor, null);
       } else {
         const r = event.data;
         s.reviseSource.run(r.text, r.contentHash, r.textVersion, r.sourceId);
+        const named = s.named.get(r.sourceId);
+        if (named) this.search.put(named.position, r.sourceId, sourceDocument({ ...named, text: r.text }));
         s.insertRevision.run(r.sourceId, r.textVersion, r.text, r.contentHash, ctx.recordedAt, ctx.actor, r.reason ?? null);
       }
       this.quotes.newText(d.sourceId, event.type === 'claimline.source-registered' ? 1 : event.data.textVersion);
@@ -182,8 +197,17 @@ export class SourcesModel extends ClaimFoldModel {
 
   // ---- queries ----
 
-  list(filter: { q?: string; cursor?: string; limit: number }): Page<SourceSummary> {
-    const rows = this.s.list.all({ after: decodeCursor(filter.cursor), q: filter.q ? like(filter.q) : null, limit: filter.limit + 1 }) as SourceRow[];
+  /** In registration order; with `q`, the sources the full-text index finds, best first, each with its `match`. */
+  list(filter: { q?: string; cursor?: string; limit: number }): Page<FoundSource> {
+    if (filter.q?.trim()) {
+      const { hits, nextCursor } = this.search.search(this.search.query(filter.q)!, { limit: filter.limit, cursor: filter.cursor });
+      const items = hits.flatMap((hit) => {
+        const row = this.s.one.get(hit.key);
+        return row ? [{ ...summaryOf(row), match: hit.match }] : [];
+      });
+      return { items, nextCursor };
+    }
+    const rows = this.s.list.all({ after: decodeCursor(filter.cursor), limit: filter.limit + 1 }) as SourceRow[];
     const items = rows.slice(0, filter.limit);
     return { items: items.map(summaryOf), nextCursor: rows.length > filter.limit ? encodeCursor(items.at(-1)!.position) : null };
   }
@@ -234,6 +258,7 @@ interface SourceRow {
   language: string;
   published_at: string;
   retrieved_at: string | null;
+  fiscal_year: string | null;
   text: string;
   content_hash: string;
   text_version: number;
@@ -274,6 +299,7 @@ function summaryOf(r: SourceRow): SourceSummary {
     language: r.language,
     publishedAt: JSON.parse(r.published_at) as DateValue,
     retrievedAt: r.retrieved_at,
+    fiscalYear: r.fiscal_year as FiscalYearStart | null,
     contentHash: r.content_hash,
     textVersion: r.text_version,
     registeredAt: r.registered_at,

@@ -7,6 +7,8 @@ import { claimsView } from './claims.js';
 import { claimView } from './claim.js';
 import { discrepanciesView } from './discrepancies.js';
 import { sourcesView, sourceView } from './source.js';
+import { workbenchView } from './workbench.js';
+import { forgetKey, isEditor, onEditorChange } from './editor.js';
 
 const main = document.getElementById('main');
 const liveEl = document.getElementById('live');
@@ -26,7 +28,28 @@ const routes = [
   { match: (p) => p.length === 1 && p[0] === 'discrepancies', view: discrepanciesView, nav: 'discrepancies' },
   { match: (p) => p.length === 1 && p[0] === 'sources', view: sourcesView, nav: 'sources' },
   { match: (p) => p.length === 2 && p[0] === 'sources', view: sourceView, nav: 'sources' },
+  { match: (p) => p[0] === 'workbench' && p.length <= 2, view: workbenchView, nav: 'workbench' },
 ];
+
+/** With an editor key the header links the workbench and offers to forget the key; readers see the header unchanged. */
+function editorChrome() {
+  const nav = document.querySelector('nav ul');
+  nav.querySelector('[data-editor]')?.remove();
+  if (!isEditor()) return;
+  nav.append(
+    h(
+      'li',
+      { 'data-editor': '' },
+      h('a', { href: '#/workbench', 'data-nav': 'workbench' }, 'Workbench'),
+      h('button', { type: 'button', class: 'secondary sign-out', onclick: () => forgetKey() }, 'Forget key'),
+    ),
+  );
+}
+onEditorChange(() => {
+  editorChrome();
+  route();
+});
+editorChrome();
 
 let current = null;
 let renderSeq = 0;

@@ -2,19 +2,26 @@
 import { api, sourceLabel, sourceTitles } from './api.js';
 import { h, replace } from './dom.js';
 import { statusBadge, ignoreAbort } from './claims.js';
-import { RELATION_WORDS, dateValueWords, instantWords, valueBoundsWords, valueWords } from './format.js';
+import { RELATION_WORDS, SUPPORT_WORDS, dateValueWords, instantWords, valueBoundsWords, valueWords } from './format.js';
 import { colorScale, timelinePlot } from './plot.js';
+import { addEditorControls, isEditing } from './claim-edit.js';
+import { isEditor } from './editor.js';
 import { debounce, href, setHashParams } from './router.js';
 
-/** Distinct recorded-at instants at which the claim changed: the stops of the as-of slider. */
-function changeInstants(claim, entries) {
-  const all = new Set([claim.openedAt]);
+/**
+ * The recorded-at instants at which the claim changed, with what changed then: the stops of the
+ * as-of slider. Changes recorded within the same second (a seed load) are told apart by what they were.
+ */
+function changeStops(claim, entries) {
+  const what = new Map();
+  const add = (at, words) => at && what.set(at, [...(what.get(at) ?? []), words]);
+  add(claim.openedAt, 'claim opened');
   for (const e of entries) {
-    all.add(e.recordedAt);
-    for (const c of e.corrections ?? []) all.add(c.at);
-    if (e.retraction) all.add(e.retraction.at);
+    add(e.recordedAt, `recorded “${valueWords(e.value)}” (${sourceLabel(e.sourceId)})`);
+    for (const c of e.corrections ?? []) add(c.at, `corrected “${valueWords(e.value)}”`);
+    if (e.retraction) add(e.retraction.at, `retracted “${valueWords(e.value)}”`);
   }
-  return [...all].filter(Boolean).sort((a, b) => Date.parse(a) - Date.parse(b));
+  return [...what.entries()].sort(([a], [b]) => Date.parse(a) - Date.parse(b)).map(([at, changes]) => ({ at, what: changes.join('; ') }));
 }
 
 function fieldWords(field, value) {
@@ -138,7 +145,7 @@ export function claimView({ parts, params, announce }) {
     // Colours by source in the order sources first appear, stable across as-of moves.
     colorOf = colorScale();
     for (const e of latestTimeline.entries) colorOf(e.sourceId);
-    stops = changeInstants(latest, latestTimeline.entries);
+    stops = changeStops(latest, latestTimeline.entries);
     title = `${latest.subject} — ${latest.predicate}`;
     document.title = `${title} — claimline`;
 
@@ -151,7 +158,7 @@ export function claimView({ parts, params, announce }) {
       h(
         'div',
         { class: 'claim-head' },
-        claim ? statusBadge(claim.status) : h('span', { class: 'badge' }, 'not yet opened'),
+        claim ? statusBadge(claim.status, claim.counts.live) : h('span', { class: 'badge' }, 'not yet opened'),
         claim?.current
           ? h(
               'p',
@@ -163,6 +170,20 @@ export function claimView({ parts, params, announce }) {
             )
           : h('p', { class: 'current muted' }, 'No live assertion at this point.'),
       ),
+      claim?.change ? h('p', { class: 'change', id: 'claim-change' }, claim.change.words) : null,
+      claim?.current?.supportedBy?.length
+        ? h(
+            'p',
+            { class: 'support muted', id: 'current-support' },
+            'Supported by ',
+            ...claim.current.supportedBy.flatMap((s, i) => [
+              i ? ', ' : '',
+              h('a', { href: href('sources', s.sourceId, { highlight: s.assertionId }) }, sourceLabel(s.sourceId)),
+              ` (${SUPPORT_WORDS[s.support] ?? s.support})`,
+            ]),
+            '.',
+          )
+        : null,
       latest.description ? h('p', {}, latest.description) : null,
       claim
         ? h(
@@ -199,15 +220,17 @@ export function claimView({ parts, params, announce }) {
 
     const list = h('ol', { class: 'timeline', 'aria-label': 'Assertions in said-at order' }, entries.map((e, i) => entryItem(e, { colorOf, entryIndex: i })));
     replace(root, head, plotPanel, asOfControls(latest), h('section', { 'aria-labelledby': 'timeline-heading' }, h('h2', { id: 'timeline-heading' }, 'Timeline'), entries.length ? list : h('p', { class: 'muted' }, 'Nothing recorded yet.')));
+    // Editing is on the live claim only; a page shown as of a past moment stays read-only.
+    if (isEditor() && !at.asOf && !at.saidBy) addEditorControls(root, latest, latestTimeline, () => refresh({ keepFocus: true }));
     if (lastCount !== null && latestTimeline.entries.length > lastCount) announce(`${latestTimeline.entries.length - lastCount} new assertion(s) on this claim`);
     lastCount = latestTimeline.entries.length;
   }
 
   function asOfControls() {
     const nowIndex = stops.length;
-    let index = at.asOf ? stops.findIndex((st) => Date.parse(st) >= Date.parse(at.asOf)) : nowIndex;
+    let index = at.asOf ? stops.findIndex((st) => Date.parse(st.at) >= Date.parse(at.asOf)) : nowIndex;
     if (index === -1) index = nowIndex;
-    const words = (i) => (i >= nowIndex ? 'now (latest)' : i === 0 ? `${instantWords(stops[0])} (claim opened)` : instantWords(stops[i]));
+    const words = (i) => (i >= nowIndex ? 'now (latest)' : `${i + 1} of ${nowIndex}: ${stops[i].what}, ${instantWords(stops[i].at)}`);
     const output = h('output', { for: 'asof', id: 'asof-output' }, words(index));
     const slider = h('input', {
       type: 'range',
@@ -221,7 +244,7 @@ export function claimView({ parts, params, announce }) {
     });
     const apply = debounce(() => {
       const i = Number(slider.value);
-      at.asOf = i >= nowIndex ? '' : stops[i];
+      at.asOf = i >= nowIndex ? '' : stops[i].at;
       setHashParams({ asOf: at.asOf, saidBy: at.saidBy });
       refresh({ keepFocus: true });
     }, 200);
@@ -296,6 +319,7 @@ export function claimView({ parts, params, announce }) {
       }
     },
     onEvent(event) {
+      if (isEditing(root)) return;
       if (event.claimId === id || (event.type?.startsWith('claimline.source-') && root.querySelector(`[href*="${CSS.escape(event.sourceId ?? '')}"]`))) liveRefresh();
     },
     dispose() {

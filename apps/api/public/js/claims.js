@@ -1,33 +1,75 @@
-// The claims list: search (q), status filter, badges, current value in words, sources, last change, paging.
-import { api } from './api.js';
+// The claims list, changed claims first (as the API orders them): search (q, best match first, the matched words marked), status filter, badges, what changed, current value, paging.
+import { ApiError, api } from './api.js';
 import { h, replace } from './dom.js';
 import { STATUS_HELP, STATUS_WORDS, ago, dateValueWords, instantWords, valueWords } from './format.js';
 import { debounce, href, setHashParams } from './router.js';
 
 const PAGE = 20;
 
-export function statusBadge(status) {
+/** The claim's status; a claim with no live assertion has none to show (nothing was said, or all was retracted). */
+export function statusBadge(status, live) {
+  if (live === 0) return h('span', { class: 'badge none', title: 'Nothing recorded yet, or every assertion retracted' }, 'No assertions');
   return h('span', { class: `badge ${status}`, title: STATUS_HELP[status] ?? '' }, STATUS_WORDS[status] ?? status);
+}
+
+/** A field's text as the search API gives it, the words it matched in <mark>. */
+export function marked(parts) {
+  return parts.map((p) => (p.hit ? h('mark', {}, p.text) : p.text));
+}
+
+/**
+ * A search box that reports its words as typed: not trimmed at the end, as a word still being
+ * typed is searched as a prefix and a finished one (a space after it) is not.
+ */
+export function searchBox({ id, value, placeholder, onWords }) {
+  const input = h('input', { type: 'search', id, name: 'q', value, placeholder, autocomplete: 'off' });
+  input.addEventListener('input', () => onWords(input.value.trimStart()));
+  return input;
+}
+
+/** Where else a search found its words, beyond the claim's name, in the order they are shown. */
+const FOUND_IN = { value_words: 'value', quotes: 'quote', description: 'description', entities: 'entities' };
+
+/** At most two passages; an entity's list of aliases only when nothing else says why the claim was found. */
+function foundIn(match) {
+  const byField = new Map(match.fields.map((f) => [f.field, f]));
+  const fields = Object.keys(FOUND_IN).flatMap((name) => byField.get(name) ?? []).slice(0, 2);
+  if (fields.length > 1 && fields[1].field === 'entities') fields.pop();
+  if (fields.length === 0) return null;
+  return h(
+    'p',
+    { class: 'found small' },
+    h('span', { class: 'visually-hidden' }, 'Found in: '),
+    fields.map((f, i) => [i > 0 ? h('span', { class: 'muted' }, ' · ') : null, h('span', { class: 'found-field' }, `${FOUND_IN[f.field]}: `), h('q', {}, marked(f.parts))]),
+  );
 }
 
 function claimRow(c) {
   const cur = c.current;
+  const backers = cur?.supportedBy ? new Set(cur.supportedBy.map((s) => s.sourceId)).size : 0;
+  const shown = (field, text) => {
+    const f = c.match?.fields.find((x) => x.field === field);
+    return f ? marked(f.parts) : text;
+  };
   return h(
     'li',
-    { class: 'card claim-row', 'data-claim-id': c.claimId },
+    { class: `card claim-row ${c.status}`, 'data-claim-id': c.claimId, 'data-status': c.status },
     h(
       'div',
       { class: 'headline' },
-      h('h2', {}, h('a', { href: href('claims', c.claimId) }, c.subject, h('span', { class: 'muted' }, ' — '), c.predicate)),
-      statusBadge(c.status),
+      h('h2', {}, h('a', { href: href('claims', c.claimId) }, shown('subject', c.subject), h('span', { class: 'muted' }, ' — '), shown('predicate', c.predicate))),
+      statusBadge(c.status, c.counts.live),
     ),
+    c.match ? foundIn(c.match) : null,
+    // What moved, first: the reason a fact-checker opens this claim.
+    c.change ? h('p', { class: 'change' }, h('span', { class: 'visually-hidden' }, 'What changed: '), c.change.words) : null,
     cur
       ? h(
           'p',
           { class: 'current' },
           h('span', { class: 'visually-hidden' }, 'Current value: '),
           h('span', { class: 'value' }, valueWords(cur.value)),
-          h('span', { class: 'muted' }, ` — ${cur.speaker}, said ${dateValueWords(cur.saidAt)}`),
+          h('span', { class: 'muted' }, ` — ${cur.speaker}, said ${dateValueWords(cur.saidAt)}${backers > 1 ? `; ${backers} sources support it` : ''}`),
         )
       : h('p', { class: 'current muted' }, 'No live assertion yet.'),
     h(
@@ -57,18 +99,36 @@ export function claimsView({ params }) {
   async function load({ append = false, limit = PAGE } = {}) {
     controller?.abort();
     controller = new AbortController();
-    const page = await api.claims({ q: state.q || undefined, status: state.status || undefined, limit, cursor: append ? state.nextCursor : undefined }, { signal: controller.signal });
+    let page;
+    try {
+      page = await api.claims({ q: state.q || undefined, status: state.status || undefined, limit, cursor: append ? state.nextCursor : undefined }, { signal: controller.signal });
+    } catch (err) {
+      // Words the search cannot look for (only punctuation): say so where the results go.
+      if (!(err instanceof ApiError) || err.status !== 400) throw err;
+      state.items = [];
+      state.nextCursor = null;
+      draw([], false, err.problem?.errors?.[0]?.message ?? err.message);
+      return;
+    }
     state.items = append ? [...state.items, ...page.items] : page.items;
     state.nextCursor = page.nextCursor;
     draw(append ? page.items : state.items, append);
   }
 
-  function draw(items, append) {
+  function draw(items, append, refused) {
     if (!append) replace(list);
     list.append(...items.map(claimRow));
     const n = state.items.length;
     const filtered = state.q || state.status;
-    replace(summary, n === 0 ? (filtered ? 'No claims match.' : 'No claims yet.') : `Showing ${n} claim${n === 1 ? '' : 's'}${state.nextCursor ? ' (more available)' : ''}${filtered ? ' matching the filters' : ''}.`);
+    const changed = state.items.filter((c) => c.status !== 'settled').length;
+    const order = state.q ? '; best match first, the words found marked' : changed === 1 ? '; the one that changed comes first' : changed ? `; the ${changed} that changed come first` : '';
+    replace(
+      summary,
+      refused ??
+        (n === 0
+          ? filtered ? 'No claims match.' : 'No claims yet.'
+          : `Showing ${n} claim${n === 1 ? '' : 's'}${state.nextCursor ? ' (more available)' : ''}${filtered ? ' matching the filters' : ''}${order}.`),
+    );
     replace(moreRow, state.nextCursor ? h('button', { type: 'button', class: 'secondary', onclick: more }, 'More claims') : null);
   }
 
@@ -94,10 +154,14 @@ export function claimsView({ params }) {
       list = h('ul', { class: 'claim-list', 'aria-labelledby': 'claims-heading' });
       summary = h('p', { class: 'muted small', role: 'status', 'aria-live': 'polite' });
       moreRow = h('div', { class: 'more-row' });
-      const q = h('input', { type: 'search', id: 'q', name: 'q', value: state.q, placeholder: 'words, subject, entity…', autocomplete: 'off' });
-      q.addEventListener('input', () => {
-        state.q = q.value.trim();
-        search();
+      const q = searchBox({
+        id: 'q',
+        value: state.q,
+        placeholder: 'S-400 deliveries, Belousov, "war in Ukraine"…',
+        onWords: (words) => {
+          state.q = words;
+          search();
+        },
       });
       const status = h(
         'select',

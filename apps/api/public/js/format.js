@@ -112,7 +112,14 @@ export const STATUS_WORDS = {
 };
 
 export const STATUS_HELP = {
-  settled: 'All live assertions agree',
-  revised: 'Later assertions overlap or contradict earlier ones',
-  contested: 'Assertions made at about the same time overlap or contradict',
+  settled: 'Nothing moved: the live assertions agree (some may round or bracket others)',
+  revised: 'A later statement moved the value: a deadline slipped, a figure was revised',
+  contested: 'Sources disagree at the same time (said within a week of each other)',
+};
+
+/** How an assertion supports the current value, in words. */
+export const SUPPORT_WORDS = {
+  states: 'states it',
+  'less-precise': 'less precisely',
+  'spelling-variant': 'spelling variant',
 };

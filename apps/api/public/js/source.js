@@ -1,20 +1,45 @@
-// Sources: the list, and one source's text with every quoted passage marked, plus its revisions as diffs.
-import { api, sourceTitles } from './api.js';
+// Sources: the list (searchable: title, publisher, author and text), and one source's text with every quoted passage marked, plus its revisions as diffs.
+import { ApiError, api, sourceTitles } from './api.js';
 import { h, replace } from './dom.js';
-import { ignoreAbort } from './claims.js';
+import { ignoreAbort, marked, searchBox } from './claims.js';
 import { dateValueWords, instantWords, valueWords } from './format.js';
-import { debounce, href } from './router.js';
+import { debounce, href, setHashParams } from './router.js';
+import { isEditor } from './editor.js';
 
-export function sourcesView() {
+/** How many sources a search shows, best first. */
+const FOUND = 50;
+
+export function sourcesView({ params }) {
   let body;
+  let summary;
+  let controller;
+  const state = { q: params.get('q') ?? '' };
   async function load() {
+    controller?.abort();
+    controller = new AbortController();
     const all = [];
-    let cursor;
-    do {
-      const page = await api.sources({ limit: 500, cursor });
-      all.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
+    if (state.q.trim()) {
+      try {
+        all.push(...(await api.sources({ q: state.q, limit: FOUND }, { signal: controller.signal })).items);
+      } catch (err) {
+        if (!(err instanceof ApiError) || err.status !== 400) throw err;
+        replace(summary, err.problem?.errors?.[0]?.message ?? err.message);
+        replace(body);
+        return;
+      }
+    } else {
+      let cursor;
+      do {
+        const page = await api.sources({ limit: 500, cursor }, { signal: controller.signal });
+        all.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+    }
+    const shown = (s, field, text) => {
+      const f = s.match?.fields.find((x) => x.field === field);
+      return f ? marked(f.parts) : text;
+    };
+    replace(summary, state.q.trim() ? (all.length ? `${all.length} source${all.length === 1 ? '' : 's'} found, best match first.` : 'No source matches.') : '');
     replace(
       body,
       all.length
@@ -33,8 +58,15 @@ export function sourcesView() {
                   h(
                     'tr',
                     { 'data-source-id': s.id },
-                    h('td', {}, h('a', { href: href('sources', s.id) }, s.title || s.id)),
-                    h('td', {}, s.publisher ?? h('span', { class: 'muted' }, 'not named')),
+                    h(
+                      'td',
+                      {},
+                      h('a', { href: href('sources', s.id) }, shown(s, 'title', s.title || s.id)),
+                      s.match?.fields.some((f) => f.field === 'text')
+                        ? h('p', { class: 'source-found small muted' }, h('q', {}, marked(s.match.fields.find((f) => f.field === 'text').parts)))
+                        : null,
+                    ),
+                    h('td', {}, s.publisher ? shown(s, 'publisher', s.publisher) : h('span', { class: 'muted' }, 'not named')),
                     h('td', {}, dateValueWords(s.publishedAt)),
                     h('td', {}, String(s.citations)),
                     h('td', {}, String(s.textVersion)),
@@ -47,18 +79,46 @@ export function sourcesView() {
     );
   }
   const refresh = debounce(() => load().catch(ignoreAbort), 300);
+  const search = debounce(() => {
+    setHashParams({ q: state.q });
+    load().catch(ignoreAbort);
+  }, 250);
   return {
     title: 'Sources',
     async render(main) {
       body = h('div');
-      replace(main, h('h1', {}, 'Sources'), body);
+      summary = h('p', { class: 'muted small', role: 'status', 'aria-live': 'polite' });
+      const q = searchBox({
+        id: 'source-q',
+        value: state.q,
+        placeholder: 'title, outlet, author or words of the article…',
+        onWords: (words) => {
+          state.q = words;
+          search();
+        },
+      });
+      const form = h(
+        'form',
+        { class: 'filters', role: 'search', 'aria-label': 'Search sources' },
+        h('div', { class: 'field grow' }, h('label', { for: 'source-q' }, 'Search sources'), q),
+        h('button', { type: 'submit' }, 'Search'),
+      );
+      form.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        search.cancel();
+        setHashParams({ q: state.q });
+        load().catch(ignoreAbort);
+      });
+      replace(main, h('h1', {}, 'Sources'), form, summary, body);
       await load();
     },
     onEvent(event) {
       if (event.type?.startsWith('claimline.source-') || event.type === 'claimline.assertion-recorded') refresh();
     },
     dispose() {
+      controller?.abort();
       refresh.cancel();
+      search.cancel();
     },
   };
 }
@@ -261,7 +321,7 @@ export function sourceView({ parts, params }) {
 
     replace(
       root,
-      h('p', { class: 'breadcrumb' }, h('a', { href: '#/sources' }, '← All sources')),
+      h('p', { class: 'breadcrumb' }, h('a', { href: '#/sources' }, '← All sources'), isEditor() ? [' · ', h('a', { href: href('workbench', id) }, 'Open in the workbench')] : null),
       h('h1', {}, source.title || 'Untitled source'),
       meta,
       h(

@@ -11,6 +11,8 @@ import {
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyReply } from 'fastify';
 import { UnparseableValue } from '#domain';
 import { WrongExpectedRevision } from '#event-store';
@@ -51,6 +53,29 @@ function titleOf(status: number): string {
 export function problem(status: number, detail: string, extra: Partial<Problem> = {}): Problem {
   const defined = Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined));
   return { type: `/problems/${slug(status)}`, title: titleOf(status), ...defined, status, detail };
+}
+
+/**
+ * Answers what Node's HTTP parser refuses before there is a request to route (a request that did
+ * not arrive within the request timeout, headers too large, bytes that are not HTTP), as
+ * problem+json written to the socket, which is then closed.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const body =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? problem(408, 'The request did not arrive in time: its headers and body must be sent within the request timeout.', { errors: [{ field: 'request', message: 'arrived too slowly' }] })
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? problem(431, 'The request headers are larger than the server accepts.', { errors: [{ field: 'headers', message: 'too large' }] })
+        : problem(400, 'The request is not valid HTTP/1.1.', { errors: [{ field: 'request', message: 'is malformed' }] });
+  const text = JSON.stringify(body);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${body.status} ${STATUS_CODES[body.status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
@@ -116,7 +141,8 @@ export class ProblemFilter implements ExceptionFilter {
     if (body.status >= 500 && !(exception instanceof ProblemException)) {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     }
-    if (body.status === 503) void reply.header('retry-after', String(STORAGE_RETRY_AFTER_SECONDS));
+    const retryAfter = typeof body.retryAfter === 'number' ? body.retryAfter : body.status === 503 ? STORAGE_RETRY_AFTER_SECONDS : undefined;
+    if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
     void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
   }
 
@@ -148,6 +174,12 @@ export class ProblemFilter implements ExceptionFilter {
   }
 
   private fromHttpException(exception: HttpException): Problem {
+    // Nest's Fastify error handler wraps what Fastify refused (body too large, wrong media type) in
+    // an HttpException: answer from the original, which says which.
+    const cause = exception.cause as (Error & { statusCode?: unknown; code?: unknown }) | undefined;
+    if (cause instanceof Error && typeof cause.statusCode === 'number' && typeof cause.code === 'string') {
+      return this.fromFastifyError(cause.statusCode, cause.code, cause.message);
+    }
     const status = exception.getStatus();
     const response = exception.getResponse();
     if (typeof response === 'object' && response && 'type' in response && 'status' in response) return response as Problem;

@@ -31,17 +31,27 @@ export class AsOfQuery {
 }
 
 export class ListClaimsQueryDto extends PageQuery {
-  @ApiPropertyOptional({ description: 'Words in the subject, predicate, description, entity names or aliases, or current value' })
+  @ApiPropertyOptional({
+    description:
+      'Words as typed, found in the subject, predicate, description, entity names and aliases, and the quotes and values of live assertions: any order, stemmed (delivery/deliveries), case and diacritics folded, S-400/S400/S 400 alike, the last word a prefix while typing, "quoted phrases" in order. Results are ranked (best first), each with `match`: its score and the matched words marked. Only punctuation: 400.',
+    example: 'S-400 deliveries',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   q?: string;
 
-  @ApiPropertyOptional({ description: 'Words in the subject' })
+  @ApiPropertyOptional({ description: 'Words in the subject (read as q reads them)' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   subject?: string;
+
+  @ApiPropertyOptional({ description: "Words of an entity's name or alias (read as q reads them), e.g. Belousov" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  entity?: string;
 
   @ApiPropertyOptional({ enum: ['settled', 'revised', 'contested'] })
   @IsOptional()
@@ -74,7 +84,7 @@ export class ListDiscrepanciesQueryDto extends PageQuery {
 }
 
 export class ListSourcesQueryDto extends PageQuery {
-  @ApiPropertyOptional({ description: 'Words in the title, publisher, author or url' })
+  @ApiPropertyOptional({ description: 'Words as typed (read as GET /claims reads q) in the title, publisher, author or text; ranked, each source with `match`' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -124,4 +134,13 @@ export class ListEventsQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   until?: string;
+}
+
+export class SuggestionsQueryDto {
+  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Text offset to read on from: the `next` of the previous answer (a long text is answered a page of suggestions at a time)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  from?: number;
 }

@@ -1,10 +1,12 @@
 import { Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { Suggestions } from '#claims';
 import { claimStream } from '#domain';
 import { Projections } from '#projections';
-import { AsOfQuery, ListClaimsQueryDto, ListDiscrepanciesQueryDto, ListEventsQueryDto, ListSourcesQueryDto } from '../http/query-dtos.js';
+import { AsOfQuery, ListClaimsQueryDto, ListDiscrepanciesQueryDto, ListEventsQueryDto, ListSourcesQueryDto, SuggestionsQueryDto } from '../http/query-dtos.js';
 import { validationPipe } from '../http/problem.js';
+import { SUGGESTIONS_SCHEMA } from './suggestions-schema.js';
 
 /**
  * GET /claims/:id and its timeline are the hottest reads, and almost always come without a query
@@ -35,8 +37,8 @@ export class ClaimReadsController {
   constructor(private readonly projections: Projections) {}
 
   @Get()
-  @ApiOperation({ summary: 'Current state of claims; filter by words, subject, status; paged by cursor' })
-  @ApiOkResponse({ description: '{ items: ClaimState[], nextCursor }' })
+  @ApiOperation({ summary: 'Current state of claims, what changed first; with q, the claims the words find, best first; filter by subject, entity, status; paged by cursor' })
+  @ApiOkResponse({ description: '{ items: ClaimState[], nextCursor }; with q each item also has match: { score, fields: [{ field, parts: [{ text, hit? }] }] }, the words found marked' })
   async list(@Query() query: ListClaimsQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     return storedJson(reply, this.projections.claimState.listJson({ ...query, limit: query.limit ?? 50 }));
   }
@@ -89,10 +91,13 @@ export class DiscrepanciesController {
 @ApiTags('sources')
 @Controller('sources')
 export class SourceReadsController {
-  constructor(private readonly projections: Projections) {}
+  constructor(
+    private readonly projections: Projections,
+    private readonly suggestionsOf: Suggestions,
+  ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Registered sources' })
+  @ApiOperation({ summary: 'Registered sources; with q, those the words find (title, publisher, author, text), best first, each with match' })
   list(@Query() query: ListSourcesQueryDto) {
     return this.projections.sources.list({ ...query, limit: query.limit ?? 50 });
   }
@@ -107,6 +112,18 @@ export class SourceReadsController {
   @ApiOperation({ summary: 'The text versions, each with its hash and a word diff against the previous' })
   revisions(@Param('id') id: string) {
     return { items: found(this.projections.sources.revisions(id), `source ${id}`) };
+  }
+
+  @Get(':id/suggestions')
+  @ApiOperation({
+    summary: 'Intake: every value the current text states that a tracked claim could hold, ready to record',
+    description:
+      'A view, never an event. Each suggestion holds the verbatim quote with the selectors the assertion endpoint computes, the value as read, the candidate claims best first (score and reason), the relation to the first claim\'s current value, speaker, modality and said-at read from the text (else the source\'s defaults), and alreadyRecorded. Accept one by sending its `assertion` to POST /claims/{claimId}/assertions. At most 500 suggestions an answer: when `next` is not null, ask again with from=next.',
+  })
+  @ApiOkResponse({ description: '{ sourceId, from, next, suggestions: Suggestion[], unread: UnreadValue[] }', schema: SUGGESTIONS_SCHEMA })
+  @ApiNotFoundResponse({ description: 'No such source (problem+json)' })
+  async suggestions(@Param('id') id: string, @Query() query: SuggestionsQueryDto) {
+    return found(await this.suggestionsOf.forSource(id, query.from ?? 0), `source ${id}`);
   }
 }
 

@@ -35,17 +35,18 @@ function naming<T>(read: () => T, field: string | { prefix: string }): T {
 
 /** Only the value's own fields go to the parser (said-at and direction are context). */
 function valueInput(fields: ValueFieldsDto, type: ValueType): ValueInput {
-  const { saidAt: _saidAt, direction: _direction, ...rest } = fields;
+  const { saidAt: _saidAt, direction: _direction, fiscalYear: _fiscalYear, ...rest } = fields;
   const bounds = rest.bounds ? { lo: rest.bounds.lo, hi: rest.bounds.hi } : undefined;
   const input = { ...rest, bounds, type } as ValueInput;
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as unknown as ValueInput;
 }
 
-function context(saidAt: string | undefined, direction: 'past' | 'future' | undefined, field: string, convention?: ParseContext['convention']): ParseContext {
+function context(saidAt: string | undefined, direction: 'past' | 'future' | undefined, field: string, convention?: ParseContext['convention'], fiscalYear?: ParseContext['fiscalYear']): ParseContext {
   const ctx: ParseContext = {};
   if (saidAt !== undefined) ctx.saidAt = naming(() => parseDate(saidAt), field).bounds;
   if (direction) ctx.direction = direction;
   if (convention) ctx.convention = convention;
+  if (fiscalYear) ctx.fiscalYear = fiscalYear;
   return ctx;
 }
 
@@ -62,7 +63,7 @@ export class ValuesController {
   @ApiOkResponse({ type: ValueDto })
   @ApiBadRequestResponse({ description: 'application/problem+json naming the field and quoting the input' })
   parse(@Body() dto: ParseValueDto): Value {
-    const ctx = context(dto.saidAt, dto.direction, 'saidAt');
+    const ctx = context(dto.saidAt, dto.direction, 'saidAt', undefined, dto.fiscalYear);
     const input = valueInput(dto, dto.type);
     return naming(() => parseValue(input, ctx), { prefix: '' });
   }
@@ -81,7 +82,7 @@ export class ValuesController {
   private side(name: 'a' | 'b', given: string | Record<string, unknown>, dto: CompareValuesDto): Value {
     if (typeof given === 'string') {
       if (!dto.type) throw missingType(name);
-      const ctx = context(dto.saidAt, dto.direction, 'saidAt', dto.convention);
+      const ctx = context(dto.saidAt, dto.direction, 'saidAt', dto.convention, dto.fiscalYear);
       return naming(() => parseValue({ type: dto.type!, text: given }, ctx), name);
     }
     // Nested values are checked like a body of their own: unknown fields and wrong types name "a.…".
@@ -98,7 +99,7 @@ export class ValuesController {
     }
     const type = fields.type ?? dto.type;
     if (!type) throw missingType(`${name}.type`);
-    const ctx = context(fields.saidAt ?? dto.saidAt, fields.direction ?? dto.direction, fields.saidAt !== undefined ? `${name}.saidAt` : 'saidAt', fields.convention === undefined ? dto.convention : undefined);
+    const ctx = context(fields.saidAt ?? dto.saidAt, fields.direction ?? dto.direction, fields.saidAt !== undefined ? `${name}.saidAt` : 'saidAt', fields.convention === undefined ? dto.convention : undefined, fields.fiscalYear ?? dto.fiscalYear);
     const input = valueInput(fields, type);
     return naming(() => parseValue(input, ctx), { prefix: name });
   }

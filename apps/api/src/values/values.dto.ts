@@ -4,6 +4,7 @@ import {
   IsDefined,
   IsIn,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -13,7 +14,7 @@ import {
   type ValidationError,
   type ValidationOptions,
 } from 'class-validator';
-import { DATE_CONVENTIONS, MODIFIERS, RELATIONS, VALUE_TYPES, type Relation, type ValueType } from '#domain';
+import { DATE_CONVENTIONS, FISCAL_YEAR_STARTS, type FiscalYearStart, MODIFIERS, RELATIONS, VALUE_TYPES, YEAR_RANGE_CONVENTIONS, type Relation, type ValueType, type YearRangeConvention } from '#domain';
 
 /** A bound: a day or date words (dates), a number or decimal string (quantities, counts), or null for an open end. */
 function IsBound(options?: ValidationOptions) {
@@ -91,6 +92,7 @@ export class ValueFieldsDto {
 
   @ApiPropertyOptional({ type: BoundsDto, description: 'The same as lo/hi, as a returned value carries them' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => BoundsDto)
   bounds?: BoundsDto;
@@ -156,6 +158,11 @@ export class ValueFieldsDto {
   @IsOptional()
   @IsIn(['past', 'future'])
   direction?: 'past' | 'future';
+
+  @ApiPropertyOptional({ enum: FISCAL_YEAR_STARTS, example: 'april', description: "The source's fiscal year (as on a registered source): its \"2026–27\", \"FY27\" and \"Q3FY26\" are read by it" })
+  @IsOptional()
+  @IsIn([...FISCAL_YEAR_STARTS])
+  fiscalYear?: FiscalYearStart;
 }
 
 export class ParseValueDto extends ValueFieldsDto {
@@ -197,15 +204,20 @@ export class CompareValuesDto {
   @MaxLength(200)
   saidAt?: string;
 
-  @ApiPropertyOptional({ enum: ['calendar-years', 'fiscal-april'], description: 'How words like "2026–27" are read' })
+  @ApiPropertyOptional({ enum: YEAR_RANGE_CONVENTIONS, description: 'How words like "2026–27" are read' })
   @IsOptional()
-  @IsIn(['calendar-years', 'fiscal-april'])
-  convention?: 'calendar-years' | 'fiscal-april';
+  @IsIn([...YEAR_RANGE_CONVENTIONS])
+  convention?: YearRangeConvention;
 
   @ApiPropertyOptional({ enum: ['past', 'future'] })
   @IsOptional()
   @IsIn(['past', 'future'])
   direction?: 'past' | 'future';
+
+  @ApiPropertyOptional({ enum: FISCAL_YEAR_STARTS, description: "The source's fiscal year, for both words" })
+  @IsOptional()
+  @IsIn([...FISCAL_YEAR_STARTS])
+  fiscalYear?: FiscalYearStart;
 }
 
 /** For the OpenAPI document: what parse returns (and compare returns as a and b). */

@@ -8,6 +8,7 @@ import {
   IsInt,
   IsISO8601,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -17,7 +18,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { MODALITIES, RETRACTION_KINDS, VALUE_TYPES } from '#domain';
+import { FISCAL_YEAR_STARTS, MODALITIES, RETRACTION_KINDS, VALUE_TYPES } from '#domain';
 import { ValueInputDto } from '../values/values.dto.js';
 
 export class QuoteDto {
@@ -101,6 +102,17 @@ export class RegisterSourceDto {
   @IsISO8601({ strict: true })
   retrievedAt?: string | null;
 
+  @ApiPropertyOptional({
+    nullable: true,
+    enum: FISCAL_YEAR_STARTS,
+    example: 'april',
+    description: "The month the outlet's fiscal year starts in, when it writes by one (Indian outlets: april). Its \"2026–27\" is then that fiscal year and its \"FY27\" is read by it; recorded in each value read so.",
+  })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsIn(FISCAL_YEAR_STARTS)
+  fiscalYear?: string | null;
+
   @ApiProperty({ description: 'The full text of the article, unchanged' })
   @IsString()
   @IsNotEmpty()
@@ -149,6 +161,8 @@ export class OpenClaimDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
+  // ValidateNested passes an array in place of an object ([[]] reached the handler: a 500).
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => EntityDto)
   entities?: EntityDto[];
@@ -163,12 +177,14 @@ export class RecordAssertionDto {
 
   @ApiProperty({ type: QuoteDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => QuoteDto)
   quote!: QuoteDto;
 
   @ApiProperty({ type: ValueInputDto, description: 'The words as written ({"text": "by September 2026"}) or a structured value' })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ValueInputDto)
   value!: ValueInputDto;
@@ -209,12 +225,14 @@ export class AssertionChangesDto {
 
   @ApiPropertyOptional({ type: QuoteDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => QuoteDto)
   quote?: QuoteDto;
 
   @ApiPropertyOptional({ type: ValueInputDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ValueInputDto)
   value?: ValueInputDto;
@@ -242,6 +260,7 @@ export class AssertionChangesDto {
 export class CorrectAssertionDto {
   @ApiProperty({ type: AssertionChangesDto, description: 'The fields recorded wrongly, with their right values' })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => AssertionChangesDto)
   changes!: AssertionChangesDto;

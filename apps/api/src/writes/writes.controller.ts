@@ -65,7 +65,7 @@ export class WritesController {
     const r = await this.run(
       reply,
       new RegisterSourceCommand(
-        { title: dto.title, publisher: dto.publisher ?? null, author: dto.author ?? null, url: dto.url ?? null, language: dto.language ?? 'en', publishedAt: dto.publishedAt, retrievedAt: dto.retrievedAt ?? null, text: dto.text },
+        { title: dto.title, publisher: dto.publisher ?? null, author: dto.author ?? null, url: dto.url ?? null, language: dto.language ?? 'en', publishedAt: dto.publishedAt, retrievedAt: dto.retrievedAt ?? null, fiscalYear: dto.fiscalYear ?? null, text: dto.text },
         context,
       ),
     );

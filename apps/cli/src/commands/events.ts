@@ -1,5 +1,7 @@
-import type { AuditEvent, AuditModel } from '#projections';
-import { withCliContext } from '../cli.module.js';
+import { type DomainEvent, fromRecorded, isDomainEventType } from '#domain';
+import type { EventStore, RecordedEvent } from '#event-store';
+import { auditEventOf, type AuditEvent } from '#projections';
+import { withEventLog } from '../cli.module.js';
 import { type CliIo, EXIT, parseCommandArgs, UsageError, write } from '../io.js';
 import type { Command } from './command.js';
 
@@ -20,6 +22,8 @@ Options:
                   events written by another process (a running API) appear within a second
   -a, --after N   start after global position N (default: from the beginning)
   -h, --help      show this help
+
+It reads the event log only, so it may run beside an API server that is writing it.
 `,
   async run(args: readonly string[], io: CliIo): Promise<number> {
     const { values, help } = parseCommandArgs(args, { follow: { type: 'boolean', short: 'f' }, after: { type: 'string', short: 'a' } }, 0);
@@ -33,32 +37,33 @@ Options:
       throw new UsageError(`--after must be a global position (a whole number, -1 or more), not "${afterRaw}"`);
     }
     const follow = values.follow === true;
-    return withCliContext(io.env, async (ctx) => {
-      const audit = (): AuditModel => ctx.projections.audit;
+    // The log itself, not the read models: events may run beside a server that is writing it.
+    return withEventLog(io.env, async (store) => {
       let last = after;
       if (!follow) {
-        await printFrom(audit(), io, last);
+        await printFrom(store, io, last);
         return EXIT.ok;
       }
-      // Listen before reading the backlog, so a batch applied in between still wakes the loop.
+      // Listen before reading the backlog, so an append in between still wakes the loop. The store
+      // notices appends of other processes (a running API) within a second.
       let pending = false;
       let wake: (() => void) | null = null;
       const poke = (): void => {
         pending = true;
         wake?.();
       };
-      const applied = ctx.projections.runner.applied.subscribe({ next: poke, complete: poke });
+      const appended = store.subscribe({ fromPosition: Math.max(0, (await store.headPosition()) + 1) }).subscribe({ next: poke, error: poke, complete: poke });
       io.signal?.addEventListener('abort', poke, { once: true });
       try {
         while (!io.signal?.aborted) {
           pending = false;
-          last = await printFrom(audit(), io, last);
+          last = await printFrom(store, io, last);
           if (pending || io.signal?.aborted) continue;
           await new Promise<void>((resolve) => (wake = resolve));
           wake = null;
         }
       } finally {
-        applied.unsubscribe();
+        appended.unsubscribe();
         io.signal?.removeEventListener('abort', poke);
       }
       return EXIT.ok;
@@ -66,15 +71,25 @@ Options:
   },
 };
 
-/** Prints every audited event after `after`; returns the position of the last one printed. */
-async function printFrom(audit: AuditModel, io: CliIo, after: number): Promise<number> {
+/** Prints every event of the log after `after`; returns the position of the last one printed. */
+async function printFrom(store: EventStore, io: CliIo, after: number): Promise<number> {
   let last = after;
   for (;;) {
     if (io.signal?.aborted) return last;
-    const page = audit.events({ after: last, limit: PAGE });
-    for (const e of page.items) await write(io.stdout, `${line(e)}\n`);
-    if (page.items.length > 0) last = page.items.at(-1)!.position;
-    if (page.next === null) return last;
+    const page = await store.readAll({ fromPosition: last + 1, limit: PAGE });
+    for (const recorded of page) await write(io.stdout, `${line(auditEventOf({ recorded, event: readable(recorded) }))}\n`);
+    if (page.length > 0) last = page.at(-1)!.position;
+    if (page.length < PAGE) return last;
+  }
+}
+
+/** The domain event, for the claim id; null for an event this build cannot read (printed as stored). */
+function readable(recorded: RecordedEvent): DomainEvent | null {
+  if (!isDomainEventType(recorded.type)) return null;
+  try {
+    return fromRecorded(recorded);
+  } catch {
+    return null;
   }
 }
 

@@ -1,6 +1,6 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { claimReviewOf, type ClaimStateView, type Page, type Projections, type SourceSummary, type StoredTimeline } from '#projections';
+import { claimReviewOf, scriptSafeJson, type ClaimStateView, type Page, type Projections, type SourceSummary, type StoredTimeline } from '#projections';
 import { withCliContext } from '../cli.module.js';
 import { csvRecord, type CsvCell } from '../csv.js';
 import { CliError, type CliIo, EXIT, parseCommandArgs, UsageError, write } from '../io.js';
@@ -9,7 +9,10 @@ import type { Command } from './command.js';
 const FORMATS = ['claimreview', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
 
-export const DEFAULT_BASE_URL = 'http://localhost:3000';
+/** Where the web UI is reached: the API's CLAIMLINE_PUBLIC_URL, else a local server. */
+function defaultBaseUrl(env: NodeJS.ProcessEnv): string {
+  return env.CLAIMLINE_PUBLIC_URL?.trim() || 'http://localhost:3000';
+}
 
 export const CSV_COLUMNS = [
   'claim_id',
@@ -48,7 +51,8 @@ Writes to stdout unless --out is given.
 
 Options:
   -o, --out FILE        write to FILE instead (replaced whole, never left half-written)
-      --base-url URL    claimreview: where the claim pages are served (default ${DEFAULT_BASE_URL})
+      --base-url URL    claimreview: where the web UI is served; each item's url is its claim's
+                        page there (default: $CLAIMLINE_PUBLIC_URL, else http://localhost:3000)
   -h, --help            show this help
 `,
   async run(args: readonly string[], io: CliIo): Promise<number> {
@@ -62,19 +66,24 @@ Options:
     if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown export format "${format}" (expected ${FORMATS.join(' or ')})`);
     const baseUrlOption = values['base-url'] as string | undefined;
     if (baseUrlOption !== undefined && format !== 'claimreview') throw new UsageError('--base-url applies to claimreview only');
-    const baseUrl = checkBaseUrl(baseUrlOption ?? DEFAULT_BASE_URL);
+    const baseUrl = checkBaseUrl(baseUrlOption ?? defaultBaseUrl(io.env));
     const out = values.out as string | undefined;
     if (out === '') throw new UsageError('option --out needs a file name');
 
-    const { text, count, what } = await withCliContext(io.env, async (ctx) => {
+    const { text, count, what } = await withCliContext(io.env, `export ${format}`, async (ctx) => {
       const read = ctx.projections;
       if ((format as Format) === 'claimreview') {
         const items = claimReviews(read, baseUrl);
-        return { text: `${JSON.stringify(items, null, 2)}\n`, count: items.length, what: 'ClaimReview items' };
+        return { text: `${scriptSafeJson(items, 2)}\n`, count: items.length, what: 'ClaimReview items' };
       }
       const rows = assertionRows(read);
       return { text: [csvRecord(CSV_COLUMNS), ...rows.map(csvRecord)].join(''), count: rows.length, what: 'assertions' };
-    });
+    }, (locked) =>
+      new CliError(
+        format === 'claimreview'
+          ? `${locked.message}. Ask it instead (GET /export/claimreview), or stop it first.`
+          : `${locked.message}. export csv reads the read models, which that process keeps: stop it first.`,
+      ));
 
     if (out === undefined) {
       await write(io.stdout, text);
@@ -88,7 +97,7 @@ Options:
 };
 
 function checkBaseUrl(raw: string): string {
-  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) throw new UsageError(`--base-url must be an absolute http(s) URL, not "${raw}"`);
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) throw new UsageError(`--base-url (or CLAIMLINE_PUBLIC_URL) must be an absolute http(s) URL, not "${raw}"`);
   return raw.replace(/\/+$/, '');
 }
 

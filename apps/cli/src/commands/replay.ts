@@ -19,9 +19,9 @@ Options:
   -p, --projection NAME   rebuild only this one: ${PROJECTION_NAMES.join(', ')}
   -h, --help              show this help
 
-While an API server is running on the same data dir, rebuild through it instead
-(POST /admin/projections/rebuild with a maintainer key): its read models are its own files, and
-two processes swapping them under each other is not supported.
+While an API server is running on the same data dir, replay is refused, naming it: rebuild through
+it instead (POST /admin/projections/rebuild with a maintainer key). One process at a time writes a
+data dir (the lock is claimline.lock in it).
 `,
   async run(args: readonly string[], io: CliIo): Promise<number> {
     const { values, help } = parseCommandArgs(args, { projection: { type: 'string', short: 'p' } }, 0);
@@ -34,7 +34,7 @@ two processes swapping them under each other is not supported.
       throw new UsageError(`unknown projection "${asked}" (expected one of ${PROJECTION_NAMES.join(', ')})`);
     }
     const names: ProjectionName[] = asked === undefined ? [...PROJECTION_NAMES] : [asked];
-    return withCliContext(io.env, async (ctx) => {
+    return withCliContext(io.env, 'replay', async (ctx) => {
       const head = await ctx.store.headPosition();
       const progress = progressOn(io, 'replay');
       const startedAt = performance.now();
@@ -59,6 +59,6 @@ two processes swapping them under each other is not supported.
       const into = names.length === 1 ? `the ${names[0]} projection` : `${names.length} projections`;
       await write(io.stdout, `replayed ${events} events into ${into} in ${seconds.toFixed(1)} s (${rate} events/s)\n`);
       return EXIT.ok;
-    });
+    }, (locked) => new CliError(`${locked.message}. Rebuild through it instead (POST /admin/projections/rebuild with a maintainer key), or stop it first.`));
   },
 };

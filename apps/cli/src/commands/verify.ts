@@ -1,4 +1,4 @@
-import { withCliContext } from '../cli.module.js';
+import { withEventLog } from '../cli.module.js';
 import { type CliIo, EXIT, parseCommandArgs, write } from '../io.js';
 import { type Drift, LogVerifier } from '../verify-log.js';
 import type { Command } from './command.js';
@@ -22,6 +22,8 @@ the event's position), the field, what is stored and what the code makes of it n
 A quote that no longer occurs in a source's current (revised) text is printed as a note: the
 outlet edited its article, which is not drift.
 
+It reads the event log only, so it may run beside an API server that is writing it.
+
 Exit status: 0 no drift, 1 drift found (or an event this build cannot read), 2 usage error.
 
 Options:
@@ -35,10 +37,11 @@ Options:
       return EXIT.ok;
     }
     const json = values.json === true;
-    const report = await withCliContext(io.env, async (ctx) => {
+    // The log alone: verify may run beside a server that is writing it.
+    const report = await withEventLog(io.env, async (store) => {
       const verifier = new LogVerifier();
       for (let from = 0; ; ) {
-        const page = await ctx.store.readAll({ fromPosition: from, limit: 1000 });
+        const page = await store.readAll({ fromPosition: from, limit: 1000 });
         if (page.length === 0) break;
         for (const recorded of page) verifier.add(recorded);
         from = page.at(-1)!.position + 1;

@@ -235,6 +235,43 @@ describe(decideClaim.name, () => {
     });
   });
 
+  describe('RecordAssertion: how the words are read (issue 14)', () => {
+    const PLAN = 'The next summit is expected on 7 June, officials said, with deliveries due by 2026–27.';
+    const planSource = (fiscalYear?: 'april') => sourceOf([{
+      type: 'claimline.source-registered',
+      data: { ...(sourceEvents('src-9', PLAN)[0]!.data as Extract<SourceEvent, { type: 'claimline.source-registered' }>['data']), publishedAt: parseDate('2025-05-29'), ...(fiscalYear ? { fiscalYear } : {}) },
+    }]);
+    const valueOf = (data: Partial<RecordAssertion['data']>, src: SourceState) =>
+      decideClaim(withRecord({ sourceId: 'src-9', ...data }), [opened].reduce(evolveClaim, initialClaimState()), { source: src })[0]!.data as AssertionRecorded['data'];
+
+    it('given a bare date said on 29 May, when the modality speaks of a plan, then it is the coming 7 June, else the last one', () => {
+      for (const modality of ['expected', 'scheduled', 'planned', 'assured', 'invited']) {
+        expect(valueOf({ quote: { exact: 'expected on 7 June' }, value: { text: 'on 7 June' }, modality }, planSource()).value).toMatchObject({ bounds: { lo: '2025-06-07', hi: '2025-06-07' }, convention: 'said-at-future' });
+      }
+      expect(valueOf({ quote: { exact: 'expected on 7 June' }, value: { text: 'on 7 June' }, modality: 'reported' }, planSource()).value).toMatchObject({ bounds: { lo: '2024-06-07' }, convention: 'said-at-past' });
+    });
+
+    it('given a source that keeps an April fiscal year, when its "2026–27" is read, then it is that fiscal year, recorded as such', () => {
+      const quote = { exact: 'due by 2026–27' };
+      expect(valueOf({ quote, value: { text: 'by 2026–27' } }, planSource('april')).value).toMatchObject({ bounds: { lo: null, hi: '2027-03-31' }, convention: 'fiscal-april' });
+      expect(valueOf({ quote, value: { text: 'by 2026–27' } }, planSource()).value).toMatchObject({ bounds: { lo: null, hi: '2027-12-31' }, convention: 'calendar-years' });
+    });
+
+    it('given words and an EDTF that disagree, when recorded, then it is refused naming value.edtf', () => {
+      given(opened).when(withRecord({ value: { text: 'by September 2026', edtf: '1999' } })).thenUnparseable('value.edtf');
+    });
+
+    it('given a reported bare date, when the modality is corrected to a plan, then the value is read again with it', () => {
+      const reported = valueOf({ quote: { exact: 'expected on 7 June' }, value: { text: 'on 7 June' }, modality: 'reported' }, planSource());
+      const [event] = decideClaim(
+        { type: 'CorrectAssertion', data: { claimId: 'c-1', assertionId: 'a-1', changes: { modality: 'expected' }, reason: 'a plan, not a report' } },
+        [opened, { type: 'claimline.assertion-recorded', data: reported } as AssertionRecorded].reduce(evolveClaim, initialClaimState()),
+        { source: planSource() },
+      );
+      expect(event?.data).toMatchObject({ changes: { modality: 'expected', value: { bounds: { lo: '2025-06-07' } } }, previous: { value: { bounds: { lo: '2024-06-07' } } } });
+    });
+  });
+
   describe('CorrectAssertion', () => {
     it('records the changed value with the value it replaces and the reason', () => {
       given(opened, recorded)

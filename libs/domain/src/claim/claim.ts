@@ -3,6 +3,7 @@ import {
   type AssertionFacts,
   type ClaimEvent,
   type Entity,
+  FORWARD_MODALITIES,
   isModality,
   type Modality,
   RETRACTION_KINDS,
@@ -11,8 +12,8 @@ import {
 } from '../events/events.js';
 import { type QuoteHint, selectQuote } from '../quote/quote.js';
 import { optionalInstant, type SourceState } from '../source/source.js';
-import { parseDate, parseValue, type ValueInput } from '../values/parse.js';
-import { type DateValue, type Value, VALUE_TYPES, type ValueType } from '../values/value.js';
+import { type FiscalYearStart, type ParseContext, parseDate, parseValue, type ValueInput } from '../values/parse.js';
+import { type DateValue, type DayBounds, UnparseableValue, type Value, VALUE_TYPES, type ValueType } from '../values/value.js';
 
 // ---- commands ------------------------------------------------------------------------------------
 
@@ -174,6 +175,7 @@ function recordAssertion({ data: c }: RecordAssertion, claim: OpenClaimState, { 
   const quote = quoteIn(cited, c.quote, 'quote');
   const saidAt = c.saidAt === undefined ? cited.publishedAt : readSaidAt(c.saidAt, cited, 'saidAt');
   const note = optionalText(c.note, 'note');
+  const modality = c.modality === undefined ? 'stated' : readModality(c.modality, 'modality');
   return {
     type: 'claimline.assertion-recorded',
     data: {
@@ -181,10 +183,10 @@ function recordAssertion({ data: c }: RecordAssertion, claim: OpenClaimState, { 
       assertionId,
       sourceId: cited.sourceId,
       ...quote,
-      value: readValue(c.value, claim.valueType, saidAt, 'value'),
+      value: readValue(c.value, claim.valueType, assertionContext(saidAt.bounds, modality, cited.fiscalYear), 'value'),
       saidAt,
       speaker: c.speaker === undefined && cited.publisher !== null ? cited.publisher : requireText(c.speaker, 'speaker'),
-      modality: c.modality === undefined ? 'stated' : readModality(c.modality, 'modality'),
+      modality,
       ...(note === undefined ? {} : { note }),
     },
   };
@@ -214,18 +216,24 @@ function correctAssertion({ data: c }: CorrectAssertion, claim: OpenClaimState, 
     const saidAt = readSaidAt(asked.saidAt, cited!, 'changes.saidAt');
     if (!sameJson(withoutParser(saidAt), withoutParser(current.saidAt))) next.saidAt = saidAt;
   }
+  if (asked.modality !== undefined) {
+    const modality = readModality(asked.modality, 'changes.modality');
+    if (modality !== current.modality) next.modality = modality;
+  }
+  const fiscalYear = source?.status === 'registered' && source.sourceId === (next.sourceId ?? current.sourceId) ? source.fiscalYear : undefined;
+  const context = assertionContext((next.saidAt ?? current.saidAt).bounds, next.modality ?? current.modality, fiscalYear);
   if (asked.value !== undefined) {
-    const value = readValue(asked.value, claim.valueType, next.saidAt ?? current.saidAt, 'changes.value');
+    const value = readValue(asked.value, claim.valueType, context, 'changes.value');
     // Re-reading the same words with a newer parser that agrees is not a correction.
     if (!sameJson(withoutParser(value), withoutParser(current.value))) next.value = value;
+  } else if (current.value.type === 'date' && (next.saidAt !== undefined || next.modality !== undefined)) {
+    // Relative or bare date words ("next year", "on 7 June") follow the corrected said-at and tense.
+    const value = rereadDate(current.value, context);
+    if (value && !sameJson(value.bounds, current.value.bounds)) next.value = value;
   }
   if (asked.speaker !== undefined) {
     const speaker = requireText(asked.speaker, 'changes.speaker');
     if (speaker !== current.speaker) next.speaker = speaker;
-  }
-  if (asked.modality !== undefined) {
-    const modality = readModality(asked.modality, 'changes.modality');
-    if (modality !== current.modality) next.modality = modality;
   }
 
   const keys = Object.keys(next) as (keyof AssertionFacts)[];
@@ -343,14 +351,41 @@ function readSaidAt(words: string, source: RegisteredSource, field: string): Dat
   return parsingField(field, () => parseDate(requireText(words, field), { saidAt: source.publishedAt.bounds }));
 }
 
-/** Relative value words ("next year") are read against when they were said. */
-function readValue(input: AssertionValueInput, valueType: ValueType, saidAt: DateValue, field: string): Value {
+/**
+ * How an assertion's words are read: relative words ("next year") against its said-at, a bare date
+ * ("on 7 June") forward when the modality speaks of a plan, year ranges by its source's fiscal year.
+ */
+export function assertionContext(saidAt: DayBounds | undefined, modality: string, fiscalYear?: FiscalYearStart): ParseContext {
+  return {
+    ...(saidAt === undefined ? {} : { saidAt }),
+    ...((FORWARD_MODALITIES as readonly string[]).includes(modality) ? { direction: 'future' as const } : {}),
+    ...(fiscalYear === undefined ? {} : { fiscalYear }),
+  };
+}
+
+/** A stored date's words read again in a new context, keeping its year-range reading; null if they no longer read. */
+function rereadDate(value: DateValue, context: ParseContext): DateValue | null {
+  const yearRanges = value.convention?.split('+').filter((c) => c === 'calendar-years' || c.startsWith('fiscal-')).join('+');
+  try {
+    return parseValue({ type: 'date', text: value.text, ...(yearRanges ? { convention: yearRanges } : {}) }, context) as DateValue;
+  } catch {
+    return null; // entered as fields, not words: nothing to re-read
+  }
+}
+
+function readValue(input: AssertionValueInput, valueType: ValueType, context: ParseContext, field: string): Value {
   if (input === null || typeof input !== 'object') throw new DomainError('invalid', `${field} is required`, field);
   if (input.type !== undefined && input.type !== valueType) {
     throw new DomainError('unprocessable', `the claim takes ${valueType} values, not ${input.type}`, `${field}.type`);
   }
   const structured = Object.keys(input).some((key) => key !== 'text' && key !== 'type' && input[key as keyof typeof input] !== undefined);
-  return parsingField(structured ? field : `${field}.text`, () => parseValue({ ...input, type: valueType }, { saidAt: saidAt.bounds }));
+  try {
+    return parseValue({ ...input, type: valueType }, context);
+  } catch (error) {
+    // Named down to the field at fault: `value.text`, `value.edtf`, `value.unit`…
+    if (error instanceof UnparseableValue) throw new UnparseableField(structured ? (error.inputField ? `${field}.${error.inputField}` : field) : `${field}.text`, error);
+    throw error;
+  }
 }
 
 function readModality(value: string, field: string): Modality {

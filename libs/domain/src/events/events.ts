@@ -1,4 +1,5 @@
 import type { QuoteSelector } from '../quote/quote.js';
+import type { FiscalYearStart } from '../values/dates.js';
 import type { DateValue, Value, ValueType } from '../values/value.js';
 
 /**
@@ -30,6 +31,11 @@ export type SourceRegistered = EventOf<'claimline.source-registered', {
   publishedAt: DateValue;
   /** When the text was fetched (ISO 8601 instant), if known. */
   retrievedAt: string | null;
+  /**
+   * The outlet's fiscal year, when it writes by one (Indian outlets: april): its "2026–27" is that
+   * fiscal year and its "FY27" is read by it. Absent: year ranges are calendar years.
+   */
+  fiscalYear?: FiscalYearStart;
   /** Text version 1, stored whole: quotes are matched against it. */
   text: string;
   /** sha256 of the UTF-8 text, lower-case hex. */
@@ -94,6 +100,9 @@ export type Modality = (typeof MODALITIES)[number];
 export function isModality(value: unknown): value is Modality {
   return typeof value === 'string' && (MODALITIES as readonly string[]).includes(value);
 }
+
+/** Modalities that speak of what is to come: a bare date in them ("on 7 June") is read forward from said-at. */
+export const FORWARD_MODALITIES: readonly Modality[] = ['expected', 'scheduled', 'planned', 'assured', 'invited'];
 
 /** The facts of an assertion that a correction may set right. */
 export interface AssertionFacts {

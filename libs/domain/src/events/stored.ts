@@ -21,6 +21,8 @@ export interface RecordingMetadata {
   causationId: string;
   /** The client's Idempotency-Key, when it sent one. */
   idempotencyKey?: string;
+  /** A digest of the request that key came with: the key reused for another request is refused. */
+  requestFingerprint?: string;
 }
 
 export interface StoredMetadata extends RecordingMetadata {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { DomainError } from '../events/domain-error.js';
-import { occurrencesOf, QUOTE_CONTEXT_LENGTH, quoteStandsIn, selectorAt, selectQuote } from './quote.js';
+import { occurrencesOf, QUOTE_CONTEXT_LENGTH, quoteOccursIn, quoteStandsIn, selectorAt, selectQuote } from './quote.js';
 
 describe(selectQuote.name, () => {
   it('round-trips any substring that occurs once: slice(start, end) is exact, context hugs it', () => {
@@ -54,6 +54,35 @@ describe(selectQuote.name, () => {
   });
 });
 
+describe(occurrencesOf.name, () => {
+  /** The plain definition: try every offset. */
+  const everyOffset = (text: string, exact: string): number[] =>
+    exact === '' ? [] : Array.from({ length: text.length + 1 }, (_, i) => i).filter((i) => text.startsWith(exact, i));
+  // Two or three letters make quotes that overlap themselves and each other, where a search goes wrong.
+  const letters = (alphabet: readonly string[], maxLength: number) => fc.array(fc.constantFrom(...alphabet), { maxLength }).map((cs) => cs.join(''));
+
+  it('finds every occurrence, overlapping ones included, as trying every offset does', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(['a', 'b'], ['a', 'b', 'c'], ['😀', 'a']), fc.nat(), (alphabet, seed) => {
+        const [text, exact] = fc.sample(fc.tuple(letters(alphabet, 60), letters(alphabet, 6)), { numRuns: 1, seed })[0]!;
+        expect(occurrencesOf(text, exact)).toEqual(everyOffset(text, exact));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps to the occurrences right after a prefix hint, as looking behind each occurrence does', () => {
+    fc.assert(
+      fc.property(letters(['a', 'b'], 60), letters(['a', 'b'], 4).filter((q) => q.trim() !== ''), letters(['a', 'b'], 4).filter((p) => p !== ''), (text, exact, prefix) => {
+        const expected = everyOffset(text, exact).filter((start) => text.slice(0, start).endsWith(prefix));
+        expect(expected.map((_, i) => selectQuote(text, exact, { prefix, occurrence: i + 1 }).start)).toEqual(expected);
+        if (expected.length === 0 && text.includes(exact)) expect(() => selectQuote(text, exact, { prefix })).toThrow(expect.objectContaining({ field: 'quote.prefix' }));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe(selectorAt.name, () => {
   it('never splits a surrogate pair in the context', () => {
     const text = `${'😀'.repeat(20)}quote${'😀'.repeat(20)}`;
@@ -61,6 +90,20 @@ describe(selectorAt.name, () => {
     expect(s.exact).toBe('quote');
     expect([...s.prefix].every((ch) => ch === '😀')).toBe(true);
     expect([...s.suffix].every((ch) => ch === '😀')).toBe(true);
+  });
+});
+
+describe(quoteOccursIn.name, () => {
+  it('agrees with includes, for quotes short enough to be searched natively and longer ones', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 400 }), fc.nat({ max: 3 }), fc.nat({ max: 3 }), fc.boolean(), (run, cut, extra, inside) => {
+        // Runs of one letter broken by another: the texts a long quote is slow to search in.
+        const exact = `${'a'.repeat(run)}b`;
+        const text = `${'a'.repeat(run + extra)}${inside ? `b${'a'.repeat(cut)}` : ''}`.repeat(3);
+        expect(quoteOccursIn(text, { exact })).toBe(text.includes(exact));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -24,11 +24,45 @@ export interface QuoteHint {
 /** Enough context to re-anchor a quote after an edit, short enough to stay readable. */
 export const QUOTE_CONTEXT_LENGTH = 32;
 
+/**
+ * Counts the occurrences of `pattern` in `text`, overlapping ones included, stopping after
+ * `stopAfter`, and pushes their starts onto `starts` when given: Knuth-Morris-Pratt, linear in both
+ * lengths whatever they hold. Calling indexOf again from each match + 1 was linear in their product
+ * when the quote overlaps itself (a 5,000-character run of one letter in a 1,000,000-character text
+ * of it held the event loop for 16 s), and V8's indexOf is itself quadratic on texts built against
+ * patterns longer than a few hundred characters.
+ */
+function scan(text: string, pattern: string, stopAfter = Infinity, starts?: number[]): number {
+  const m = pattern.length;
+  if (m === 0) return 0;
+  const codes = new Uint16Array(m);
+  for (let i = 0; i < m; i++) codes[i] = pattern.charCodeAt(i);
+  // border[i]: the length of the longest proper prefix of pattern[0..i] that is also a suffix of it.
+  const border = new Int32Array(m);
+  for (let i = 1, k = 0; i < m; i++) {
+    const c = codes[i]!;
+    while (k > 0 && c !== codes[k]) k = border[k - 1]!;
+    if (c === codes[k]) k += 1;
+    border[i] = k;
+  }
+  let count = 0;
+  for (let i = 0, k = 0, n = text.length; i < n; i++) {
+    const c = text.charCodeAt(i);
+    while (k > 0 && c !== codes[k]) k = border[k - 1]!;
+    if (c === codes[k]) k += 1;
+    if (k === m) {
+      starts?.push(i - m + 1);
+      if (++count >= stopAfter) break;
+      k = border[m - 1]!;
+    }
+  }
+  return count;
+}
+
 /** Every start offset at which `exact` occurs in `text`, overlapping occurrences included. */
 export function occurrencesOf(text: string, exact: string): number[] {
   const starts: number[] = [];
-  if (exact === '') return starts;
-  for (let at = text.indexOf(exact); at !== -1; at = text.indexOf(exact, at + 1)) starts.push(at);
+  scan(text, exact, Infinity, starts);
   return starts;
 }
 
@@ -40,38 +74,28 @@ export function selectQuote(text: string, exact: string, hint: QuoteHint = {}): 
   if (typeof exact !== 'string' || exact.trim() === '') {
     throw new DomainError('invalid', 'the quote is required and cannot be blank', 'quote');
   }
-  const all = occurrencesOf(text, exact);
-  if (all.length === 0) {
-    throw new DomainError('unprocessable', `the quote does not occur verbatim in the source text: "${shorten(exact)}"`, 'quote');
-  }
-
-  let candidates = all;
-  if (hint.prefix !== undefined && hint.prefix !== '') {
-    const before = hint.prefix;
-    candidates = candidates.filter((start) => text.slice(0, start).endsWith(before));
-    if (candidates.length === 0) {
+  // The occurrences directly after a prefix are those of prefix + quote. The search stops at the
+  // occurrence asked for (or the second, which makes the quote ambiguous).
+  const before = hint.prefix ?? '';
+  const wanted = hint.occurrence;
+  const starts: number[] = [];
+  const seen = scan(text, before + exact, wanted ?? 2, starts);
+  if (seen === 0) {
+    if (before !== '' && quoteOccursIn(text, { exact })) {
       throw new DomainError('unprocessable', `the quote never follows the given prefix "${shorten(before)}"`, 'quote.prefix');
     }
+    throw new DomainError('unprocessable', `the quote does not occur verbatim in the source text: "${shorten(exact)}"`, 'quote');
   }
-  if (hint.occurrence !== undefined) {
-    const n = hint.occurrence;
-    if (!Number.isInteger(n) || n < 1 || n > candidates.length) {
-      throw new DomainError(
-        'unprocessable',
-        `occurrence must be a whole number from 1 to ${candidates.length}, not ${String(n)}`,
-        'quote.occurrence',
-      );
+  if (wanted !== undefined) {
+    if (!Number.isInteger(wanted) || wanted < 1 || seen < wanted) {
+      const count = Number.isInteger(wanted) && wanted >= 1 ? seen : scan(text, before + exact);
+      throw new DomainError('unprocessable', `occurrence must be a whole number from 1 to ${count}, not ${String(wanted)}`, 'quote.occurrence');
     }
-    candidates = [candidates[n - 1]!];
+  } else if (seen > 1) {
+    const count = scan(text, before + exact);
+    throw new DomainError('unprocessable', `the quote occurs ${count} times in the source text; give an occurrence (1-${count}) or a prefix`, 'quote');
   }
-  if (candidates.length > 1) {
-    throw new DomainError(
-      'unprocessable',
-      `the quote occurs ${candidates.length} times in the source text; give an occurrence (1-${candidates.length}) or a prefix`,
-      'quote',
-    );
-  }
-  return selectorAt(text, candidates[0]!, exact.length);
+  return selectorAt(text, starts[(wanted ?? 1) - 1]! + before.length, exact.length);
 }
 
 /** The selectors for the `length` code units at `start`; context never splits a surrogate pair. */
@@ -95,9 +119,16 @@ export function quoteStandsIn(text: string, selector: QuoteSelector): boolean {
   return text.slice(selector.start, selector.end) === selector.exact;
 }
 
-/** Whether a recorded quote still occurs anywhere in (possibly revised) text. */
+/**
+ * Up to this length a quote is looked for with the native String#includes, which is much faster
+ * than `scan` and stays about linear; beyond it, V8's search took seconds on a text made for it.
+ */
+const NATIVE_SEARCH_MAX = 250;
+
+/** Whether a recorded quote still occurs anywhere in (possibly revised) text; linear in both lengths. */
 export function quoteOccursIn(text: string, selector: Pick<QuoteSelector, 'exact'>): boolean {
-  return text.includes(selector.exact);
+  if (selector.exact.length <= NATIVE_SEARCH_MAX) return text.includes(selector.exact);
+  return scan(text, selector.exact, 1) > 0;
 }
 
 function isLowSurrogate(code: number): boolean {

@@ -106,6 +106,20 @@ describe(decideSource.name, () => {
       }
       expect(thrown).toMatchObject({ name: 'UnparseableValue', field: 'publishedAt', input: 'the day after never' });
     });
+
+    it.each(['20000', 'Y170000002', '2010-11'])('refuses the publication date "%s" rather than store a wrong day (issue 14)', (publishedAt) => {
+      expect(() => decideSource({ ...register, data: { ...register.data, publishedAt } }, initialSourceState())).toThrow(expect.objectContaining({ field: 'publishedAt' }));
+    });
+
+    it("keeps the outlet's fiscal year, which its assertions are read by", () => {
+      const [event] = decideSource({ ...register, data: { ...register.data, fiscalYear: 'april' } }, initialSourceState());
+      expect(event).toEqual({ ...registered, data: { ...registered.data, fiscalYear: 'april' } });
+      expect(evolveSource(initialSourceState(), event!)).toMatchObject({ fiscalYear: 'april' });
+    });
+
+    it('refuses a fiscal year that is not a starting month it knows, naming fiscalYear', () => {
+      given().when({ ...register, data: { ...register.data, fiscalYear: 'march' } }).thenRefuses('invalid', 'fiscalYear');
+    });
   });
 
   describe('ReviseSourceText', () => {

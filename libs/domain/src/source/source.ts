@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DomainError, optionalText, parsingField, requireText } from '../events/domain-error.js';
 import type { SourceEvent } from '../events/events.js';
-import { parseDate } from '../values/parse.js';
+import { FISCAL_YEAR_STARTS, type FiscalYearStart, parseDate } from '../values/parse.js';
 import type { DateValue } from '../values/value.js';
 
 // ---- commands ------------------------------------------------------------------------------------
@@ -19,6 +19,8 @@ export interface RegisterSource {
     /** Date words or EDTF ("4 December 2025", "2025-12-04"); parsed here, stored with its bounds. */
     publishedAt: string;
     retrievedAt?: string | null;
+    /** The outlet's fiscal year (april, july, october), when it writes by one. */
+    fiscalYear?: string | null;
     text: string;
   };
 }
@@ -41,6 +43,8 @@ export type SourceState =
       /** The default speaker of its assertions. */
       publisher: string | null;
       publishedAt: DateValue;
+      /** How the outlet's year ranges and fiscal labels are read (absent: calendar years). */
+      fiscalYear?: FiscalYearStart;
       /** The current text and its version number (1 = as registered). */
       text: string;
       textVersion: number;
@@ -60,6 +64,7 @@ export function decideSource(command: SourceCommand, state: SourceState): Source
       const c = command.data;
       const text = requireSourceText(c.text);
       const publishedAt = parsingField('publishedAt', () => parseDate(requireText(c.publishedAt, 'publishedAt')));
+      const fiscalYear = optionalFiscalYear(c.fiscalYear);
       return [
         {
           type: 'claimline.source-registered',
@@ -72,6 +77,7 @@ export function decideSource(command: SourceCommand, state: SourceState): Source
             language: c.language === undefined || c.language === null ? 'und' : requireLanguage(c.language),
             publishedAt,
             retrievedAt: optionalInstant(c.retrievedAt, 'retrievedAt'),
+            ...(fiscalYear === undefined ? {} : { fiscalYear }),
             text,
             contentHash: contentHash(text),
           },
@@ -117,6 +123,7 @@ export function evolveSource(state: SourceState, event: SourceEvent): SourceStat
         sourceId: e.sourceId,
         publisher: e.publisher,
         publishedAt: e.publishedAt,
+        ...(e.fiscalYear === undefined ? {} : { fiscalYear: e.fiscalYear }),
         text: e.text,
         textVersion: 1,
         contentHash: e.contentHash,
@@ -173,4 +180,12 @@ export function optionalInstant(value: unknown, field: string): string | null {
     throw new DomainError('invalid', `${field} must be an ISO 8601 instant with a zone, e.g. 2025-12-04T09:30:00Z, not "${text}"`, field);
   }
   return text;
+}
+
+function optionalFiscalYear(value: unknown): FiscalYearStart | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !(FISCAL_YEAR_STARTS as readonly string[]).includes(value)) {
+    throw new DomainError('invalid', `fiscalYear must be one of ${FISCAL_YEAR_STARTS.join(', ')} (the month the outlet's fiscal year starts in)`, 'fiscalYear');
+  }
+  return value as FiscalYearStart;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { compareValues, describeBounds, relateBounds } from './compare.js';
+import { compareValues, relateValues, describeBounds, relateBounds } from './compare.js';
 import { parseDate, parseValue } from './parse.js';
 import type { Relation, Value, ValueType } from './value.js';
 
@@ -118,11 +118,34 @@ describe(compareValues.name, () => {
       expect(compareValues(v('text', 'Andrei  Belousov'), v('text', 'andrei belousov')).relation).toBe('same');
     });
 
-    it('given different texts, when compared, then they contradict', () => {
+    it('given different texts and no entities, when compared, then they contradict', () => {
       expect(compareValues(v('text', 'Andrey Belousov'), v('text', 'Andrei Belousov'))).toEqual({
         relation: 'contradicts',
         explanation: 'changed from "Andrey Belousov" to "Andrei Belousov"',
       });
+    });
+
+    const entities = [
+      { name: 'Andrei Belousov', aliases: ['Andrey Belousov', 'Belousov'] },
+      { name: 'Rajnath Singh', aliases: ['Defence Minister Rajnath Singh', 'Singh'] },
+    ];
+
+    it("given two names of one of the claim's entities, when compared through them, then they are the same and the variant is named", () => {
+      expect(compareValues(v('text', 'Andrey Belousov'), v('text', 'Andrei Belousov'), { entities })).toEqual({
+        relation: 'same',
+        explanation: 'same: "Andrey Belousov" and "Andrei Belousov" name the same entity (Andrei Belousov), a spelling variant',
+      });
+      expect(relateValues(v('text', 'Rajnath Singh and Andrey Belousov'), v('text', 'Defence Minister Rajnath Singh and Andrei Belousov'), { entities })).toBe('same');
+    });
+
+    it('given a name that only contains an alias inside a longer word or another name, when compared, then it is not that entity', () => {
+      expect(relateValues(v('text', 'Manmohan Singh'), v('text', 'Rajnath Singh'), { entities })).toBe('contradicts');
+      expect(relateValues(v('text', 'Belousova'), v('text', 'Belousov'), { entities })).toBe('contradicts');
+    });
+
+    it('given texts that differ in accents or dash forms only, when compared, then they are the same', () => {
+      expect(relateValues(v('text', 'Andréi Belousov'), v('text', 'Andrei Belousov'))).toBe('same');
+      expect(relateValues(v('text', 'S–400'), v('text', 's-400'))).toBe('same');
     });
   });
 
@@ -160,7 +183,7 @@ describe(describeBounds.name, () => {
   it.each<[ValueType, string, string]>([
     ['date', 'by September 2026', 'on or before 30 September 2026'],
     ['date', 'after September 2026', 'on or after 1 October 2026'],
-    ['quantity', 'Rs 1,000 crore', 'INR 9.995 billion to INR 10.005 billion'],
+    ['quantity', 'Rs 1,000 crore', 'INR 5 billion to INR 15 billion'],
     ['quantity', 'over 50%', 'at least 50%'],
     ['count', 'three squadrons', 'exactly 3'],
     ['count', 'about 200', '180 to 220'],

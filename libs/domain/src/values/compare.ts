@@ -1,7 +1,18 @@
 import * as D from './decimal.js';
 import { formatDayWords } from './calendar.js';
 import { isCurrency } from './units.js';
-import type { Comparison, Relation, Value } from './value.js';
+import type { Comparison, Relation, TextValue, Value } from './value.js';
+
+/** A thing named in a claim and the other names it goes by (the claim's entities). */
+export interface Named {
+  name: string;
+  aliases: readonly string[];
+}
+
+export interface CompareOptions {
+  /** Text values are compared through these: two names of one entity are the same. */
+  entities?: readonly Named[];
+}
 
 type End = string | number | null;
 interface Bounds {
@@ -42,6 +53,13 @@ export function relateBounds(a: Bounds, b: Bounds, continuous: boolean): Relatio
   return 'contradicts';
 }
 
+/** The entities a text names, for the explanation ("Andrei Belousov"), or "thing". */
+function namedIn(text: string, options: CompareOptions): string {
+  const folded = throughEntities(foldText(text), options.entities ?? []);
+  const names = [...folded.matchAll(/\uE000(\d+)\uE000/g)].map((m) => options.entities![Number(m[1])]!.name);
+  return names.length ? `entit${names.length > 1 ? 'ies' : 'y'} (${[...new Set(names)].join(', ')})` : 'entities';
+}
+
 function describeNumber(n: number, unit: string): string {
   const abs = Math.abs(n);
   const scales: Array<[number, string]> = [[12, ' trillion'], [9, ' billion'], [6, ' million']];
@@ -75,29 +93,68 @@ function shared(a: Bounds, b: Bounds, value: Value): string {
   return describeBounds({ ...value, bounds: { lo, hi } } as Value);
 }
 
+/** Text as compared: case, spacing, diacritics, dash and apostrophe forms aside. */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[\u2018\u2019`\u00b4]/g, "'")
+    .replace(/[\u2010-\u2015\u2212]/g, '-')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const compiledEntities = new WeakMap<readonly Named[], { pattern: RegExp; token: string }[]>();
+
+/** Every name of every entity replaced by one token for the entity, longest names first. */
+function throughEntities(folded: string, entities: readonly Named[]): string {
+  let names = compiledEntities.get(entities);
+  if (!names) {
+    names = entities
+      .flatMap((e, i) => [e.name, ...e.aliases].map((n) => ({ name: foldText(n), token: `\uE000${i}\uE000` })))
+      .filter((n) => n.name !== '')
+      .sort((x, y) => y.name.length - x.name.length)
+      .map(({ name, token }) => ({ pattern: new RegExp(`(?<![\\p{L}\\p{N}])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'gu'), token }));
+    compiledEntities.set(entities, names);
+  }
+  let out = folded;
+  for (const { pattern, token } of names) out = out.replace(pattern, token);
+  return out;
+}
+
+/** How two texts agree: as written (case, spacing, diacritics aside), as names of the same entities, or not. */
+export function textAgreement(a: TextValue, b: TextValue, options: CompareOptions = {}): 'same' | 'variant' | 'different' {
+  const fa = foldText(a.normalized);
+  const fb = foldText(b.normalized);
+  if (fa === fb) return 'same';
+  const entities = options.entities ?? [];
+  return entities.length > 0 && throughEntities(fa, entities) === throughEntities(fb, entities) ? 'variant' : 'different';
+}
+
 /**
  * The relation alone, as compareValues gives it: its explanation costs far more than the relation,
  * and most pairs a projection looks at are never shown.
  */
-export function relateValues(a: Value, b: Value): Relation {
+export function relateValues(a: Value, b: Value, options: CompareOptions = {}): Relation {
   if (a.type !== b.type) return 'incomparable';
-  if (a.type === 'text' || b.type === 'text') return a.normalized.toLowerCase() === b.normalized.toLowerCase() ? 'same' : 'contradicts';
+  if (a.type === 'text' || b.type === 'text') return textAgreement(a as TextValue, b as TextValue, options) === 'different' ? 'contradicts' : 'same';
   if (a.type === 'quantity' && b.type === 'quantity' && a.unit !== b.unit) return 'incomparable';
   return relateBounds(a.bounds, b.bounds, a.type === 'quantity');
 }
 
 /** Relation of a later value `b` to an earlier value `a` (DESIGN 3), with an explanation in words. */
-export function compareValues(a: Value, b: Value): Comparison {
+export function compareValues(a: Value, b: Value, options: CompareOptions = {}): Comparison {
   const A = `"${a.text}"`;
   const B = `"${b.text}"`;
   if (a.type !== b.type) {
     return { relation: 'incomparable', explanation: `incomparable: ${A} is a ${a.type} and ${B} is a ${b.type}` };
   }
   if (a.type === 'text' || b.type === 'text') {
-    const same = a.normalized.toLowerCase() === b.normalized.toLowerCase();
-    return same
-      ? { relation: 'same', explanation: `same: ${A} and ${B} are the same words (case and spacing aside)` }
-      : { relation: 'contradicts', explanation: `changed from ${A} to ${B}` };
+    const agreement = textAgreement(a as TextValue, b as TextValue, options);
+    if (agreement === 'same') return { relation: 'same', explanation: `same: ${A} and ${B} are the same words (case, spacing and accents aside)` };
+    if (agreement === 'variant') return { relation: 'same', explanation: `same: ${A} and ${B} name the same ${namedIn(a.normalized, options)}, a spelling variant` };
+    return { relation: 'contradicts', explanation: `changed from ${A} to ${B}` };
   }
   if (a.type === 'quantity' && b.type === 'quantity' && a.unit !== b.unit) {
     const why = isCurrency(a.unit) && isCurrency(b.unit) ? 'different currencies; no exchange rate is applied' : 'different units; no conversion is applied';

@@ -1,24 +1,37 @@
+import * as chrono from 'chrono-node';
 import {
-  type Day, MONTHS, WEEKDAYS, addDays, addMonths, day, isValidDay, isValidYear, monthEnd, monthStart,
+  type Day, MONTHS, MONTH_NAMES, WEEKDAYS, addDays, addMonths, day, isValidDay, isValidYear, monthEnd, monthStart,
   splitDay, weekdayOf, yearEnd, yearStart,
 } from './calendar.js';
-import { readEdtf } from './edtf-bounds.js';
+import { ambiguousYearMonth, laterYear, readEdtf } from './edtf-bounds.js';
 import { Refusal, foldWords } from './quantity.js';
 import type { DayBounds } from './value.js';
 
-/** How a two-year range like "2026–27" is read (RULES.md, "Year ranges"). */
-export type YearRangeConvention = 'calendar-years' | 'fiscal-april';
+/** The month a fiscal year starts in: April (India, UK, Japan), July (Australia, Pakistan), October (US government). */
+export type FiscalYearStart = 'april' | 'july' | 'october';
+export const FISCAL_YEAR_STARTS: readonly FiscalYearStart[] = ['april', 'july', 'october'];
+const FISCAL_MONTH: Record<FiscalYearStart, number> = { april: 4, july: 7, october: 10 };
+
+/** How a two-year range like "2026–27" is read (RULES.md, "Year ranges" and "Fiscal years"). */
+export type YearRangeConvention = 'calendar-years' | `fiscal-${FiscalYearStart}`;
+export const YEAR_RANGE_CONVENTIONS: readonly YearRangeConvention[] = ['calendar-years', ...FISCAL_YEAR_STARTS.map((f) => `fiscal-${f}` as const)];
 
 export interface DateContext {
   /** When the source said it; needed for "next year", "on Friday", "in May". */
   saidAt?: DayBounds;
+  /** The caller's reading of every year range ("2026–27", "2009–13"); recorded on the value. */
   convention?: YearRangeConvention;
+  /**
+   * The source's fiscal year (an Indian outlet: april): its "2026–27" is that fiscal year, and its
+   * fiscal labels ("FY27", "Q3FY26", "the current fiscal") are read by it.
+   */
+  fiscalYear?: FiscalYearStart;
   /** A bare weekday or month ("on Friday", "in May") is the last one on or before said-at (past, default) or the next one on or after (future). */
   direction?: 'past' | 'future';
 }
 
-/** The resolution of what was written: "about" widens by one such unit. */
-type Resolution = 'day' | 'month' | 'year' | 'span';
+/** The resolution of what was written: "about" widens by one such unit; a half or quarter divides a year or a fiscal year. */
+type Resolution = 'day' | 'month' | 'year' | 'fiscal' | 'span';
 
 interface Span {
   lo: Day | null;
@@ -36,6 +49,7 @@ export interface DateReading {
 }
 
 const MONTH = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
+const MONTH_WORD = new RegExp(`(?:^|[^a-z])${MONTH}(?:[^a-z]|$)`);
 const DAY = '(\\d{1,2})(?:st|nd|rd|th)?';
 const WEEKDAY = '(sun|mon|tue|tues|wed|thu|thur|thurs|fri|sat)(?:day|nesday|rsday|sday|urday)?';
 
@@ -82,7 +96,24 @@ class Reader {
     const s = this.saidAt(what);
     const a = f(s.lo);
     const b = f(s.hi);
-    return { lo: a.lo, hi: b.hi, res: s.lo === s.hi ? a.res : 'span' };
+    return { lo: a.lo, hi: b.hi, res: a.lo === b.lo && a.hi === b.hi ? a.res : 'span' };
+  }
+
+  /** The first month of the fiscal year in force: the caller's convention, else the source's, else `fallback`. */
+  private fiscalMonth(what: string, fallback?: number): number {
+    const c = this.context.convention;
+    if (c !== undefined && c !== 'calendar-years') return FISCAL_MONTH[c.slice('fiscal-'.length) as FiscalYearStart];
+    if (this.context.fiscalYear !== undefined) return FISCAL_MONTH[this.context.fiscalYear];
+    if (fallback !== undefined) return fallback;
+    throw new Refusal(`"${what}": whose fiscal year? The source has no fiscal-year convention (April for Indian outlets, October for the US government)`);
+  }
+
+  /** Fiscal years named by the years they end in (FY2027 from April is 2026-04-01 … 2027-03-31), first to last. */
+  private fiscalYears(firstEnd: number, lastEnd: number, month: number): Span {
+    if (!isValidYear(firstEnd - 1) || !isValidYear(lastEnd)) throw new Refusal('year out of range');
+    const name = (Object.keys(FISCAL_MONTH) as FiscalYearStart[]).find((k) => FISCAL_MONTH[k] === month)!;
+    this.conventions.add(`fiscal-${name}`);
+    return { lo: monthStart(firstEnd - 1, month), hi: monthEnd(lastEnd, month - 1), res: firstEnd === lastEnd ? 'fiscal' : 'span' };
   }
 
   read(text: string): Span {
@@ -92,9 +123,15 @@ class Reader {
   }
 
   private operators(s: string): Span {
-    // Filler that changes nothing: "in 2018", "on Thursday", "sometime in 2026", "the 1990s".
-    const filler = /^(in|on|during|sometime in|some time in|at some point in|the|dated|as of)\s+(?!or\b)(.+)$/.exec(s);
+    // "the year", "the decade": said-at's (before "the" is dropped as filler below).
+    const current = /^the (year|month|decade)$/.exec(s);
+    if (current) return this.relativeWords(`this ${current[1]}`)!;
+    // Filler that changes nothing: "in 2018", "on Thursday", "sometime in 2026", "the 1990s", "for FY27".
+    const filler = /^(in|on|for|during|sometime in|some time in|at some point in|the|dated|as of)\s+(?!or\b)(.+)$/.exec(s);
     if (filler) return this.operators(filler[2]);
+    // "the July-September period", "the October-December quarter"
+    const period = new RegExp(`^(${MONTH}\\s?[–-]\\s?${MONTH}(?:,?\\s+\\d{4})?)\\s+(?:period|quarter)$`).exec(s);
+    if (period) return this.operators(period[1]);
 
     const onwards = /^(.+?)\s+(onwards|onward|and later|or later|and after|or after)$/.exec(s);
     if (onwards) return { lo: this.operators(onwards[1].replace(/^from\s+/, '')).lo, hi: null, res: 'span' };
@@ -192,20 +229,32 @@ class Reader {
     let m: RegExpExecArray | null;
 
     // Early / mid / late: thirds of a year (Jan–Apr, May–Aug, Sep–Dec) or of a month (1–10, 11–20, 21–end).
+    // "year-end 2022", "by year-end" (said-at's year), "December-end": the end of it.
+    m = /^(?:year[\s-]?end)(?:,?\s+(?:of\s+)?(.+))?$/.exec(s);
+    if (m) return this.third('end', m[1] === undefined ? this.relativeWords('this year')! : this.operators(m[1]), s);
+    m = new RegExp(`^(${MONTH}(?:,?\\s+\\d{4})?)[\\s-]end$`).exec(s);
+    if (m) return this.third('end', this.operators(m[1]), s);
+    m = new RegExp(`^(${MONTH})[\\s-]end,?\\s+(\\d{4})$`).exec(s);
+    if (m) return this.third('end', this.operators(`${m[1]} ${m[3]}`), s);
+
     m = /^(early|mid|late|the beginning of|beginning of|the start of|start of|the middle of|middle of|the end of|end of|end)[\s-]+(.+)$/.exec(s);
     if (m) return this.third(m[1], this.operators(m[2]), s);
 
-    m = /^(first|second|1st|2nd)\s+half\s+(?:of\s+)?(\d{4})$/.exec(s);
-    if (m) return this.half(m[1] === 'second' || m[1] === '2nd' ? 2 : 1, Number(m[2]));
-    m = /^(?:h([12])|([12])h)[\s-]*(?:of\s+)?(?:cy\s?)?(\d{4})$/.exec(s);
-    if (m) return this.half(Number(m[1] ?? m[2]), Number(m[3]));
+    const fiscal = this.fiscalLabel(s);
+    if (fiscal) return fiscal;
+
+    m = /^(first|second|1st|2nd)\s+half\s+(?:of\s+)?(.+)$/.exec(s);
+    if (m) return this.part(6, m[1] === 'second' || m[1] === '2nd' ? 2 : 1, m[2], s);
+    m = /^(?:h([12])|([12])h)[\s-]*(?:of\s+)?(.+)$/.exec(s);
+    if (m) return this.part(6, Number(m[1] ?? m[2]), m[3], s);
     m = /^(\d{4})[\s-]*h([12])$/.exec(s);
-    if (m) return this.half(Number(m[2]), Number(m[1]));
-    m = /^(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th|last)\s+quarter\s+(?:of\s+)?(\d{4})$/.exec(s);
-    if (m) return this.quarter(['first', 'second', 'third', 'fourth'].indexOf(m[1]) + 1 || ['1st', '2nd', '3rd', '4th'].indexOf(m[1]) + 1 || 4, Number(m[2]));
-    m = /^q([1-4])[\s-]*(?:of\s+)?(?:cy\s?)?(\d{4})$/.exec(s) ?? /^(\d{4})[\s-]*q([1-4])$/.exec(s);
-    if (m) return /^q/.test(s) ? this.quarter(Number(m[1]), Number(m[2])) : this.quarter(Number(m[2]), Number(m[1]));
-    if (/^(q[1-4]|h[12])\s*(fy|of fy)/.test(s)) throw new Refusal('fiscal quarters and halves depend on whose fiscal year');
+    if (m) return this.part(6, Number(m[2]), m[1], s);
+    m = /^(first|second|third|fourth|1st|2nd|3rd|4th|last)\s+quarter\s+(?:of\s+)?(.+)$/.exec(s);
+    if (m) return this.part(3, ['first', 'second', 'third', 'fourth'].indexOf(m[1]) + 1 || ['1st', '2nd', '3rd', '4th'].indexOf(m[1]) + 1 || 4, m[2], s);
+    m = /^(?:q([1-4])|([1-4])q),?[\s-]*(?:of\s+)?(.+)$/.exec(s);
+    if (m) return this.part(3, Number(m[1] ?? m[2]), m[3], s);
+    m = /^(\d{4})[\s-]*q([1-4])$/.exec(s);
+    if (m) return this.part(3, Number(m[2]), m[1], s);
 
     if (/^(spring|summer|autumn|fall|winter|monsoon)\b/.test(s)) throw new Refusal('seasons differ by hemisphere and country');
 
@@ -215,14 +264,49 @@ class Reader {
     return this.atom(s);
   }
 
-  private half(h: number, y: number): Span {
-    if (!isValidYear(y)) throw new Refusal(`year ${y} is out of range`);
-    return { lo: monthStart(y, h === 2 ? 7 : 1), hi: monthEnd(y, h === 2 ? 12 : 6), res: 'span' };
+  /** The n-th half (months = 6) or quarter (3) of a calendar or fiscal year: "H1 2026", "Q3FY26", "the second half of this year". */
+  private part(months: number, n: number, of: string, s: string): Span {
+    const year = this.operators(of.replace(/^cy\s?/, ''));
+    if (year.lo === null || (year.res !== 'year' && year.res !== 'fiscal')) {
+      throw new Refusal(`"${s}": a ${months === 6 ? 'half' : 'quarter'} is read only of a calendar or fiscal year`);
+    }
+    const [y, m] = splitDay(year.lo);
+    const [sy, sm] = addMonths(y, m, (n - 1) * months);
+    const [ey, em] = addMonths(sy, sm, months - 1);
+    return { lo: monthStart(sy, sm), hi: monthEnd(ey, em), res: 'span' };
   }
 
-  private quarter(q: number, y: number): Span {
-    if (!isValidYear(y)) throw new Refusal(`year ${y} is out of range`);
-    return { lo: monthStart(y, q * 3 - 2), hi: monthEnd(y, q * 3), res: 'span' };
+  /**
+   * Fiscal years as the press names them: "FY27", "FY2026-27", "fiscal 2025-26", "the 2025-26
+   * fiscal", "2024/25 financial year", "fiscal year 2026", "the current fiscal". A two-year name
+   * reads April–March unless the source or caller says otherwise; a single-year name, a fiscal
+   * quarter or "the current fiscal" need the source's fiscal year (RULES.md, "Fiscal years").
+   */
+  private fiscalLabel(s: string): Span | null {
+    const t = s.replace(/^the\s+/, '');
+    const FISCAL = '(?:fiscal(?:\\s+year)?|financial\\s+year|fy)';
+    let m: RegExpExecArray | null;
+    if ((m = /^fy\s?'?(\d{2})\s?[–\-/]\s?(\d{2}|\d{4})$/.exec(t))) {
+      throw new Refusal(`"${s}": FY${m[1]} to FY${m[2]}, or the fiscal year 20${m[1]}–${m[2]}? Write "FY20${m[1]}-${m[2]}" or name both years`);
+    }
+    m = new RegExp(`^${FISCAL}\\s?'?(\\d{4})\\s?[–\\-/]\\s?(\\d{2}|\\d{4})$`).exec(t)
+      ?? new RegExp(`^(\\d{4})\\s?[–\\-/]\\s?(\\d{2}|\\d{4})\\s+${FISCAL}$`).exec(t);
+    if (m) return this.yearRange(Number(m[1]), m[2], s, true);
+    if ((m = new RegExp(`^${FISCAL}\\s?'?(\\d{2}|\\d{4})$`).exec(t))) {
+      const named = m[1].length === 2 ? (Number(m[1]) >= 50 ? 1900 : 2000) + Number(m[1]) : Number(m[1]);
+      return this.fiscalYears(named, named, this.fiscalMonth(s));
+    }
+    m = new RegExp(`^(this|current|next|coming|last|previous)\\s+${FISCAL}$`).exec(t);
+    if (m) {
+      const month = this.fiscalMonth(s);
+      const n = /next|coming/.test(m[1]) ? 1 : /last|previous/.test(m[1]) ? -1 : 0;
+      return this.relative(s, (ref) => {
+        const [y, mo] = splitDay(ref);
+        const named = (mo >= month ? y + 1 : y) + n;
+        return this.fiscalYears(named, named, month);
+      });
+    }
+    return null;
   }
 
   private third(word: string, x: Span, s: string): Span {
@@ -245,6 +329,13 @@ class Reader {
       return monthSpan(ny, nm);
     };
     const shift = (word: string): number => (/next|coming|following/.test(word) ? 1 : /last|previous|past/.test(word) ? -1 : 0);
+    if (/^(this|the current|current)\s+decade$/.test(s)) {
+      // The calendar decade of said-at (the 2020s: 2020–2029).
+      return this.relative(s, (ref) => {
+        const start = Math.floor(splitDay(ref)[0] / 10) * 10;
+        return { lo: yearStart(start), hi: yearEnd(start + 9), res: 'span' };
+      });
+    }
     m = /^(next|this|last|the previous|previous|the coming|the following|the current|current)\s+(year|month)$/.exec(s);
     if (m) {
       const n = shift(m[1]);
@@ -302,7 +393,7 @@ class Reader {
       text = weekday[2];
     }
     // A time of day is dropped; the day is the one written ("Dec 05 2025 | 8:53 PM IST").
-    text = text.replace(/(?:\s*[|,]\s*|\s+)(at\s+)?\d{1,2}[:.]\d{2}(\s*(am|pm|a\.m\.|p\.m\.))?(\s*\(?[a-z]{2,5}\)?)?$/, '').trim();
+    text = text.replace(/(?:\s*[|,.]\s*|\s+)(at\s+)?\d{1,2}[:.]\d{2}(\s*(am|pm|a\.m\.|p\.m\.))?(\s*\(?[a-z]{2,5}\)?)?$/, '').trim();
     const span = this.atomCore(text);
     if (expectedWeekday !== undefined) {
       if (span.res !== 'day' || span.lo === null) throw new Refusal('a weekday goes only with a day');
@@ -314,14 +405,22 @@ class Reader {
   private atomCore(s: string): Span {
     let m: RegExpExecArray | null;
     if ((m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s))) return daySpan(Number(m[1]), Number(m[2]), Number(m[3]), s);
-    if ((m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(s))) return monthSpan(Number(m[1]), Number(m[2]));
-    if ((m = /^(\d{4})$/.exec(s))) return yearSpan(Number(m[1]));
-    if ((m = /^fy\s?'?(\d{4})\s?[–\-/]\s?(\d{2}|\d{4})$/.exec(s))) return this.yearRange(Number(m[1]), m[2], s, 'fiscal-april');
-    if (/^fy\s?'?\d{2,4}$/.test(s)) throw new Refusal('a single fiscal-year label ("FY27") means different years in different countries');
+    if ((m = /^(\d{4})-(\d{2})$/.exec(s))) {
+      // One reading everywhere (RULES.md, "Year ranges"): "2025-12" is a month; "2026-27" and
+      // "2001-34" are years; "2010-11" could be either and is the years only where a year-range
+      // convention is known (the source's fiscal year or the caller's), else refused.
+      const [y, nn] = [Number(m[1]), Number(m[2])];
+      const ambiguous = ambiguousYearMonth(y, m[2]);
+      if (nn >= 1 && nn <= 12 && !ambiguous) return monthSpan(y, nn);
+      if (ambiguous && this.context.convention === undefined && this.context.fiscalYear === undefined) {
+        throw new Refusal(`"${s}" is ${MONTH_NAMES[nn - 1]} ${y} as ISO and the years ${y}–${m[2]} in the press: write "${MONTH_NAMES[nn - 1]} ${y}" or "${y}–${m[2]}"`);
+      }
+      return this.yearRange(y, m[2], s, false);
+    }
+    if ((m = /^(?:year\s+)?(\d{4})$/.exec(s))) return yearSpan(Number(m[1]));
     if ((m = /^(\d{4})\s?(?:[–-]\s?(\d{2}|\d{4})|\/(\d{2}))$/.exec(s))) {
-      // "2026-12" with a plain hyphen is ISO (December 2026), handled above; "2026-27" is a range.
       // "2026/2027" (four digits after a slash) is left to EDTF: an interval of calendar years.
-      return this.yearRange(Number(m[1]), m[2] ?? m[3], s, this.context.convention ?? 'calendar-years');
+      return this.yearRange(Number(m[1]), m[2] ?? m[3], s, false);
     }
     if ((m = /^(\d{3})0s$/.exec(s))) return { lo: yearStart(Number(m[1]) * 10), hi: yearEnd(Number(m[1]) * 10 + 9), res: 'span' };
 
@@ -354,13 +453,52 @@ class Reader {
       const mo = monthNumber(m[1]);
       return this.recurring(s, (y) => monthStart(y, mo), (y) => monthEnd(y, mo), 'month');
     }
+    if ((m = new RegExp(`^${MONTH}\\s?[–-]\\s?${MONTH}$`).exec(s))) {
+      // "July-September" without a year: the last (or, read forward, the next) such stretch.
+      const [a, b] = [monthNumber(m[1]), monthNumber(m[2])];
+      if (a > b) throw new Refusal(`"${s}" runs across a year end; give the years`);
+      return this.recurring(s, (y) => monthStart(y, a), (y) => monthEnd(y, b), 'span');
+    }
     if (/^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$/.test(s)) throw new Refusal('numeric dates like 04/12/2025 are day-first in some places and month-first in others');
-    if (/^[\d\-/.~?%x[\]{},\s:+tz]+$/i.test(s) && /\d{4}/.test(s)) {
+    if (/^[\d\-/.~?%x[\]{},\s:+tz]+$/i.test(s) && /\d{2}[\dx]{2}/i.test(s)) {
       const e = readEdtf(s.toUpperCase()); // EDTF letters (X, T, Z) are upper case; the words were folded
       this.edtf = e.normalized;
       return { lo: e.lo, hi: e.hi, res: 'span' };
     }
-    throw new Refusal('not a date this parser reads (see RULES.md)');
+    return this.chronoDate(s) ?? (() => {
+      throw new Refusal('not a date this parser reads (see RULES.md)');
+    })();
+  }
+
+  /**
+   * Other ways of writing a day or month with its name ("2018 March 18", "09-JAN-2017",
+   * "10-August-2012", "Sep-2012", "Dec. 4th, 2025"), read by chrono. Only a reading of the whole
+   * text that names a month is kept: no relative words, and a year only as four digits written.
+   */
+  private chronoDate(s: string): Span | null {
+    if (!MONTH_WORD.test(s) || new RegExp(`^${MONTH}-\\d{2}$`).test(s)) return null; // "Sep-12": the 12th or 2012?
+    const results = chrono.en.GB.parse(s, { instant: new Date(Date.UTC(2000, 0, 1)), timezone: 0 });
+    if (results.length !== 1) return null;
+    const [r] = results;
+    const c = r.start;
+    if (r.index !== 0 || r.text.length !== s.length || r.end || !c.isCertain('month')) return null;
+    if ([...c.tags()].some((t) => t.startsWith('result/relative'))) return null;
+    const month = c.get('month')!;
+    const dayOfMonth = c.isCertain('day') ? c.get('day')! : undefined;
+    let span: Span;
+    if (c.isCertain('year')) {
+      const y = c.get('year')!;
+      if (!new RegExp(`(^|[^\\d])${y}([^\\d]|$)`).test(s)) return null;
+      span = dayOfMonth === undefined ? monthSpan(y, month) : daySpan(y, month, dayOfMonth, s);
+    } else if (dayOfMonth !== undefined) {
+      span = this.recurring(s, (y) => (isValidDay(y, month, dayOfMonth) ? day(y, month, dayOfMonth) : null), (y) => (isValidDay(y, month, dayOfMonth) ? day(y, month, dayOfMonth) : null));
+    } else {
+      span = this.recurring(s, (y) => monthStart(y, month), (y) => monthEnd(y, month), 'month');
+    }
+    if (c.isCertain('weekday') && span.res === 'day' && weekdayOf(span.lo!) !== c.get('weekday')) {
+      throw new Refusal(`${span.lo} is a ${WEEKDAYS[weekdayOf(span.lo!)]}, not a ${WEEKDAYS[c.get('weekday')!]}`);
+    }
+    return span;
   }
 
   private checkedRange(a: Span, b: Span): Span {
@@ -387,20 +525,23 @@ class Reader {
     });
   }
 
-  private yearRange(start: number, endText: string, s: string, convention: YearRangeConvention): Span {
-    let end: number;
-    if (endText.length === 4) end = Number(endText);
-    else {
-      const yy = Number(endText);
-      const century = Math.floor(start / 100) * 100;
-      if (yy > start % 100) end = century + yy;
-      else if (start % 100 >= 90 && yy < 10) end = century + 100 + yy; // "1998–02"
-      else throw new Refusal(`"${s}": the second year must come after the first`);
-    }
-    if (end <= start) throw new Refusal(`"${s}": the second year must come after the first`);
+  /**
+   * "2026–27", "2009–13", "FY2026-27": calendar years by default; one fiscal year where the words
+   * say fiscal or the source keeps a fiscal year (two consecutive years only: "2009–13" stays a
+   * span of calendar years); every range by the caller's convention when one is given.
+   */
+  private yearRange(start: number, endText: string, s: string, fiscalWords: boolean): Span {
+    const end = endText.length === 4 ? Number(endText) : laterYear(start, endText);
+    if (end === null || end <= start) throw new Refusal(`"${s}": the second year must come after the first`);
     if (!isValidYear(start) || !isValidYear(end)) throw new Refusal('year out of range');
-    this.conventions.add(convention);
-    if (convention === 'fiscal-april') return { lo: monthStart(start, 4), hi: monthEnd(end, 3), res: 'span' };
+    if (fiscalWords) {
+      if (end !== start + 1) throw new Refusal(`"${s}": a fiscal year spans two consecutive years; is this FY${start} to FY${end}, or April ${start} to March ${end}?`);
+      return this.fiscalYears(end, end, this.fiscalMonth(s, FISCAL_MONTH.april));
+    }
+    const convention = this.context.convention;
+    if (convention !== undefined && convention !== 'calendar-years') return this.fiscalYears(start + 1, end, this.fiscalMonth(s));
+    if (convention === undefined && this.context.fiscalYear !== undefined && end === start + 1) return this.fiscalYears(end, end, this.fiscalMonth(s));
+    this.conventions.add('calendar-years');
     return { lo: yearStart(start), hi: yearEnd(end), res: 'span' };
   }
 }

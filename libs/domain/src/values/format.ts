@@ -97,6 +97,15 @@ function scaledAmount(amount: D.Decimal, power: number): string {
   return word ? `${text} ${word}` : text;
 }
 
+/** The place of the last significant digit of "5.43 billion" (7) or "50" (1), as the reader takes it. */
+function impliedPower(words: string): number {
+  const [digits, word = ''] = words.split(' ');
+  const scale = SCALE_WORDS.find(([, w]) => w === word)?.[0] ?? 0;
+  const decimals = digits.includes('.') ? digits.split('.')[1].length : 0;
+  const zeros = decimals ? 0 : digits.length - digits.replace(/0+$/, '').length;
+  return scale - decimals + (/^-?0*$/.test(digits) ? 0 : zeros);
+}
+
 function plain(n: number): string {
   return D.plainNumber(n);
 }
@@ -109,10 +118,12 @@ export function formatQuantity(value: Pick<QuantityValue, 'bounds' | 'normalized
     const half = D.half(D.shift(D.ONE, power));
     if (D.toNumber(D.sub(amount, half)) === lo && D.toNumber(D.add(amount, half)) === hi) {
       // "half a century" (50 years, to the nearest 10) reads back as "5.0 decades" would not: use decades/centuries
-      if (value.unit === 'year' && (power === 1 || power === 2) && D.isInteger(D.shift(amount, -power))) {
+      if (value.unit === 'year' && (power === 1 || power === 2) && D.isInteger(D.shift(amount, -power)) && !D.toString(D.shift(amount, -power)).endsWith('0')) {
         return `${D.toString(D.shift(amount, -power))} ${power === 1 ? 'decades' : 'centuries'}`;
       }
-      return withUnit(scaledAmount(amount, power), value.unit, true);
+      // Only where the figure, read back, has the same last significant digit (a whole "50" is ±5).
+      const words = scaledAmount(amount, power);
+      if (impliedPower(words) === power) return withUnit(words, value.unit, true);
     }
   }
   const exact = (n: number): string => withUnit(plain(n), value.unit, n !== 1);

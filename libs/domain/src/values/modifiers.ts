@@ -25,7 +25,7 @@ const LEADING: ReadonlyArray<[string, Modifier]> = [
   ['not more than', 'up-to'], ['a maximum of', 'up-to'], ['maximum of', 'up-to'], ['maximum', 'up-to'],
   ['as much as', 'up-to'], ['as many as', 'up-to'], ['not exceeding', 'up-to'], ['≤', 'up-to'], ['<=', 'up-to'],
   ['less than', 'under'], ['fewer than', 'under'], ['lower than', 'under'], ['under', 'under'],
-  ['below', 'under'], ['<', 'under'],
+  ['below', 'under'], ['sub-', 'under'], ['<', 'under'],
   ['exactly', 'exactly'], ['precisely', 'exactly'],
 ];
 

@@ -1,10 +1,10 @@
 import { type Decimal, decimal, mul, shift } from './decimal.js';
 
 /**
- * Reading the number at the start of some words: numerals ("5.43", "1,000", "10,00,000") or number
- * words ("five", "twenty-three", "a dozen", "half a"), with an optional scale word ("billion",
- * "bn", "lakh", "crore"). `step` is the place value of the last written digit, which sets the
- * implied precision (RULES.md, "Implied precision").
+ * Reading the number at the start of some words: numerals ("5.43", "1,000", "10,00,000", ".5") or
+ * number words ("five", "twenty-three", "a dozen", "half a"), with an optional scale word
+ * ("billion", "bn", "lakh", "crore", "lakh crore"). `step` is the place value of the last
+ * significant digit, which sets the implied precision (RULES.md, "Implied precision").
  */
 export interface NumberReading {
   value: Decimal;
@@ -21,10 +21,11 @@ export interface NumberReading {
 
 /** Scale words, longest first; `short` forms only count when a currency is present ("$5m", "₹10cr"). */
 const SCALES: ReadonlyArray<{ word: string; power: number; short?: boolean }> = [
+  { word: 'lakh crores', power: 12 }, { word: 'lakh crore', power: 12 }, { word: 'lac crores', power: 12 }, { word: 'lac crore', power: 12 },
   { word: 'thousand', power: 3 }, { word: 'trillion', power: 12 }, { word: 'billion', power: 9 },
   { word: 'million', power: 6 }, { word: 'crores', power: 7 }, { word: 'crore', power: 7 },
   { word: 'lakhs', power: 5 }, { word: 'lakh', power: 5 }, { word: 'lacs', power: 5 }, { word: 'lac', power: 5 },
-  { word: 'bln', power: 9 }, { word: 'mln', power: 6 }, { word: 'trn', power: 12 },
+  { word: 'trln', power: 12 }, { word: 'bln', power: 9 }, { word: 'mln', power: 6 }, { word: 'trn', power: 12 },
   { word: 'bn', power: 9 }, { word: 'mn', power: 6 }, { word: 'tn', power: 12 },
   { word: 'cr', power: 7, short: true }, { word: 'k', power: 3, short: true },
   { word: 'm', power: 6, short: true }, { word: 'b', power: 9, short: true },
@@ -41,8 +42,23 @@ const WORD_SCALES: Record<string, number> = {
   thousand: 3, lakh: 5, lakhs: 5, million: 6, crore: 7, crores: 7, billion: 9, trillion: 12,
 };
 
-/** Western (1,000,000) or Indian (10,00,000) digit grouping; anything else is refused. */
-const NUMERAL = /^(\d+(?:,\d+)*)(?:\.(\d+))?/;
+/** Western (1,000,000) or Indian (10,00,000) digit grouping, or a bare fraction (".5"); anything else is refused. */
+const NUMERAL = /^(?:(\d+(?:,\d+)*)(?:\.(\d+))?|\.(\d+))/;
+
+/**
+ * The place value of the last significant digit of a whole number: trailing zeros are not
+ * significant ("35,000" -> 1,000; "50" -> 10), as in ordinary significant-figure practice.
+ */
+export function wholeStep(int: bigint): Decimal {
+  if (int === 0n) return decimal('1');
+  let n = int < 0n ? -int : int;
+  let zeros = 0;
+  while (n % 10n === 0n) {
+    n /= 10n;
+    zeros += 1;
+  }
+  return shift(decimal('1'), zeros);
+}
 
 function validGrouping(intPart: string): boolean {
   if (!intPart.includes(',')) return true;
@@ -54,7 +70,7 @@ export function isNumberWord(word: string): boolean {
 }
 
 function readScale(text: string, allowShort: boolean): { power: number; rest: string } | null {
-  const s = text.replace(/^\s+/, '');
+  const s = text.replace(/^\s+|^-(?=[a-z])/, ''); // "26,602-crore"
   for (const scale of SCALES) {
     if (scale.short && !allowShort) continue;
     if (s.startsWith(scale.word) && !/^[a-z0-9]/.test(s.slice(scale.word.length))) {
@@ -75,14 +91,15 @@ function tidyRest(rest: string): string {
 export function readNumber(text: string, options: { shortScales?: boolean } = {}): NumberReading | null {
   const numeral = NUMERAL.exec(text);
   if (numeral) {
-    if (!validGrouping(numeral[1])) throw new RangeError(`digit grouping "${numeral[1]}" is neither 1,000,000 nor 10,00,000`);
+    const whole = numeral[1] ?? '0';
+    if (!validGrouping(whole)) throw new RangeError(`digit grouping "${whole}" is neither 1,000,000 nor 10,00,000`);
     if (/^[a-z]/.test(text.slice(numeral[0].length)) && !readScale(text.slice(numeral[0].length), true)) {
       // "22nd", "5apples": a number glued to letters that are not a scale
       if (/^(st|nd|rd|th)\b/.test(text.slice(numeral[0].length))) throw new RangeError('an ordinal is not an amount');
     }
-    const frac = numeral[2] ?? '';
-    let value = decimal(numeral[1].replace(/,/g, '') + (frac ? `.${frac}` : ''));
-    let step = shift(decimal('1'), -frac.length);
+    const frac = numeral[2] ?? numeral[3] ?? '';
+    let value = decimal(whole.replace(/,/g, '') + (frac ? `.${frac}` : ''));
+    let step = frac ? shift(decimal('1'), -frac.length) : wholeStep(value.int);
     let rest = text.slice(numeral[0].length);
     const scale = readScale(rest, options.shortScales ?? false);
     if (scale) {
@@ -150,7 +167,7 @@ function readNumberWords(text: string): NumberReading | null {
   }
   if (!seen || used === 0) return null;
   let value: Decimal = { int: total + current, scale: 0 };
-  let step = shift(decimal('1'), lastPower);
+  let step = wholeStep(value.int);
   if (halve) {
     // "half a million" reads as 0.5 million: the last written digit is a tenth of the scale
     value = mul(value, decimal('0.5'));

@@ -160,8 +160,8 @@ describe(parseDate.name, () => {
       expect(days(text)).toEqual([lo, hi]);
     });
 
-    it('given a fiscal quarter, when parsed, then it is refused', () => {
-      expect(refusal(() => date('Q1 FY27')).reason).toMatch(/fiscal/);
+    it('given a fiscal quarter and no fiscal-year convention, when parsed, then it is refused', () => {
+      expect(refusal(() => date('Q1 FY27')).reason).toMatch(/whose fiscal year/);
     });
   });
 
@@ -190,17 +190,23 @@ describe(parseDate.name, () => {
       expect(v.normalized).toBe(`${lo.slice(0, 7)}/${hi.slice(0, 7)}`);
     });
 
-    it('given an FY label with two years, when parsed, then it is always fiscal-april', () => {
+    it('given an FY label with two years and no source convention, when parsed, then it runs April to March', () => {
       const v = date('FY 2026–27');
       expect([v.bounds.lo, v.bounds.hi, v.convention]).toEqual(['2026-04-01', '2027-03-31', 'fiscal-april']);
     });
 
-    it('given a single fiscal-year label, when parsed, then it is refused', () => {
-      expect(refusal(() => date('FY27')).reason).toMatch(/fiscal/);
+    it('given a single fiscal-year label and no source convention, when parsed, then it is refused', () => {
+      expect(refusal(() => date('FY27')).reason).toMatch(/whose fiscal year/);
     });
 
-    it('given a plain hyphen and 01–12, when parsed, then it is an ISO month, and the en dash gives the years', () => {
-      expect(days('2010-11')).toEqual(['2010-11-01', '2010-11-30']);
+    it('given a plain hyphen and a month that cannot be a later year, when parsed, then it is an ISO month', () => {
+      expect(days('2025-12')).toEqual(['2025-12-01', '2025-12-31']);
+      expect(days('1998-02')).toEqual(['1998-02-01', '1998-02-28']);
+    });
+
+    it('given a plain hyphen and 01–12 that could be a later year, when parsed without a convention, then it is refused (month or years)', () => {
+      const e = refusal(() => date('2010-11'));
+      expect(e.reason).toMatch(/November 2010 as ISO and the years 2010–11/);
       expect(days('2010–11')).toEqual(['2010-01-01', '2011-12-31']);
     });
 
@@ -301,8 +307,6 @@ describe(parseDate.name, () => {
       ['2026/2027', '2026-01-01', '2027-12-31'],
       ['../2026-09', null, '2026-09-30'],
       ['2026-10/..', '2026-10-01', null],
-      ['2026-35', '2026-07-01', '2026-09-30'],
-      ['2026-40', '2026-01-01', '2026-06-30'],
       ['2016-XX', '2016-01-01', '2016-12-31'],
       ['/2026', null, '2026-12-31'],
       ['[2025, 2027]', '2025-01-01', '2027-12-31'],
@@ -317,8 +321,8 @@ describe(parseDate.name, () => {
       expect(e.input).toBe('2026-27');
     });
 
-    it('given a quadrimester code, when read, then it is refused (the package misplaces it)', () => {
-      expect(refusal(() => parseValue({ type: 'date', edtf: '2026-37' })).reason).toMatch(/quadrimester/);
+    it.each(['2026-33', '2026-35', '2026-37', '2026-40', '2026-21'])('given the EDTF sub-year code "%s", when read, then it is refused (in the press it is a range of years)', (edtf) => {
+      expect(refusal(() => parseValue({ type: 'date', edtf })).reason).toMatch(/season or quarter code in EDTF and a range of years/);
     });
 
     it('given a set with "..", when read, then it is refused', () => {
@@ -451,12 +455,17 @@ describe(parseValue.name, () => {
     it.each([
       ['USD 5 billion', 4.5e9, 5.5e9],
       ['$5.43 billion', 5.425e9, 5.435e9],
-      ['Rs 1,000 crore', 9.995e9, 1.0005e10],
+      ['Rs 1,000 crore', 5e9, 1.5e10],
+      ['Rs 35,000 crore', 3.45e11, 3.55e11],
+      ['Rs 35,200 crore', 3.515e11, 3.525e11],
+      ['50 per cent', 45, 55],
+      ['50.0 per cent', 49.95, 50.05],
       ['76 per cent', 75.5, 76.5],
       ['36 per cent', 35.5, 36.5],
       ['5.43%', 5.425, 5.435],
-      ['USD 5,000 million', 4.9995e9, 5.0005e9],
-    ])('given "%s", when parsed, then it is ± half a unit of the last written digit: [%d, %d]', (text, lo, hi) => {
+      ['USD 5,000 million', 4.5e9, 5.5e9],
+      ['₹2,09,050 crore', 2.09045e12, 2.09055e12],
+    ])('given "%s", when parsed, then it is ± half a unit of the last significant digit: [%d, %d]', (text, lo, hi) => {
       const v = quantity(text);
       expect([v.bounds.lo, v.bounds.hi]).toEqual([lo, hi]);
       expect(v.precision).toBe('implied');
@@ -616,7 +625,7 @@ describe(parseValue.name, () => {
       expect(v.bounds).toEqual({ lo: '2026-09-01', hi: '2027-12-31' });
     });
 
-    it('given text and structured fields, when parsed, then the fields win and the words are kept', () => {
+    it('given text and structured fields that agree, when parsed, then the fields are kept with the words', () => {
       const v = parseValue({ type: 'date', text: '2026–27', edtf: '2026-04/2027-03', convention: 'fiscal-april' }) as DateValue;
       expect(v).toMatchObject({ text: '2026–27', bounds: { lo: '2026-04-01', hi: '2027-03-31' }, convention: 'fiscal-april' });
     });
@@ -699,5 +708,186 @@ describe(parseValue.name, () => {
     it('given an unknown type, when parsed, then it is refused', () => {
       expect(refusal(() => parseValue({ type: 'money' } as unknown as ValueInput)).reason).toMatch(/unknown value type/);
     });
+  });
+});
+
+describe('reading values: never a wrong value (issue 14)', () => {
+  it.each(['20000', '2000000', 'by 20000', 'after 2000000', 'Y999999999999', 'Y170000002', '-0100'])('given the date words "%s", when parsed, then they are refused (no 1970 epoch date, no NaN)', (text) => {
+    expect(refusal(() => parseDate(text)).reason).toMatch(/0001|9999|five or more digits|not a date/);
+  });
+
+  it.each(['20000', 'Y999999999999', 'Y170000002', '2000000/2001'])('given the EDTF "%s" in the structured edtf field, when read, then it is refused naming edtf', (edtf) => {
+    const e = refusal(() => parseValue({ type: 'date', edtf }));
+    expect(e.inputField).toBe('edtf');
+  });
+
+  it('given the said-at "20000", when read as a said-at, then it is refused rather than read as 1970', () => {
+    expect(() => parseDate('20000', {})).toThrow(UnparseableValue);
+  });
+
+  it('given "2001-34" and "2001-21", when read as words, then they are the years; as EDTF they are refused, never a quarter or a season', () => {
+    expect(days('2001-34', {})).toEqual(['2001-01-01', '2034-12-31']);
+    expect(days('2001-21', {})).toEqual(['2001-01-01', '2021-12-31']);
+    expect(refusal(() => parseValue({ type: 'date', edtf: '2001-34' })).reason).toMatch(/range of years/);
+    expect(refusal(() => parseValue({ type: 'date', edtf: '2001-21' })).reason).toMatch(/range of years/);
+  });
+
+  it('given "2010-11" and "2011-12", when the source keeps an April fiscal year, then they are its fiscal years', () => {
+    expect(days('2010-11', { fiscalYear: 'april' })).toEqual(['2010-04-01', '2011-03-31']);
+    expect(days('2011-12', { fiscalYear: 'april' })).toEqual(['2011-04-01', '2012-03-31']);
+    expect(date('2011-12', { fiscalYear: 'april' }).convention).toBe('fiscal-april');
+  });
+
+  it('given "2010-11" in the edtf field, when read, then it is refused too (never November 2010 in one place and years in another)', () => {
+    expect(refusal(() => parseValue({ type: 'date', edtf: '2010-11' })).reason).toMatch(/month in EDTF and the years 2010–11/);
+  });
+
+  it('given the bounds of November 2010, when written as EDTF, then the month is spelled as days so it reads back', () => {
+    const v = parseValue({ type: 'date', lo: '2010-11-01', hi: '2010-11-30' }) as DateValue;
+    expect(v.normalized).toBe('2010-11-01/2010-11-30');
+    expect(parseValue(v as ValueInput)).toEqual(v);
+  });
+
+  it('given words and an EDTF that disagree, when parsed, then it is refused naming the structured field', () => {
+    const e = refusal(() => parseValue({ type: 'date', text: 'by September 2026', edtf: '1999' }));
+    expect(e.inputField).toBe('edtf');
+    expect(e.reason).toMatch(/the words read as \.\.\/2026-09-30 but edtf says 1999-01-01\/1999-12-31/);
+    expect(refusal(() => parseValue({ type: 'date', text: 'mid-2025', edtf: '2025-06' })).inputField).toBe('edtf');
+    expect(refusal(() => parseValue({ type: 'date', text: '2026', lo: '2026-01-01', hi: '2026-06-30' })).inputField).toBe('lo');
+  });
+
+  it('given words and an EDTF that is another documented reading of them, when parsed, then the reading is kept and recorded', () => {
+    const v = parseValue({ type: 'date', text: 'by 2026–27', edtf: '../2027-03' }) as DateValue;
+    expect(v.bounds).toEqual({ lo: null, hi: '2027-03-31' });
+    expect(v.convention).toBe('fiscal-april');
+  });
+
+  it('given words that cannot be read beside an EDTF, when parsed, then the EDTF is kept with the words as written', () => {
+    const v = parseValue({ type: 'date', text: 'held on Friday', edtf: '2025-12-05/2025-12-11' }) as DateValue;
+    expect(v).toMatchObject({ text: 'held on Friday', bounds: { lo: '2025-12-05', hi: '2025-12-11' } });
+  });
+
+  it('given quantity or count words that disagree with the fields, when parsed, then it is refused naming the field', () => {
+    expect(refusal(() => parseValue({ type: 'quantity', text: '$5.43 billion', amount: '5000000000', unit: 'USD' })).inputField).toBe('amount');
+    expect(refusal(() => parseValue({ type: 'count', text: 'five units', count: 4 })).inputField).toBe('count');
+    expect(parseValue({ type: 'quantity', text: '$5.43 billion', amount: '5430000000', unit: 'USD' })).toMatchObject({ bounds: { lo: 5.425e9, hi: 5.435e9 } });
+  });
+
+  it('given a structured whole amount, when parsed, then its trailing zeros are not significant either', () => {
+    expect(parseValue({ type: 'quantity', amount: 5000000000, unit: 'USD' })).toMatchObject({ bounds: { lo: 4.5e9, hi: 5.5e9 }, step: '1000000000' });
+  });
+
+  it('given a bare month said before it, when read forward (a plan), then it is the coming one, not a year early', () => {
+    const saidMay29: ParseContext = { saidAt: { lo: '2025-05-29', hi: '2025-05-29' } };
+    expect(days('on 7 June', saidMay29)).toEqual(['2024-06-07', '2024-06-07']);
+    expect(days('on 7 June', { ...saidMay29, direction: 'future' })).toEqual(['2025-06-07', '2025-06-07']);
+  });
+});
+
+describe('reading values: what the press writes (issue 14)', () => {
+  it.each([
+    ['Rs 53.47 lakh crore', 5.3465e13, 5.3475e13, 'INR'],
+    ['₹1.82 lakh crore', 1.815e12, 1.825e12, 'INR'],
+    ['Rs 26,602-crore', 2.66015e11, 2.66025e11, 'INR'],
+    ['₹2,09,050cr', 2.09045e12, 2.09055e12, 'INR'],
+    ['50±1 per cent', 49, 51, '%'],
+    ['5 +/- 0.5 per cent', 4.5, 5.5, '%'],
+    ['$1.2 trln', 1.15e12, 1.25e12, 'USD'],
+    ['.5 per cent', 0.45, 0.55, '%'],
+    ['+5 per cent', 4.5, 5.5, '%'],
+    ['Euro 7 billion', 6.5e9, 7.5e9, 'EUR'],
+    ['US $30-35 trillion', 3e13, 3.5e13, 'USD'],
+    ['2 pc', 1.5, 2.5, '%'],
+    ['13.47 million barrels per day', 1.3465e7, 1.3475e7, 'barrel/day'],
+    ['70,000 bpd', 65000, 75000, 'barrel/day'],
+    ['17 miles', 16.5, 17.5, 'mi'],
+    ['sub-3%', null, 3, '%'],
+    ['between 6.7-7 per cent', 6.7, 7, '%'],
+  ])('given "%s", when parsed, then it is [%d, %d] %s', (text, lo, hi, unit) => {
+    expect(amounts(text)).toEqual([lo, hi, unit]);
+  });
+
+  it.each([
+    ['by year-end 2022', null, '2022-12-31'],
+    ['year-end 2022', '2022-09-01', '2022-12-31'],
+    ['till December-end', null, '2025-12-31'],
+    ['by year-end', null, '2025-12-31'],
+    ['by the end of the decade', null, '2029-12-31'],
+    ['until the end of the year', null, '2025-12-31'],
+    ['the second half of this year', '2025-07-01', '2025-12-31'],
+    ['by Q4, 2022', null, '2022-12-31'],
+    ['2018 March 18', '2018-03-18', '2018-03-18'],
+    ['Sep-2012', '2012-09-01', '2012-09-30'],
+    ['09-JAN-2017', '2017-01-09', '2017-01-09'],
+    ['10-August-2012', '2012-08-10', '2012-08-10'],
+    ['Dec. 4th, 2025', '2025-12-04', '2025-12-04'],
+    ['201X', '2010-01-01', '2019-12-31'],
+    ['Mon, October 15 2018. 22:03 IST', '2018-10-15', '2018-10-15'],
+    ['the July-September period', '2025-07-01', '2025-09-30'],
+  ])('given "%s" said on 2025-12-04, when parsed, then it spans %s to %s', (text, lo, hi) => {
+    expect(days(text)).toEqual([lo, hi]);
+  });
+
+  it('given "Sep-12", when parsed, then it is refused (the 12th, or 2012?)', () => {
+    expect(() => date('Sep-12')).toThrow(UnparseableValue);
+  });
+
+  it('given a month name with a two-digit year, when parsed, then it is refused rather than guessing the century', () => {
+    expect(() => date('4 Dec 25')).toThrow(UnparseableValue);
+  });
+});
+
+describe('reading values: fiscal years (issue 14)', () => {
+  const INDIA: ParseContext = { fiscalYear: 'april', saidAt: { lo: '2025-08-23', hi: '2025-08-23' } };
+  const US: ParseContext = { fiscalYear: 'october', saidAt: { lo: '2025-08-23', hi: '2025-08-23' } };
+
+  it.each([
+    ['the 2025-26 fiscal', '2025-04-01', '2026-03-31'],
+    ['FY2026-27', '2026-04-01', '2027-03-31'],
+    ['2024/25 financial year', '2024-04-01', '2025-03-31'],
+    ['fiscal 2024-25', '2024-04-01', '2025-03-31'],
+    ['the financial year 2025-26', '2025-04-01', '2026-03-31'],
+  ])('given "%s" and no source convention, when parsed, then it is the April–March fiscal year (the documented default)', (text, lo, hi) => {
+    const v = date(text, {});
+    expect([v.bounds.lo, v.bounds.hi, v.convention]).toEqual([lo, hi, 'fiscal-april']);
+  });
+
+  it.each([
+    ['FY27', '2026-04-01', '2027-03-31'],
+    ['in FY25', '2024-04-01', '2025-03-31'],
+    ['2025-26', '2025-04-01', '2026-03-31'],
+    ['by 2026–27', null, '2027-03-31'],
+    ['Q3FY26', '2025-10-01', '2025-12-31'],
+    ['Q1 FY27', '2026-04-01', '2026-06-30'],
+    ['H1FY27', '2026-04-01', '2026-09-30'],
+    ['the first half of FY27', '2026-04-01', '2026-09-30'],
+    ['Q1 of 2025-26', '2025-04-01', '2025-06-30'],
+    ['the current fiscal', '2025-04-01', '2026-03-31'],
+    ['the next fiscal', '2026-04-01', '2027-03-31'],
+    ['the last financial year', '2024-04-01', '2025-03-31'],
+    ['2009–13', '2009-01-01', '2013-12-31'],
+  ])('given "%s" from an Indian outlet (fiscal year from April), when parsed, then it spans %s to %s', (text, lo, hi) => {
+    expect(days(text, INDIA)).toEqual([lo, hi]);
+  });
+
+  it.each([
+    ['fiscal 2026', '2025-10-01', '2026-09-30'],
+    ['FY26', '2025-10-01', '2026-09-30'],
+    ['the current fiscal year', '2024-10-01', '2025-09-30'],
+    ['Q1 FY26', '2025-10-01', '2025-12-31'],
+  ])('given "%s" from a US government source (fiscal year from October), when parsed, then it spans %s to %s', (text, lo, hi) => {
+    expect(days(text, US)).toEqual([lo, hi]);
+  });
+
+  it('given a fiscal reading from the source, when parsed, then the value records it', () => {
+    expect(date('FY27', INDIA).convention).toBe('fiscal-april');
+    expect(date('2009–13', INDIA).convention).toBe('calendar-years');
+  });
+
+  it.each([
+    ['FY2023-25', /two consecutive years/],
+    ['FY26-27', /FY26 to FY27, or the fiscal year/],
+  ])('given "%s", when parsed, then it is refused as ambiguous', (text, reason) => {
+    expect(refusal(() => date(text, INDIA)).reason).toMatch(reason);
   });
 });

@@ -1,21 +1,27 @@
 import { isDay } from './calendar.js';
-import { type DateContext, type YearRangeConvention, readDateWords } from './dates.js';
+import { compareValues } from './compare.js';
+import { type DateContext, type YearRangeConvention, YEAR_RANGE_CONVENTIONS, readDateWords } from './dates.js';
 import * as D from './decimal.js';
 import type { Decimal } from './decimal.js';
 import { boundsToEdtf, readEdtf } from './edtf-bounds.js';
 import { formatValue } from './format.js';
 import { MODIFIERS, type Modifier } from './modifiers.js';
 import { type AmountReading, Refusal, countBounds, quantityBounds, readCountWords, readQuantityWords } from './quantity.js';
-import { canonicalUnit } from './units.js';
+import { wholeStep } from './numbers.js';
+import { canonicalUnit, isCurrency, unitWords } from './units.js';
 import {
   type CountValue, type DateValue, type DayBounds, type QuantityValue, type TextValue, type Value,
   type ValueType, UnparseableValue, VALUE_TYPES,
 } from './value.js';
 
-export type { YearRangeConvention } from './dates.js';
+export type { FiscalYearStart, YearRangeConvention } from './dates.js';
+export { FISCAL_YEAR_STARTS, YEAR_RANGE_CONVENTIONS } from './dates.js';
 
-/** Stamped on every value so a replay never re-derives bounds silently (DESIGN 3). */
-export const PARSER_VERSION = 'claimline-values/1';
+/**
+ * Stamped on every value so a replay never re-derives bounds silently (DESIGN 3). 2: round
+ * figures, fiscal years, one reading of `2010-11` and `2026-27` everywhere, plans read forward.
+ */
+export const PARSER_VERSION = 'claimline-values/2';
 
 export type ParseContext = DateContext;
 
@@ -92,7 +98,7 @@ function at<T>(field: string, read: () => T): T {
   }
 }
 
-const CONVENTIONS: readonly YearRangeConvention[] = ['calendar-years', 'fiscal-april'];
+const CONVENTIONS = YEAR_RANGE_CONVENTIONS;
 
 /** Every reading a date value may record (RULES.md); several are joined with "+". */
 export const DATE_CONVENTIONS: readonly string[] = [...CONVENTIONS, 'thirds', 'said-at-past', 'said-at-future', 'about-one-unit'];
@@ -102,8 +108,11 @@ function yearConvention(input: ValueInput, context: ParseContext): ParseContext 
   if (typeof input.convention !== 'string' || !input.convention.split('+').every((c) => DATE_CONVENTIONS.includes(c))) {
     refuse('date', input.convention, `unknown convention (expected ${DATE_CONVENTIONS.join(', ')}, joined with +)`, 'convention');
   }
-  const known = input.convention.split('+').find((c): c is YearRangeConvention => (CONVENTIONS as readonly string[]).includes(c));
-  return known ? { ...context, convention: known } : context;
+  const conventions = input.convention.split('+');
+  const known = conventions.find((c): c is YearRangeConvention => (CONVENTIONS as readonly string[]).includes(c));
+  // A value read forward once is read forward again (verify, a value fed back).
+  const direction = conventions.includes('said-at-future') ? { direction: 'future' as const } : {};
+  return { ...context, ...direction, ...(known ? { convention: known } : {}) };
 }
 
 export function parseValue(input: ValueInput, context: ParseContext = {}): Value {
@@ -127,14 +136,65 @@ export function parseValue(input: ValueInput, context: ParseContext = {}): Value
 export function parseDate(text: string, context: ParseContext = {}): DateValue {
   if (typeof text !== 'string') refuse('date', text, 'a date must be a string');
   const reading = guarded('date', text, () => readDateWords(text, context), undefined, 'text');
-  return {
+  return checkedDate({
     type: 'date',
     text: text.trim(),
     normalized: reading.edtf ?? boundsToEdtf(reading.lo, reading.hi),
     bounds: { lo: reading.lo, hi: reading.hi },
     ...(reading.conventions.length ? { convention: reading.conventions.join('+') } : {}),
     parser: PARSER_VERSION,
-  };
+  }, 'text');
+}
+
+/**
+ * The last guard before a date value leaves the reader: both ends real days of 0001–9999 (or
+ * open), in order, not both open. Whatever a reader upstream did, no NaN or 1970 leaks out.
+ */
+function checkedDate(value: DateValue, field: string): DateValue {
+  const { lo, hi } = value.bounds;
+  const bad = (d: string | null) => d !== null && !isDay(d);
+  if (bad(lo) || bad(hi) || (lo === null && hi === null) || (lo !== null && hi !== null && lo > hi)) {
+    throw new UnparseableValue('date', value.text, `no valid day bounds (${lo ?? '..'}/${hi ?? '..'})`, field);
+  }
+  return value;
+}
+
+/** The ways words may be read where usage is ambiguous: a structured value may pick any one of them. */
+function otherReadings(context: ParseContext): ParseContext[] {
+  const readings: ParseContext[] = [];
+  for (const direction of ['past', 'future'] as const) {
+    readings.push({ ...context, direction });
+    for (const convention of CONVENTIONS) readings.push({ ...context, direction, convention });
+  }
+  return readings;
+}
+
+/**
+ * Words given beside a structured value must say the same (RULES.md, "Structured input"): when the
+ * words can be read at all, one of their readings must have the structured bounds, or the value
+ * is refused naming the structured field. Words that cannot be read are kept as written.
+ */
+function agreeingWords<T extends Value>(structured: T, words: string | undefined, read: (context: ParseContext) => Value, contexts: ParseContext[], field: string): T {
+  if (words === undefined || !words.trim()) return structured;
+  let first: Value | undefined;
+  for (const context of contexts) {
+    let reading: Value;
+    try {
+      reading = read(context);
+    } catch (e) {
+      if (e instanceof UnparseableValue) continue;
+      throw e;
+    }
+    first ??= reading;
+    if (compareValues(reading, structured).relation === 'same') {
+      return reading.type === 'date' && structured.type === 'date' && reading.convention && !structured.convention
+        ? { ...structured, convention: reading.convention }
+        : structured;
+    }
+  }
+  if (first === undefined) return structured;
+  const shown = (v: Value) => (v.type === 'text' ? v.normalized : `${v.bounds.lo ?? '..'}/${v.bounds.hi ?? '..'}${v.type === 'quantity' ? ` ${v.unit}` : ''}`);
+  throw new UnparseableValue(structured.type, words, `the words read as ${shown(first)} but ${field} says ${shown(structured)}`, field);
 }
 
 function boundOf(input: ValueInput, end: 'lo' | 'hi'): Bound | undefined {
@@ -155,7 +215,7 @@ function dateFrom(input: ValueInput, context: ParseContext): DateValue {
     return parseDate(input.text, context);
   }
   const shown = edtfText ?? { lo, hi };
-  return guarded('date', shown, () => {
+  const structured = guarded('date', shown, () => {
     let bounds: DayBounds | undefined;
     if (lo !== undefined || hi !== undefined) {
       const dayOf = (b: Bound | undefined, end: 'lo' | 'hi'): string | null => {
@@ -195,6 +255,9 @@ function dateFrom(input: ValueInput, context: ParseContext): DateValue {
     value.text = input.text?.trim() || formatValue(value);
     return value;
   }, input);
+  const field = input.edtf !== undefined ? 'edtf' : input.normalized !== undefined ? 'normalized' : boundField(input, lo !== undefined ? 'lo' : 'hi');
+  checkedDate(structured, field);
+  return agreeingWords(structured, input.text, (c) => parseDate(input.text!, c), [context, ...otherReadings(context)], field);
 }
 
 function decimalOf(b: string | number, what: string): Decimal {
@@ -223,8 +286,7 @@ function quantityFrom(input: ValueInput): QuantityValue {
   const amountIn = input.amount ?? input.normalized;
   const lo = boundOf(input, 'lo');
   const hi = boundOf(input, 'hi');
-  const structured = amountIn !== undefined || lo !== undefined || hi !== undefined;
-  if (!structured) {
+  if (amountIn === undefined && lo === undefined && hi === undefined) {
     if (input.text === undefined) refuse('quantity', input, 'give the words (text) or an amount with a unit', 'text');
     const text = input.text;
     return guarded('quantity', text, () => {
@@ -245,7 +307,7 @@ function quantityFrom(input: ValueInput): QuantityValue {
     }, input, 'text');
   }
   const shown = input.amount ?? input.normalized ?? { lo, hi };
-  return guarded('quantity', shown, () => {
+  const structured = guarded('quantity', shown, () => {
     if (input.unit === undefined) throw new Refusal('a quantity needs a unit (a currency, % or a named unit)', 'unit');
     const unit = canonicalUnit(input.unit);
     if (!unit) throw new Refusal(`unknown unit "${input.unit}"`, 'unit');
@@ -255,7 +317,8 @@ function quantityFrom(input: ValueInput): QuantityValue {
     let implied: AmountReading | undefined;
     if (amountIn !== undefined) {
       const amount = at(amountField, () => decimalOf(amountIn, 'amount'));
-      const step = input.step !== undefined ? at('step', () => decimalOf(input.step!, 'step')) : D.shift(D.ONE, -amount.scale);
+      // As in words, a whole amount's trailing zeros are not significant (RULES.md, "Implied precision").
+      const step = input.step !== undefined ? at('step', () => decimalOf(input.step!, 'step')) : amount.scale > 0 ? D.shift(D.ONE, -amount.scale) : wholeStep(amount.int);
       if (D.cmp(step, D.ZERO) <= 0 || !/^(0\.0*1|10*)$/.test(D.toString(step))) throw new Refusal('step must be a power of ten', 'step');
       const inSteps = D.shift(amount, step.scale); // amount / step must be whole: the step is the last digit's place
       if (!D.isInteger(inSteps) || inSteps.int % step.int !== 0n) throw new Refusal('amount must be a whole multiple of step', amountField);
@@ -287,10 +350,12 @@ function quantityFrom(input: ValueInput): QuantityValue {
     value.text = input.text?.trim() || formatValue(value);
     return value;
   }, input);
+  const field = input.amount !== undefined ? 'amount' : input.normalized !== undefined ? 'normalized' : boundField(input, lo !== undefined ? 'lo' : 'hi');
+  return agreeingWords(structured, input.text, () => parseValue({ type: 'quantity', text: input.text, unit: input.unit }), [{}], field);
 }
 
 function unitSuffix(unit: string): string {
-  return unit === '%' ? '%' : unit === 'pp' ? 'percentage points' : unit === 'bp' ? 'basis points' : unit === 't' ? 'tonnes' : unit === 'm' ? 'metres' : unit;
+  return isCurrency(unit) ? unit : unitWords(unit, true);
 }
 
 function quantityValue(text: string, r: AmountReading): QuantityValue {
@@ -321,7 +386,7 @@ function countFrom(input: ValueInput): CountValue {
     }, input, 'text');
   }
   const shown = countIn ?? { lo, hi };
-  return guarded('count', shown, () => {
+  const structured = guarded('count', shown, () => {
     const intOf = (b: Bound | undefined, what: string): Decimal | null => {
       if (b === null || b === undefined) return null;
       const d = decimalOf(b, what);
@@ -346,6 +411,8 @@ function countFrom(input: ValueInput): CountValue {
     value.text = input.text?.trim() || formatValue(value);
     return value;
   }, input);
+  const field = input.count !== undefined ? 'count' : input.normalized !== undefined ? 'normalized' : boundField(input, lo !== undefined ? 'lo' : 'hi');
+  return agreeingWords(structured, input.text, () => parseValue({ type: 'count', text: input.text, noun: input.noun }), [{}], field);
 }
 
 function countValue(text: string, r: AmountReading, noun: string | undefined): CountValue {

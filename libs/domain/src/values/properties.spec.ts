@@ -22,7 +22,8 @@ const ymd = fc.tuple(year, month).chain(([y, m]) => dayOf(y, m).map((d) => [y, m
 
 const dateAtom: fc.Arbitrary<string> = fc.oneof(
   ymd.map(([y, m, d]) => `${y}-${pad(m)}-${pad(d)}`),
-  fc.tuple(year, month).map(([y, m]) => `${y}-${pad(m)}`),
+  // ISO months that could also be years ("2010-11") are refused, not read (RULES.md, "Year ranges").
+  fc.tuple(year, month).filter(([y, m]) => m <= y % 100).map(([y, m]) => `${y}-${pad(m)}`),
   year.map(String),
   fc.tuple(ymd, fc.boolean()).map(([[y, m, d], short]) => `${d} ${monthName(m, short)} ${y}`),
   fc.tuple(ymd, fc.boolean()).map(([[y, m, d], short]) => `${monthName(m, short)} ${d}, ${y}`),
@@ -30,7 +31,9 @@ const dateAtom: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(fc.constantFrom('early', 'mid-', 'late', 'mid'), year).map(([w, y]) => (w.endsWith('-') ? `${w}${y}` : `${w} ${y}`)),
   fc.tuple(fc.integer({ min: 1, max: 4 }), year).map(([q, y]) => `Q${q} ${y}`),
   fc.tuple(fc.constantFrom('H1', 'H2', 'first half of', 'second half of'), year).map(([h, y]) => `${h} ${y}`),
-  fc.tuple(year, fc.integer({ min: 1, max: 9 }), fc.constantFrom('–', '-')).map(([y, n, dash]) => `${y}${dash}${pad((y + n) % 100)}`),
+  // With a plain hyphen, "2005-06" could be June 2005 and is refused; the en dash always gives the years.
+  fc.tuple(year, fc.integer({ min: 1, max: 9 }), fc.constantFrom('–', '-'))
+    .map(([y, n, dash]) => `${y}${(y + n) % 100 <= 12 && (y + n) % 100 > y % 100 ? '–' : dash}${pad((y + n) % 100)}`),
   fc.constantFrom('next year', 'this year', 'last year', 'on Friday', 'in May', 'yesterday', '25 years ago', 'later this year'),
 );
 
@@ -237,6 +240,113 @@ describe(formatValue.name, () => {
       fc.property(fc.string({ minLength: 1 }).filter((s) => s.trim() !== ''), (text) => {
         const v = parseValue({ type: 'text', text });
         expect(compareValues(v, parseValue({ type: 'text', text: formatValue(v) })).relation).toBe('same');
+      }),
+      RUNS,
+    );
+  });
+});
+
+// ---- issue 14: round figures, fiscal years, one reading everywhere, no epoch dates -------------
+
+describe('reading values: properties of the rules of issue 14', () => {
+  const significant = fc.integer({ min: 1, max: 999 }).filter((d) => d % 10 !== 0);
+  const zeros = fc.integer({ min: 0, max: 6 });
+
+  it('given a whole figure, when parsed, then only its digits up to the last non-zero one are significant', () => {
+    fc.assert(
+      fc.property(significant, zeros, (d, k) => {
+        const v = parseValue({ type: 'quantity', text: `₹${d}${'0'.repeat(k)} crore` });
+        if (v.type !== 'quantity') throw new Error('not a quantity');
+        const half = 10 ** k / 2;
+        expect([v.bounds.lo, v.bounds.hi]).toEqual([(d * 10 ** k - half) * 1e7, (d * 10 ** k + half) * 1e7]);
+      }),
+      RUNS,
+    );
+  });
+
+  it('given a round figure and a more precise one inside its rounding, when related, then the precise one refines it (never a contradiction)', () => {
+    fc.assert(
+      fc.property(significant, fc.integer({ min: 2, max: 5 }), fc.double({ min: -0.49, max: 0.49, noNaN: true }), (d, k, f) => {
+        const round = d * 10 ** k;
+        let precise = Math.round(round + f * 10 ** k);
+        if (precise % 10 === 0) precise += precise > round ? -1 : 1; // its last digit significant, so its own rounding is ±0.5
+        const a = parseValue({ type: 'quantity', text: `Rs ${round} crore` });
+        const b = parseValue({ type: 'quantity', text: `Rs ${precise} crore` });
+        expect(relateValues(a, b)).toBe('refines');
+      }),
+      RUNS,
+    );
+  });
+
+  it('given a structured amount with any step, when formatted and read again, then the bounds are the same', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 99999 }), fc.integer({ min: -2, max: 6 }), fc.constantFrom('USD', '%', 'km'), (digits, power, unit) => {
+        const step = power >= 0 ? String(10 ** power) : `0.${'0'.repeat(-power - 1)}1`;
+        const amount = power >= 0 ? String(BigInt(digits) * 10n ** BigInt(power)) : (digits / 10 ** -power).toFixed(-power);
+        const v = parseValue({ type: 'quantity', amount, step, unit });
+        expect(boundsOf(parseValue({ type: 'quantity', text: formatValue(v) }))).toEqual(boundsOf(v));
+      }),
+      RUNS,
+    );
+  });
+
+  const fiscalStart = fc.constantFrom(['april', 4], ['july', 7], ['october', 10]) as fc.Arbitrary<['april' | 'july' | 'october', number]>;
+
+  it('given a two-year fiscal name and the source fiscal year, when parsed, then it is the twelve months from the source start month', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1950, max: 2090 }), fiscalStart, fc.constantFrom('FY{y}-{yy}', 'fiscal {y}-{yy}', 'the {y}-{yy} fiscal', '{y}/{yy} financial year', '{y}–{yy}'), (y, [start, month], form) => {
+        const text = form.replace('{y}', String(y)).replace('{yy}', pad((y + 1) % 100));
+        const v = parseValue({ type: 'date', text }, { fiscalYear: start });
+        if (v.type !== 'date') throw new Error('not a date');
+        const endMonth = month - 1;
+        expect(v.bounds).toEqual({ lo: `${y}-${pad(month)}-01`, hi: `${y + 1}-${pad(endMonth)}-${pad(daysInMonth(y + 1, endMonth))}` });
+        expect(v.convention).toBe(`fiscal-${start}`);
+      }),
+      RUNS,
+    );
+  });
+
+  it('given any said-at, when "the current fiscal" and "the next fiscal" are read, then the first holds said-at and the second starts the day after it ends', () => {
+    fc.assert(
+      fc.property(ymd, fiscalStart, ([y, m, d], [start]) => {
+        const day = `${y}-${pad(m)}-${pad(d)}`;
+        const ctx: ParseContext = { saidAt: { lo: day, hi: day }, fiscalYear: start };
+        const current = parseValue({ type: 'date', text: 'the current fiscal' }, ctx);
+        const next = parseValue({ type: 'date', text: 'the next fiscal' }, ctx);
+        if (current.type !== 'date' || next.type !== 'date') throw new Error('not a date');
+        expect(current.bounds.lo! <= day && day <= current.bounds.hi!).toBe(true);
+        expect(new Date(Date.parse(current.bounds.hi!) + 86_400_000).toISOString().slice(0, 10)).toBe(next.bounds.lo);
+      }),
+      RUNS,
+    );
+  });
+
+  it('given "YYYY-MM" in words and in the edtf field, when read, then it has one reading or is refused, never two', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1900, max: 2099 }), month, (y, m) => {
+        const text = `${y}-${pad(m)}`;
+        const read = (input: ValueInput) => {
+          try {
+            return parseValue(input).type === 'date' ? (parseValue(input) as { bounds: unknown }).bounds : null;
+          } catch (e) {
+            if (e instanceof UnparseableValue) return 'refused';
+            throw e;
+          }
+        };
+        const words = read({ type: 'date', text });
+        const asEdtf = read({ type: 'date', edtf: text });
+        expect(words).toEqual(asEdtf);
+        expect(words === 'refused').toBe(m > y % 100);
+      }),
+      RUNS,
+    );
+  });
+
+  it('given a bare number of five or more digits, when read as date words or EDTF, then it is refused (never a 1970 epoch date)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 10_000, max: Number.MAX_SAFE_INTEGER }), fc.constantFrom('', 'by ', 'after ', 'from '), (n, op) => {
+        expect(() => parseValue({ type: 'date', text: `${op}${n}` })).toThrow(UnparseableValue);
+        expect(() => parseValue({ type: 'date', edtf: String(n) })).toThrow(UnparseableValue);
       }),
       RUNS,
     );

@@ -92,6 +92,8 @@ function readCore(text: string, requireUnit: boolean): Core {
   if (/^(-|minus )/.test(rest)) {
     negative = true;
     rest = rest.replace(/^(-|minus )\s*/, '');
+  } else {
+    rest = rest.replace(/^\+\s?(?=[^\s\d]{0,3}\s?[\d.])/, ''); // "+5 per cent", "+$2bn"
   }
   const prefix = readPrefix(rest);
   if (prefix) rest = prefix.rest;
@@ -168,10 +170,11 @@ function splitModifiers(text: string): { modifier?: Modifier; rest: string } {
   return { modifier, rest: trail ? trail.rest : lead ? lead.rest : text };
 }
 
-/** "between X and Y", "from X to Y", "X to Y", "X–Y", "X-Y" (hyphen only between digits). */
+/** "between X and Y", "from X to Y", "X to Y", "X–Y", "X-Y" (hyphen only between digits), "between X-Y". */
 function splitRange(text: string): [string, string] | null {
   const between = /^(?:between )(.+?) and (.+)$/.exec(text);
   if (between) return [between[1], between[2]];
+  if (text.startsWith('between ')) return splitRange(text.slice('between '.length));
   const fromTo = /^(?:from )?(.+?) (?:to|till|until|through) (.+)$/.exec(text);
   if (fromTo) return [fromTo[1], fromTo[2]];
   const dash = /^(.*?\d(?:\.\d+)?\s?(?:[a-z]+)?)\s?(?:–|-)\s?((?:[^\d\s]{0,4}\s?)?\d.*)$/.exec(text);
@@ -179,21 +182,43 @@ function splitRange(text: string): [string, string] | null {
   return null;
 }
 
-function rangeReading(left: Core, right: Core): { lo: Decimal; hi: Decimal; unit?: string } {
+/** The left figure of "5–6 billion" or "50±1 per cent" takes the right one's scale word and unit. */
+function leftFigure(left: Core, right: Core): Decimal {
   if (left.unit && right.unit && left.unit !== right.unit) throw new Refusal(`a range from ${left.unit} to ${right.unit}`);
-  // "5–6 billion", "between 30 and 40 per cent": the left number takes the right one's scale
-  let lo = !left.scaled && right.scaled ? D.shift(left.value, right.power) : left.value;
+  const scaled = !left.scaled && right.scaled ? D.shift(left.value, right.power) : left.value;
   // "2–3 decades": the left number takes the right one's unit (and its conversion to years)
-  if (!left.unit && right.unit) lo = D.mul(lo, right.factor);
+  return !left.unit && right.unit ? D.mul(scaled, right.factor) : scaled;
+}
+
+function rangeReading(left: Core, right: Core): { lo: Decimal; hi: Decimal; unit?: string } {
+  const lo = leftFigure(left, right);
   const hi = right.value;
   if (D.cmp(lo, hi) > 0) throw new Refusal('the range runs backwards');
   return { lo, hi, unit: left.unit ?? right.unit };
+}
+
+/** "50±1 per cent", "5 +/- 0.5 billion dollars": the figure widened by the stated tolerance, literally. */
+function plusMinus(text: string): AmountReading | null {
+  const m = /^(.*?\d)\s*(?:±|\+\/-|\+-)\s*(\d.*)$/.exec(text);
+  if (!m) return null;
+  const left = readCore(m[1], false);
+  const right = readCore(m[2], false);
+  if (left.rest || right.rest) throw new Refusal(`unexpected words "${left.rest || right.rest}"`);
+  const v = leftFigure(left, right);
+  const unit = left.unit ?? right.unit;
+  if (!unit) throw new Refusal('a quantity needs a unit (a currency, % or a named unit)');
+  const tolerance = right.value;
+  if (tolerance.int < 0n) throw new Refusal('a tolerance cannot be negative');
+  return { amount: v, step: D.mul(left.step, D.shift(D.ONE, !left.scaled && right.scaled ? right.power : 0)), scaled: left.scaled || right.scaled, unit, lo: D.sub(v, tolerance), hi: D.add(v, tolerance), stated: true };
 }
 
 export function readQuantityWords(original: string): AmountReading {
   const text = foldWords(original);
   if (!text) throw new Refusal('empty');
   const { modifier, rest } = splitModifiers(text);
+  const tolerance = plusMinus(rest);
+  if (tolerance && modifier) throw new Refusal('a modifier and a tolerance (±) together');
+  if (tolerance) return tolerance;
   const range = modifier ? null : splitRange(rest);
   if (range) {
     const left = readCore(range[0], false);

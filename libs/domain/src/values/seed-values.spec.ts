@@ -65,7 +65,7 @@ const rows: Row[] = [
   { article: '002', quote: 'For more than half a century', type: 'quantity', words: 'more than half a century', unit: 'year', expect: [50, null] },
   { article: '002', quote: 'Both sides agreed', type: 'count', words: 'Both sides', noun: 'sides', expect: [2, 2] },
   { article: '002', quote: 'The two leaders “welcomed', type: 'count', words: 'two leaders', noun: 'leaders', expect: [2, 2] },
-  { article: '002', quote: 'announced 50 per cent tariffs', type: 'quantity', words: '50 per cent', unit: '%', expect: [49.5, 50.5] },
+  { article: '002', quote: 'announced 50 per cent tariffs', type: 'quantity', words: '50 per cent', unit: '%', expect: [45, 55] },
   { article: '002', quote: 'on Indian goods in August', type: 'date', words: 'in August', expect: ['2025-08-01', '2025-08-31'] },
   { article: '002', quote: 'Half of it is considered', type: 'quantity', words: 'Half of it', expect: { refused: /no number/ } },
   { article: '002', quote: 'from Russia for decades', type: 'quantity', words: 'decades', expect: { refused: /no number/ } },

@@ -19,7 +19,7 @@ const CODES = new Set<string>(CURRENCY_CODES);
  * Longest first, so "us$" wins over "$".
  */
 export const CURRENCY_PREFIXES: ReadonlyArray<[string, string]> = [
-  ['us$', 'USD'], ['usd$', 'USD'], ['a$', 'AUD'], ['au$', 'AUD'], ['c$', 'CAD'], ['ca$', 'CAD'],
+  ['us $', 'USD'], ['us$', 'USD'], ['usd$', 'USD'], ['euros', 'EUR'], ['euro', 'EUR'], ['rupees', 'INR'], ['a$', 'AUD'], ['au$', 'AUD'], ['c$', 'CAD'], ['ca$', 'CAD'],
   ['s$', 'SGD'], ['hk$', 'HKD'], ['nz$', 'NZD'], ['cn¥', 'CNY'], ['rmb', 'CNY'], ['$', 'USD'],
   ['rs.', 'INR'], ['rs', 'INR'], ['re.', 'INR'], ['re', 'INR'], ['₹', 'INR'], ['€', 'EUR'],
   ['£', 'GBP'], ['₽', 'RUB'], ['₩', 'KRW'], ['₺', 'TRY'], ['₪', 'ILS'], ['₴', 'UAH'],
@@ -47,7 +47,7 @@ export interface NamedUnit {
 export const NAMED_UNITS: ReadonlyArray<[string, NamedUnit]> = [
   ...(['percentage points', 'percentage point', 'pp'] as const).map((a): [string, NamedUnit] => [a, { unit: 'pp', factor: '1' }]),
   ...(['basis points', 'basis point', 'bps', 'bp'] as const).map((a): [string, NamedUnit] => [a, { unit: 'bp', factor: '1' }]),
-  ...(['per cent', 'percent', '%'] as const).map((a): [string, NamedUnit] => [a, { unit: '%', factor: '1' }]),
+  ...(['per cent', 'percent', 'pc', '%'] as const).map((a): [string, NamedUnit] => [a, { unit: '%', factor: '1' }]),
   ...(['days', 'day'] as const).map((a): [string, NamedUnit] => [a, { unit: 'day', factor: '1' }]),
   ...(['weeks', 'week'] as const).map((a): [string, NamedUnit] => [a, { unit: 'week', factor: '1' }]),
   ...(['months', 'month'] as const).map((a): [string, NamedUnit] => [a, { unit: 'month', factor: '1' }]),
@@ -61,12 +61,15 @@ export const NAMED_UNITS: ReadonlyArray<[string, NamedUnit]> = [
   ...(['tonnes', 'tonne', 'metric tons', 'metric ton'] as const).map((a): [string, NamedUnit] => [a, { unit: 't', factor: '1' }]),
   ...(['megawatts', 'megawatt', 'mw'] as const).map((a): [string, NamedUnit] => [a, { unit: 'MW', factor: '1' }]),
   ...(['gigawatts', 'gigawatt', 'gw'] as const).map((a): [string, NamedUnit] => [a, { unit: 'GW', factor: '1' }]),
+  ...(['barrels per day', 'barrels a day', 'barrel per day', 'bpd', 'b/d'] as const).map((a): [string, NamedUnit] => [a, { unit: 'barrel/day', factor: '1' }]),
   ...(['barrels', 'barrel'] as const).map((a): [string, NamedUnit] => [a, { unit: 'barrel', factor: '1' }]),
+  ...(['nautical miles', 'nautical mile', 'nmi'] as const).map((a): [string, NamedUnit] => [a, { unit: 'nmi', factor: '1' }]),
+  ...(['miles', 'mile'] as const).map((a): [string, NamedUnit] => [a, { unit: 'mi', factor: '1' }]),
 ];
 
 /** Canonical units a structured input may name directly. */
 export const CANONICAL_UNITS: ReadonlySet<string> = new Set([
-  ...CURRENCY_CODES, '%', 'pp', 'bp', 'day', 'week', 'month', 'year', 'hour', 'km', 'm', 'kg', 't', 'MW', 'GW', 'barrel',
+  ...CURRENCY_CODES, '%', 'pp', 'bp', 'day', 'week', 'month', 'year', 'hour', 'km', 'm', 'kg', 't', 'MW', 'GW', 'barrel', 'barrel/day', 'mi', 'nmi',
 ]);
 
 export function isCurrency(unit: string): boolean {
@@ -80,6 +83,9 @@ export function unitWords(unit: string, plural: boolean): string {
   if (unit === 'bp') return plural ? 'basis points' : 'basis point';
   if (unit === 'm') return plural ? 'metres' : 'metre';
   if (unit === 't') return plural ? 'tonnes' : 'tonne';
+  if (unit === 'barrel/day') return plural ? 'barrels per day' : 'barrel per day';
+  if (unit === 'mi') return plural ? 'miles' : 'mile';
+  if (unit === 'nmi') return plural ? 'nautical miles' : 'nautical mile';
   if (['km', 'kg', 'MW', 'GW'].includes(unit)) return unit;
   return plural ? `${unit}s` : unit;
 }

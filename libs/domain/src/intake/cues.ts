@@ -1,0 +1,183 @@
+import type { Modality } from '../events/events.js';
+import type { Span } from './text.js';
+
+/** What a passage says about who said it, how and when, in its own words. */
+export interface Cues {
+  /** Who made the statement, as the text names them ("Indian defence officials", "Moscow"). */
+  speaker: { name: string; words: string } | null;
+  modality: { value: Modality; words: string } | null;
+  /** A date the text gives for when it was said ("said on Wednesday", a dateline): the date words and where they stand. */
+  saidAt: (Span & { words: string }) | null;
+  /** Every such date in the sentence: they say when, not what, so they are no values. */
+  saidAtSpans: Span[];
+  /** The passage speaks of what is yet to come: a month or weekday without a year is read forward. */
+  future: boolean;
+}
+
+const SPEECH = 'said|says|say|told|tells|stated|states|announced|announces|added|noted|claimed|claims|confirmed|confirms|assured|assures|pledged|pledges|promised|promises|hinted|hints|warned|cautioned|estimated|estimates|reported|reports|insisted|denied|denies|maintained|acknowledged|reiterated|invited';
+const SPEECH_VERB = new RegExp(`\\b(?:(?:has|have|had|also|further|earlier|later|again)\\s+)*(?:${SPEECH})\\b`, 'g');
+
+/** Lower-case words that may belong to the name of who spoke ("senior defence officials", "industry executives"). */
+const SPEAKER_WORDS = new Set(
+  ('sources source officials official executives executive analysts analyst experts expert spokesperson spokesman spokeswoman ' +
+    'ministry defence defense military government senior top company industry diplomats diplomatic people familiar with ' +
+    'the preparations matter talks plans negotiations minister ministers chief secretary embassy army navy air force').split(' '),
+);
+
+const PRONOUNS = /^(he|she|they|it|we|i)$/i;
+const NOUNS_THAT_SPEAK = /\b(sources?|officials?|executives?|analysts?|experts?|spokes(?:person|man|woman)|ministry|embassy|government|minister|chief|diplomats?|people)\b/i;
+
+/** Modalities by the words that signal them, strongest first (a denial outranks the "said" around it). */
+const MODALITY_CUES: ReadonlyArray<[Modality, RegExp]> = [
+  ['denied', /\b(denied|denies|deny|rejected)\b/i],
+  ['conditional', /(^|[\s,(])(if|unless|provided that)\s/i],
+  ['assured', /\b(assured|assures|assure|assurance|pledged|pledges|pledge|promised|promises|vowed|committed to)\b/i],
+  ['invited', /\b(invited|invites|invitation)\b/i],
+  ['hinted', /\b(hinted|hints|suggested|indicated)\b/i],
+  ['cautioned', /\b(warned|warns|cautioned|cautions)\b/i],
+  ['scheduled', /\b(scheduled|slated|due|set for|fixed for)\b/i],
+  ['planned', /\b(plans?|planned|planning|intends?|intended|proposed|aims? to|target of|targets?)\b/i],
+  ['expected', /\b(expected|expects|expect|likely|anticipated|forecast|projected)\b/i],
+  ['estimated', /\b(estimated|estimates)\b/i],
+  ['announced', /\b(announced|announces|unveiled|declared)\b/i],
+  ['confirmed', /\b(confirmed|confirms|reaffirmed|reiterated|repeated)\b/i],
+];
+
+const FUTURE = /\b(will|would|shall|is to|are to|to be|due|expected|likely|scheduled|slated|set to|plans?|planned|next|upcoming|forthcoming|coming)\b/i;
+
+const WEEKDAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
+const MONTH = '(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\\.?';
+const WHEN_SAID = `(?:on\\s+(?:(?:last|this)\\s+)?${WEEKDAY}|on\\s+\\d{1,2}\\s+${MONTH}(?:,?\\s+\\d{4})?|on\\s+${MONTH}\\s+\\d{1,2}(?:,?\\s+\\d{4})?|yesterday|today|earlier\\s+today)`;
+const SAID_THEN = new RegExp(`\\b(?:${SPEECH})\\b((?:\\s+[\\p{L}-]+){0,3}?)\\s+(${WHEN_SAID})\\b`, 'giu');
+/** "NEW DELHI, Jan 14 (Reuters) -": the place in capitals, the day the story was filed, then the agency or a dash. */
+const DATELINE = new RegExp(`^[\\p{Lu}][\\p{Lu} .]+,\\s+(${MONTH}\\s+\\d{1,2}(?:,?\\s+\\d{4})?|\\d{1,2}\\s+${MONTH}(?:,?\\s+\\d{4})?)\\s*(?=\\(|[-–—])`, 'u');
+const THEN_SAID = new RegExp(`\\b(${WHEN_SAID})\\s+(?:${SPEECH})\\b`, 'giu');
+
+/**
+ * Reads the cues of the clause `clause` of the sentence `sentence`: the speaker named nearest to
+ * it, the strongest modality word in the clause (else the sentence), a said-at date attached to a
+ * verb of saying, and whether the clause looks ahead. `earlierSpeaker` resolves "he said".
+ */
+export function cuesOf(text: string, sentence: Span, clause: Span, earlierSpeaker: string | null = null): Cues {
+  const body = text.slice(sentence.start, sentence.end);
+  const clauseText = text.slice(clause.start, clause.end);
+  const speaker = speakerOf(text, sentence, clause, earlierSpeaker);
+
+  let modality: Cues['modality'] = null;
+  for (const scope of [clauseText, body]) {
+    for (const [value, cue] of MODALITY_CUES) {
+      const m = cue.exec(scope);
+      if (m) {
+        modality = { value, words: m[0].trim() };
+        break;
+      }
+    }
+    if (modality) break;
+  }
+
+  const found: (Span & { words: string })[] = [];
+  const dateline = DATELINE.exec(body);
+  if (dateline) {
+    const at = sentence.start + dateline.index + dateline[0].indexOf(dateline[1]!);
+    found.push({ start: at, end: at + dateline[1]!.length, words: dateline[1]! });
+  }
+  for (const re of [SAID_THEN, THEN_SAID]) {
+    re.lastIndex = 0;
+    for (let m = re.exec(body); m; m = re.exec(body)) {
+      const words = re === SAID_THEN ? m[2]! : m[1]!;
+      const at = sentence.start + m.index + (re === SAID_THEN ? m[0].length - words.length : 0);
+      found.push({ start: at, end: at + words.length, words });
+    }
+  }
+
+  return { speaker, modality, saidAt: found[0] ?? null, saidAtSpans: found, future: FUTURE.test(clauseText) };
+}
+
+interface Named {
+  name: string;
+  words: string;
+  at: number;
+}
+
+/** The speakers a sentence names, read once per sentence (its clauses each pick the nearest). */
+const namedIn = new WeakMap<Span, { earlier: string | null; found: Named[] }>();
+
+function speakerOf(text: string, sentence: Span, clause: Span, earlier: string | null): Cues['speaker'] {
+  let named = namedIn.get(sentence);
+  if (!named || named.earlier !== earlier) namedIn.set(sentence, (named = { earlier, found: speakersIn(text, sentence, earlier) }));
+  const { found } = named;
+  if (found.length === 0) return null;
+  const distance = (n: Named): number => (n.at >= clause.start && n.at <= clause.end ? 0 : Math.min(Math.abs(n.at - clause.start), Math.abs(n.at - clause.end)));
+  const best = [...found].sort((a, b) => distance(a) - distance(b) || a.at - b.at)[0]!;
+  return { name: best.name, words: best.words };
+}
+
+function speakersIn(text: string, sentence: Span, earlier: string | null): Named[] {
+  const body = text.slice(sentence.start, sentence.end);
+  const found: Named[] = [];
+
+  SPEECH_VERB.lastIndex = 0;
+  for (let m = SPEECH_VERB.exec(body); m; m = SPEECH_VERB.exec(body)) {
+    const verbAt = m.index;
+    const before = nameBefore(body, verbAt);
+    const after = before ? null : nameAfter(body, verbAt + m[0].length);
+    const name = before ?? after;
+    if (!name) continue;
+    if (PRONOUNS.test(name)) {
+      if (earlier) found.push({ name: earlier, words: `${name} ${m[0]}`, at: sentence.start + verbAt });
+      continue;
+    }
+    found.push({ name, words: before ? `${name} ${m[0]}` : `${m[0]} ${name}`, at: sentence.start + verbAt });
+  }
+  const according = /\baccording to ((?:the\s+)?[^,.;()]{2,80})/gi;
+  for (let m = according.exec(body); m; m = according.exec(body)) {
+    const name = trimName(m[1]!.split(/\s+/).slice(0, 8).join(' '));
+    if (name && (/^\p{Lu}/u.test(name) || NOUNS_THAT_SPEAK.test(name))) found.push({ name, words: m[0], at: sentence.start + m.index });
+  }
+  const agent = new RegExp(`\\b(?:${SPEECH})\\s+by\\s+([\\p{Lu}][\\p{L}-]*(?:\\s+[\\p{Lu}][\\p{L}-]*){0,5})`, 'gu');
+  for (let m = agent.exec(body); m; m = agent.exec(body)) found.push({ name: m[1]!, words: m[0], at: sentence.start + m.index });
+  return found;
+}
+
+/** The name right before a verb of saying: capitalised words, initials and the lower-case words of titles and sources. */
+function nameBefore(body: string, verbAt: number): string | null {
+  const words = body.slice(0, verbAt).trimEnd().split(/\s+/);
+  const taken: string[] = [];
+  for (let i = words.length - 1; i >= 0 && taken.length < 9; i -= 1) {
+    const w = words[i]!;
+    if (/[,;:.!?)"”]$/.test(w) && taken.length > 0) break;
+    const bare = w.replace(/[,;:.!?"“”()]/g, '');
+    if (!bare) break;
+    if (/^\p{Lu}/u.test(bare) || SPEAKER_WORDS.has(bare.toLowerCase()) || (PRONOUNS.test(bare) && taken.length === 0)) {
+      taken.unshift(bare);
+      if (PRONOUNS.test(bare)) break;
+      if (/[,;:.!?"“(]/.test(w[0]!) || /[,;:.!?)"”]$/.test(w)) break;
+    } else break;
+  }
+  return trimName(taken.join(' '));
+}
+
+/** The name right after a verb of saying (", said the officials", ", says Air Chief A P Singh"). */
+function nameAfter(body: string, from: number): string | null {
+  const words: string[] = [];
+  for (const raw of body.slice(from, from + 160).split(/\s+/).slice(1, 10)) {
+    const w = raw.replace(/[,.;:!?]+$/, '');
+    if (/^(on|in|that|at|of)$/.test(w) || !/^[\p{L}-]+$/u.test(w)) break;
+    words.push(w);
+    if (w !== raw) break; // punctuation ends the name
+  }
+  if (words.length === 0 || !words.every((w) => /^\p{Lu}/u.test(w) || SPEAKER_WORDS.has(w.toLowerCase()))) return null;
+  return trimName(words.join(' '));
+}
+
+/** Drops leading articles and numbers ("the officials", "two Indian defence officials"); null when nothing that names anyone is left. */
+function trimName(name: string): string | null {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  while (words.length > 0 && /^(the|a|an|two|three|four|several|some|both|its|his|her|their|our|this|that)$/i.test(words[0]!)) words.shift();
+  while (words.length > 0 && /^(the|with|of|and)$/i.test(words.at(-1)!)) words.pop();
+  const result = words.join(' ');
+  if (!result) return null;
+  if (words.length === 1 && !/^\p{Lu}/u.test(result) && !NOUNS_THAT_SPEAK.test(result) && !PRONOUNS.test(result)) return null;
+  if (words.every((w) => !/^\p{Lu}/u.test(w)) && !NOUNS_THAT_SPEAK.test(result) && !PRONOUNS.test(result)) return null;
+  return result;
+}

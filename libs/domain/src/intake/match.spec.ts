@@ -1,0 +1,66 @@
+import { describe, expect, it } from '@jest/globals';
+import { parseValue } from '../values/parse.js';
+import type { ValueType } from '../values/value.js';
+import { ClaimIndex, contextOf, type TrackedClaim } from './match.js';
+import { sentencesOf } from './text.js';
+
+const S400 = { name: 'S-400 Triumf', aliases: ['S-400'] };
+
+function claim(claimId: string, predicate: string, valueType: ValueType, current: string | null, extra: Partial<TrackedClaim> = {}): TrackedClaim {
+  const value = current === null ? null : parseValue({ type: valueType, text: current });
+  return {
+    claimId,
+    subject: 'S-400 contract of 2018',
+    predicate,
+    valueType,
+    description: null,
+    entities: [S400],
+    current: value,
+    assertions: value ? [{ assertionId: `${claimId}-a`, sourceId: 'seed', quote: { exact: `recorded ${current}`, start: 0, end: 9 + current!.length }, value, live: true }] : [],
+    ...extra,
+  };
+}
+
+const CLAIMS = [
+  claim('contracted', 'units contracted', 'count', 'five units'),
+  claim('delivered', 'units delivered', 'count', 'three squadrons'),
+  claim('pending', 'units still to be delivered', 'count', 'two'),
+  claim('value', 'contract value', 'quantity', '$5.43 billion'),
+  claim('share', 'share of imports', 'quantity', '36 per cent', { subject: "Russia's share of India's arms imports (SIPRI)", entities: [] }),
+];
+
+/** The candidates for the value words `value` in a one-sentence text. */
+function candidatesFor(text: string, valueWords: string, type: ValueType, index = new ClaimIndex(CLAIMS)) {
+  const sentence = sentencesOf(text)[0]!;
+  const at = text.indexOf(valueWords);
+  const span = { start: at, end: at + valueWords.length };
+  const { context, about } = contextOf(text, span, { quote: sentence, sentence, before: [], title: null, lede: null, implied: [] });
+  return index.candidates(parseValue({ type, text: valueWords }), context, about, false, () => null);
+}
+
+describe(ClaimIndex.name, () => {
+  it('tells sibling claims apart by the words around the value (pending, delivered, contracted)', () => {
+    expect(candidatesFor('Two S-400 squadrons are still pending.', 'Two S-400 squadrons', 'count')[0]?.claimId).toBe('pending');
+    expect(candidatesFor('Three S-400 squadrons have already been delivered.', 'Three S-400 squadrons', 'count')[0]?.claimId).toBe('delivered');
+    expect(candidatesFor('India ordered five S-400 squadrons under the deal.', 'five S-400 squadrons', 'count')[0]?.claimId).toBe('contracted');
+  });
+
+  it('explains its choice and scores the same input the same way', () => {
+    const first = candidatesFor('Three S-400 squadrons have already been delivered.', 'Three S-400 squadrons', 'count');
+    expect(first[0]!.reason).toMatch(/predicate: .*delivered/);
+    expect(first[0]!.reason).toMatch(/agrees with its current value \(same\)/);
+    expect(candidatesFor('Three S-400 squadrons have already been delivered.', 'Three S-400 squadrons', 'count')).toEqual(first);
+  });
+
+  it('offers a claim recorded in another currency, saying the relation will be incomparable; never money for a share', () => {
+    const rupees = candidatesFor('The S-400 contract was worth Rs 35,000 crore.', 'Rs 35,000 crore', 'quantity');
+    expect(rupees[0]?.claimId).toBe('value');
+    expect(rupees[0]!.reason).toMatch(/INR, recorded in USD \(incomparable/);
+    const share = candidatesFor("The S-400 contract took 36 per cent of India's arms imports.", '36 per cent', 'quantity');
+    expect(share.map((c) => c.claimId)).not.toContain('value');
+  });
+
+  it('offers nothing when the passage names nothing the claim is about', () => {
+    expect(candidatesFor('The air force is down to 29 fighter squadrons.', '29 fighter squadrons', 'count')).toEqual([]);
+  });
+});

@@ -1,0 +1,283 @@
+import { assertionContext } from '../claim/claim.js';
+import type { Modality } from '../events/events.js';
+import { occurrencesOf, type QuoteSelector, selectorAt } from '../quote/quote.js';
+import { compareValues } from '../values/compare.js';
+import type { FiscalYearStart } from '../values/dates.js';
+import { parseDate, parseValue } from '../values/parse.js';
+import { UnparseableValue, type Comparison, type DateValue, type DayBounds, type Value, type ValueType } from '../values/value.js';
+import { type Cues, cuesOf } from './cues.js';
+import { findValues, type FoundType, type ReadAt, type UnreadValue, type ValueMention } from './find-values.js';
+import { type CandidateClaim, ClaimIndex, contextOf, recordedIn, type TrackedClaim } from './match.js';
+import { quoteSpan, type Sentence, sentencesIn, type Span } from './text.js';
+
+/** A headline has no full stop; a sentence of the story has one. */
+const PROSE_END = /[.!?]["”’)]?\s*$/u;
+const SPEAKS_NEXT = /^\s+(said|say|says|told|stated)\b/;
+
+/** The source a suggestion reads: its current text and the defaults its assertions take. */
+export interface IntakeSource {
+  sourceId: string;
+  title: string | null;
+  /** The default speaker; null when the source names no publisher. */
+  publisher: string | null;
+  publishedAt: DateValue;
+  /** The month the outlet's fiscal year starts in, when it is recorded: year ranges are read by it. */
+  fiscalYear?: FiscalYearStart;
+  text: string;
+}
+
+/** A value stated in the source that a tracked claim could hold, ready to be recorded as an assertion. */
+export interface Suggestion {
+  /** Stable for one text version: where the value words stand. */
+  id: string;
+  /** The value words' place in the text. */
+  valueAt: Span;
+  /** What the value reader made of the words as written. */
+  value: Value;
+  /** The smallest quotable span holding the value, with the selectors the assertion endpoint computes; `occurrence` when its words occur more than once. */
+  quote: QuoteSelector & { occurrence?: number };
+  /** Best first; empty when no tracked claim fits (then see proposedClaim). */
+  claims: CandidateClaim[];
+  proposedClaim: { subject: string; predicate: string; valueType: ValueType } | null;
+  /** The value against the first claim's current value (null without a claim or a current value). */
+  relationToCurrent: (Comparison & { claimId: string; current: string }) | null;
+  /** Who made the statement: the one the text names, else the source's publisher (null: none known). */
+  speaker: string | null;
+  modality: Modality;
+  saidAt: DateValue;
+  /** Where speaker, modality and said-at came from, with the words that said so. */
+  cues: {
+    speaker: { from: 'text' | 'source'; words?: string };
+    modality: { from: 'text' | 'default'; words?: string };
+    saidAt: { from: 'text' | 'source'; words?: string };
+  };
+  /** The assertion id when this source already has this value recorded from this passage for the first claim. */
+  alreadyRecorded: string | null;
+  /** The body of POST /claims/<first claim>/assertions that records it as suggested. */
+  assertion: {
+    sourceId: string;
+    quote: { exact: string; occurrence?: number };
+    value: Omit<Value, 'parser'>;
+    speaker?: string;
+    modality: Modality;
+    saidAt?: string;
+  };
+}
+
+export interface SuggestionsFor {
+  sourceId: string;
+  /** The text offset this answer starts at. */
+  from: number;
+  /** Where to go on (ask again with from=next), or null when the text has been read to its end. */
+  next: number | null;
+  suggestions: Suggestion[];
+  /** Value words found but refused by the value reader: shown so an editor can record them by hand. */
+  unread: UnreadValue[];
+}
+
+/**
+ * At most this many suggestions in one answer: an article has far fewer, and a 1 MB text (some ten
+ * thousand) is read a page at a time, so no answer takes long to compute or to send.
+ */
+export const SUGGESTIONS_PER_PAGE = 500;
+
+/**
+ * The suggestions for a source from text offset `from`, a sentence at a time: each `yield` is a
+ * point where the caller may let other work run, and the return value is the answer, which stops
+ * after the sentence that brings it to `perPage` suggestions (`next` says where to go on). Pure: the
+ * same source and claims give the same suggestions.
+ */
+export function* suggestionSteps(source: IntakeSource, claims: readonly TrackedClaim[], from = 0, perPage = SUGGESTIONS_PER_PAGE): Generator<void, SuggestionsFor> {
+  const index = new ClaimIndex(claims.filter((c) => c.valueType !== 'text'));
+  yield;
+  const { text } = source;
+  let title = source.title;
+  let lede: Sentence | null = null;
+  const suggestions: Suggestion[] = [];
+  const unread: UnreadValue[] = [];
+  let earlierSpeaker: string | null = null;
+  /** The two sentences before this one (the paragraph's context). */
+  const recent: Sentence[] = [];
+
+  let next: number | null = null;
+  let i = 0;
+  for (const sentence of sentencesIn(text)) {
+    i += 1;
+    if (title === null && sentence.paragraph === 0) title = text.slice(sentence.start, sentence.end);
+    // The lede is the first sentence of the story: after the headline, or the first line when the text starts with prose.
+    if (lede === null && (sentence.paragraph > 0 || PROSE_END.test(text.slice(sentence.start, sentence.end)))) lede = sentence;
+    const before = recent.filter((s) => s.paragraph === sentence.paragraph);
+    recent.push(sentence);
+    if (recent.length > 2) recent.shift();
+    if (sentence.start < from) {
+      // Read only for who spoke ("he said" on the next page needs the name given before it).
+      for (const clause of sentence.clauses) earlierSpeaker = cuesOf(text, sentence, clause, earlierSpeaker).speaker?.name ?? earlierSpeaker;
+      if (i % 5 === 0) yield;
+      continue;
+    }
+    if (suggestions.length >= perPage) {
+      next = sentence.start;
+      break;
+    }
+    const cues = sentence.clauses.map((clause) => cuesOf(text, sentence, clause, earlierSpeaker));
+    const cuesAt = (at: number): Cues => cues[Math.max(0, sentence.clauses.findIndex((c) => c.end > at))] ?? cues[0]!;
+    const saidAtOf = (c: Cues): DateValue | null => (c.saidAt ? readSaidAt(c.saidAt.words, source.publishedAt) : null);
+    const modalityAt = new Map<number, Modality>();
+    const read: ReadAt = (type, words, at) => {
+      const cues = cuesAt(at);
+      const { modality, value } = readAsWritten(type, words, cues, saidAtOf(cues)?.bounds ?? source.publishedAt.bounds, source.fiscalYear);
+      modalityAt.set(at, modality);
+      return value;
+    };
+    const taken = cues.flatMap((c) => c.saidAtSpans);
+    const found = findValues(text, sentence, read, taken);
+    unread.push(...found.unread);
+
+    for (const mention of found.found) {
+      if (SPEAKS_NEXT.test(text.slice(mention.end, mention.end + 12))) continue; // "two officials said": who spoke, not a value
+      const cues = cuesAt(mention.start);
+      const suggestion = suggestionFor(source, index, sentence, before, title, lede, mention, cues, modalityAt.get(mention.start)!, saidAtOf(cues));
+      if (suggestion) suggestions.push(suggestion);
+    }
+    for (const c of cues) if (c.speaker) earlierSpeaker = c.speaker.name;
+    yield;
+  }
+  return { sourceId: source.sourceId, from, next, suggestions, unread };
+}
+
+/** The suggestions at once (for callers with nothing else to run meanwhile). */
+export function suggest(source: IntakeSource, claims: readonly TrackedClaim[], from = 0, perPage = SUGGESTIONS_PER_PAGE): SuggestionsFor {
+  const steps = suggestionSteps(source, claims, from, perPage);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+function readSaidAt(words: string, publishedAt: DateValue): DateValue | null {
+  try {
+    return parseDate(words, { saidAt: publishedAt.bounds });
+  } catch (e) {
+    if (e instanceof UnparseableValue) return null;
+    throw e;
+  }
+}
+
+/**
+ * Words read as recording the assertion will read them (the claim decider's own context), with the
+ * modality the suggestion will carry: the one the text gives, else what a named speaker states or
+ * the source reports. Where the clause looks ahead ("will arrive in June") and the words read
+ * otherwise forward, the modality is "expected", which makes the write read them forward too.
+ */
+function readAsWritten(type: FoundType, words: string, cues: Cues, saidAt: DayBounds, fiscalYear: FiscalYearStart | undefined): { modality: Modality; value: Value | { refused: string } } {
+  const readAs = (modality: Modality): Value | { refused: string } => {
+    try {
+      return parseValue({ type, text: words }, assertionContext(saidAt, modality, fiscalYear));
+    } catch (e) {
+      if (e instanceof UnparseableValue) return { refused: e.reason };
+      throw e;
+    }
+  };
+  const stated: Modality = cues.modality?.value ?? (cues.speaker ? 'stated' : 'reported');
+  const plain = readAs(stated);
+  if (cues.modality || !cues.future || 'refused' in plain) return { modality: stated, value: plain };
+  const ahead = readAs('expected');
+  const forwardDiffers = !('refused' in ahead) && 'bounds' in ahead && 'bounds' in plain && JSON.stringify(ahead.bounds) !== JSON.stringify(plain.bounds);
+  return forwardDiffers ? { modality: 'expected', value: ahead } : { modality: stated, value: plain };
+}
+
+function suggestionFor(
+  source: IntakeSource,
+  index: ClaimIndex,
+  sentence: Sentence,
+  before: Sentence[],
+  title: string | null,
+  lede: Sentence | null,
+  mention: ValueMention,
+  cues: Cues,
+  modality: Modality,
+  saidAtInText: DateValue | null,
+): Suggestion | null {
+  const { text } = source;
+  const span = quoteSpan(text, sentence, mention);
+  const selector = selectorAt(text, span.start, span.end - span.start);
+  const occurrences = occurrencesOf(text, selector.exact);
+  const occurrence = occurrences.length > 1 ? occurrences.indexOf(span.start) + 1 : undefined;
+  const said = saidAtInText ?? source.publishedAt;
+  const v = mention.value;
+  const ahead = cues.future || (v.type === 'date' && v.bounds.lo !== null && said.bounds.hi !== null && v.bounds.lo > said.bounds.hi);
+  // "by 2023" said in 2026 is an old plan, not a past event: only a value with both ends counts as past.
+  const past = v.type === 'date' && v.bounds.lo !== null && v.bounds.hi !== null && said.bounds.lo !== null && v.bounds.hi < said.bounds.lo;
+  const { context, about } = contextOf(text, mention, {
+    quote: span,
+    sentence,
+    before,
+    title: sentence.paragraph === 0 ? null : title,
+    lede: lede && lede !== sentence ? lede : null,
+    implied: ahead ? ['plan'] : [],
+  });
+  const claims = index.candidates(mention.value, context, about, past, (claim) => recordedIn(claim, source.sourceId, text, mention, mention.value));
+  if (claims.length === 0 && !worthAClaim(mention)) return null;
+
+  const first = claims[0] ? index.claims.find((c) => c.claimId === claims[0]!.claimId)! : null;
+  const relationToCurrent = first?.current ? { claimId: first.claimId, current: first.current.text, ...compareValues(first.current, mention.value) } : null;
+  const alreadyRecorded = first ? recordedIn(first, source.sourceId, text, mention, mention.value) : null;
+  const speaker = cues.speaker?.name ?? source.publisher;
+  const { parser: _parser, ...value } = mention.value;
+
+  return {
+    id: `${mention.start}-${mention.end}`,
+    valueAt: { start: mention.start, end: mention.end },
+    value: mention.value,
+    quote: { ...selector, ...(occurrence ? { occurrence } : {}) },
+    claims,
+    proposedClaim: claims.length === 0 ? proposeClaim(text, sentence, mention, title) : null,
+    relationToCurrent,
+    speaker,
+    modality,
+    saidAt: said,
+    cues: {
+      speaker: cues.speaker ? { from: 'text', words: cues.speaker.words } : { from: 'source' },
+      modality: cues.modality ? { from: 'text', words: cues.modality.words } : { from: 'default' },
+      saidAt: saidAtInText && cues.saidAt ? { from: 'text', words: cues.saidAt.words } : { from: 'source' },
+    },
+    alreadyRecorded,
+    assertion: {
+      sourceId: source.sourceId,
+      quote: { exact: selector.exact, ...(occurrence ? { occurrence } : {}) },
+      value,
+      ...(speaker !== null ? { speaker } : {}),
+      modality,
+      ...(saidAtInText && cues.saidAt ? { saidAt: cues.saidAt.words } : {}),
+    },
+  };
+}
+
+/**
+ * Whether a value no tracked claim fits is still worth offering as a new claim: money, shares and
+ * units, dates that name a year, counts of something named. A lone "one" or a bare weekday is not.
+ */
+function worthAClaim(mention: ValueMention): boolean {
+  if (mention.type === 'quantity') return true;
+  if (mention.type === 'date') return /\d{4}/.test(mention.text);
+  return mention.value.type === 'count' && mention.value.noun !== undefined && Number(mention.value.normalized) > 1;
+}
+
+/** A subject and predicate for a new claim, from the sentence's longest name and the value's own words. */
+function proposeClaim(text: string, sentence: Sentence, mention: ValueMention, title: string | null): { subject: string; predicate: string; valueType: ValueType } {
+  const words = text.slice(sentence.start, mention.start);
+  const names = [...text.slice(sentence.start, sentence.end).matchAll(/(?:[\p{Lu}][\p{L}\p{N}&'’-]*|[\p{L}]+-\d+)(?:\s+(?:of|the|and|on|for|&)?\s*(?:[\p{Lu}][\p{L}\p{N}&'’-]*|[\p{L}]+-\d+))*/gu)]
+    .map((m) => ({ name: m[0].trim().replace(/^(?:The|A|An)\s+/, ''), at: sentence.start + m.index }))
+    .filter((n) => n.at > sentence.start || n.name.includes(' '))
+    .filter((n) => !(n.at >= mention.start && n.at < mention.end));
+  const subject = names.sort((a, b) => b.name.length - a.name.length)[0]?.name ?? title ?? 'subject';
+  const v = mention.value;
+  let predicate: string;
+  if (v.type === 'count') predicate = v.noun ? `number of ${v.noun.toLowerCase()}` : 'count';
+  else if (v.type === 'quantity') predicate = v.unit === '%' ? 'share (%)' : `amount (${v.unit})`;
+  else {
+    const verb = /\b(\p{L}+ed|due|held|set)\s+(?:\p{L}+\s+){0,3}$/u.exec(words)?.[1];
+    predicate = verb ? `date ${verb.toLowerCase()}` : 'date';
+  }
+  return { subject, predicate, valueType: v.type };
+}

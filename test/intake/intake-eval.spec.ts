@@ -1,0 +1,136 @@
+// The intake evaluation: articles written for it (test/intake/articles, expectations in cases.json)
+// are registered on a freshly seeded store and GET /sources/:id/suggestions is scored against the
+// expected (value, claim, relation) triples. Reports recall, suggestions filed under a wrong claim
+// and relation agreement (test/artifacts/intake-eval.json); holds recall at 0.9 or more.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { seedId } from '#claims';
+import { createTestApp, type TestApp } from '../support/app.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ARTIFACTS = join(HERE, '..', 'artifacts');
+
+interface Expected {
+  value: string;
+  /** Longer words around `value` that single out which occurrence is meant. */
+  in?: string;
+  claim: string;
+  relation: string;
+}
+interface Case {
+  file: string;
+  style: string;
+  title: string;
+  publisher: string | null;
+  publishedAt: string;
+  expected: Expected[];
+}
+interface Suggestion {
+  valueAt: { start: number; end: number };
+  value: { type: string; text: string };
+  quote: { exact: string; start: number; end: number };
+  claims: { claimId: string; subject: string; predicate: string; score: number; reason: string }[];
+  relationToCurrent: { relation: string; explanation: string } | null;
+}
+
+const { cases } = JSON.parse(readFileSync(join(HERE, 'cases.json'), 'utf8')) as { cases: Case[] };
+
+/** Every place the expected words stand in the text (inside `in` when given). */
+function spansOf(text: string, e: Expected): { start: number; end: number }[] {
+  const around = e.in ?? e.value;
+  const spans: { start: number; end: number }[] = [];
+  for (let at = text.indexOf(around); at !== -1; at = text.indexOf(around, at + 1)) {
+    const start = at + around.indexOf(e.value);
+    spans.push({ start, end: start + e.value.length });
+  }
+  return spans;
+}
+
+/** The same value words, when they are long enough to be told apart ("by August 2026", not "two"). */
+function sameWords(found: string, expected: string): boolean {
+  const [a, b] = [found, expected].map((w) => w.toLowerCase().replace(/\s+/g, ' '));
+  return a!.length >= 4 && b!.length >= 4 && (a!.includes(b!) || b!.includes(a!));
+}
+
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean => a.start < b.end && b.start < a.end;
+
+describe('intake evaluation (test/intake)', () => {
+  let sut: TestApp;
+  beforeAll(async () => {
+    sut = await createTestApp({ CLAIMLINE_SEED: 'true' });
+  }, 60_000);
+  afterAll(async () => {
+    await sut?.close();
+  });
+
+  it('suggests the expected values under the right first claim (recall >= 0.9) and reports wrong filings', async () => {
+    let expectedTotal = 0;
+    let found = 0;
+    let relationAgrees = 0;
+    let suggestionsTotal = 0;
+    let filed = 0;
+    let wrong = 0;
+    const report: unknown[] = [];
+
+    for (const c of cases) {
+      const text = readFileSync(join(HERE, 'articles', c.file), 'utf8');
+      const registered = await sut.request({ method: 'POST', url: '/sources', body: { title: c.title, publisher: c.publisher, publishedAt: c.publishedAt, language: 'en', text } });
+      expect(registered.status).toBe(201);
+      const res = await sut.request({ method: 'GET', url: `/sources/${registered.body.id}/suggestions`, as: 'none' });
+      expect(res.status).toBe(200);
+      const suggestions = res.body.suggestions as Suggestion[];
+      suggestionsTotal += suggestions.length;
+
+      const located = c.expected.map((e) => {
+        const spans = spansOf(text, e);
+        expect(spans.length).toBeGreaterThan(0); // the evaluation set itself must be sound
+        return { e, spans, claimId: seedId('claim', e.claim) };
+      });
+
+      const misses: unknown[] = [];
+      const hits: { value: string; score: number }[] = [];
+      for (const { e, spans, claimId } of located) {
+        expectedTotal++;
+        const hit = suggestions.find((s) => spans.some((span) => overlaps(span, s.valueAt)) && s.claims[0]?.claimId === claimId);
+        if (hit) {
+          found++;
+          hits.push({ value: e.value, score: hit.claims[0]!.score });
+          if (hit.relationToCurrent?.relation === e.relation) relationAgrees++;
+          else misses.push({ relationOf: e.value, expected: e.relation, got: hit.relationToCurrent });
+        } else {
+          const near = suggestions.filter((s) => spans.some((span) => overlaps(span, s.valueAt)));
+          misses.push({ missed: e.value, claim: e.claim, suggested: near.map((s) => ({ value: s.value.text, claims: s.claims.map((c) => ({ claim: `${c.subject} — ${c.predicate}`, score: c.score, reason: c.reason })) })) });
+        }
+      }
+
+      const wrongHere: unknown[] = [];
+      for (const s of suggestions) {
+        if (s.claims.length === 0) continue;
+        filed++;
+        // Right: an expected item of that claim at this place, or the same words (a headline restating the body) elsewhere.
+        const right = located.some(({ e, spans, claimId }) => s.claims[0]!.claimId === claimId && (spans.some((span) => overlaps(span, s.valueAt)) || sameWords(s.value.text, e.value)));
+        if (!right) {
+          wrong++;
+          wrongHere.push({ value: s.value.text, quote: s.quote.exact, filedUnder: `${s.claims[0]!.subject} — ${s.claims[0]!.predicate}`, score: s.claims[0]!.score, reason: s.claims[0]!.reason });
+        }
+      }
+      report.push({ file: c.file, expected: c.expected.length, suggestions: suggestions.length, found: hits, misses, wrong: wrongHere });
+    }
+
+    const summary = {
+      articles: cases.length,
+      expected: expectedTotal,
+      found,
+      recall: Number((found / expectedTotal).toFixed(3)),
+      relationAgreement: Number((relationAgrees / Math.max(1, found)).toFixed(3)),
+      suggestions: suggestionsTotal,
+      filedUnderAClaim: filed,
+      filedUnderAWrongClaim: wrong,
+    };
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(join(ARTIFACTS, 'intake-eval.json'), `${JSON.stringify({ summary, cases: report }, null, 2)}\n`);
+    console.log(`intake evaluation: ${JSON.stringify(summary)}`);
+    expect(summary.recall).toBeGreaterThanOrEqual(0.9);
+  }, 120_000);
+});
