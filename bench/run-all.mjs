@@ -4,14 +4,16 @@
  * bench/results.json: a list of { metric, value, unit, baseline: { name, value }, ratio, ... }.
  *
  *   npm run bench            # = npm run build && node bench/run-all.mjs
- *   node bench/run-all.mjs [--skip store,http,rebuild,search,memory] [--events 1000000] [--seconds 10]
+ *   node bench/run-all.mjs [--skip store,http,rebuild,search,suggest,memory] [--events 1000000] [--seconds 10]
  *
  * 1. the event-store benchmark (bench/store.mjs, owned separately), when it is there: run as it is,
  *    its results taken from bench/results-store.json (or bench/results.json) if written by this run;
  * 2. http.post_assertion, http.get_claim (bench/http.mjs);
  * 3. rebuild.events_per_s, ingest.scaling_1m_vs_100k (bench/rebuild.mjs), leaving a 1M-event store;
  * 4. search.claims_q_p99_ms on that store against the LIKE scan it replaced (bench/search.mjs);
- * 5. serve.peak_rss_mb on that store (bench/serve-memory.mjs).
+ *    with intake.candidates_p50_ms (the index's candidate claims for an article, against reading every claim);
+ * 5. suggest.article_5000_words_p50_ms and the 1 MB source's event-loop stall (bench/suggest.mjs);
+ * 6. serve.peak_rss_mb on that store (bench/serve-memory.mjs).
  * Every entry carries the 1-minute load average before its measurement and the machine.
  */
 import { spawnSync } from 'node:child_process';
@@ -90,6 +92,22 @@ if (!skip.has('search') && dataDir) {
   const loadBefore = load();
   const { results: rows } = await runSearchBench({ dataDir });
   results.push(...stamp(rows, loadBefore));
+}
+
+if (!skip.has('suggest')) {
+  const loadBefore = load();
+  log(`suggest: node bench/suggest.mjs (load ${loadBefore})`);
+  const run = spawnSync(process.execPath, [join(here, 'suggest.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (run.status !== 0) log(`suggest: bench/suggest.mjs exited with ${run.status}; its rows are left out`);
+  else {
+    const out = JSON.parse(readFileSync(join(here, 'results-suggest.json'), 'utf8'));
+    const article = out['suggest.article_5000_words'];
+    const big = out['suggest.source_1mb'];
+    results.push(...stamp([
+      { metric: 'suggest.article_5000_words_p50_ms', value: article.p50_ms, unit: 'ms', baseline: { name: article.baseline.name, value: article.baseline.p50_ms }, ratio: article.ratio_p50, details: article, source: 'bench/results-suggest.json' },
+      { metric: 'suggest.source_1mb_event_loop_delay_max_ms', value: big.event_loop_delay_max_ms, unit: 'ms', baseline: { name: 'budget', value: big.budget_ms }, ratio: Math.round((big.event_loop_delay_max_ms / big.budget_ms) * 100) / 100, details: big, source: 'bench/results-suggest.json' },
+    ], loadBefore));
+  }
 }
 
 if (!skip.has('memory') && dataDir) {

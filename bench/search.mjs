@@ -6,7 +6,7 @@
  *   node bench/search.mjs --data-dir DIR [--queries 200]
  *   node bench/search.mjs [--events 1000000]                              # makes the store first
  *
- * search.claims_q_p99_ms: p99 of ReadModels.listClaimsJson({ q, limit: 20 }) (what the claims
+ * search.claims_q_p99_ms: p99 of the claim-state model's listJson({ q, limit: 20 }) (what the claims
  * page's search box asks GET /claims?q= for, without HTTP) over --queries queries: three in four
  * taken from the claims' own words (one to four consecutive words of a subject, predicate,
  * description, entity name or current value, typed as is, so the last word is read as a prefix),
@@ -21,7 +21,7 @@
  * interleaved, after one untimed pass over all of them. Also: the second page (by the cursor of the
  * first) of the queries that have one.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,14 +106,16 @@ async function stepSearch(dataDir, count) {
   const { SqliteEventStore } = await import(dist('libs/event-store/src/sqlite-event-store.js'));
   const { ProjectionRunner } = await import(dist('libs/projections/src/projection-runner.js'));
   const { ALL_PROJECTIONS } = await import(dist('libs/projections/src/all-projections.js'));
-  const { ReadModels } = await import(dist('libs/projections/src/read-models.js'));
+  const { claimStateProjection } = await import(dist('libs/projections/src/claim-state.js'));
   const { RANK_WINDOW } = await import(dist('libs/projections/src/search-index.js'));
   const { fromRecorded, isDomainEventType } = await import(dist('libs/domain/src/index.js'));
   const store = await SqliteEventStore.open(join(dataDir, 'events.sqlite'));
   const runner = new ProjectionRunner(store, ALL_PROJECTIONS, { dir: join(dataDir, 'read-models'), decode: (r) => (isDomainEventType(r.type) ? fromRecorded(r) : null) });
   await runner.start();
-  const read = new ReadModels(runner, store);
-  const claimState = runner.db('claim-state');
+  const read = runner.model(claimStateProjection);
+  // A reading connection of its own on the live claim-state file, for the counts and the baseline's copy.
+  const stateFile = readdirSync(join(dataDir, 'read-models')).find((f) => /^claim-state\.g\d+\.sqlite$/.test(f));
+  const claimState = new Database(join(dataDir, 'read-models', stateFile), { readonly: true });
   const claims = claimState.prepare('SELECT count(*) FROM claims').pluck().get();
   if (claims === 0) throw new Error(`no claims in ${dataDir}/read-models: run bench/rebuild.mjs --no-ingest --data-dir ${dataDir} first`);
 
@@ -130,7 +132,7 @@ async function stepSearch(dataDir, count) {
     return terms.map((t, i) => `${t}${ranked[i] ? '' : ' (matched, not ranked)'}`).join(' AND ');
   });
 
-  const ours = (q, limit, cursor) => read.listClaimsJson({ q, limit, cursor });
+  const ours = (q, limit, cursor) => read.listJson({ q, limit, cursor });
   // One untimed pass: both sides start from a warm page cache.
   for (const q of queries) {
     ours(q, LIMITS[0]);
@@ -172,8 +174,10 @@ async function stepSearch(dataDir, count) {
         .slice(0, 5),
     };
   }
+  const intake = await intakeCandidates(runner);
   const loadAfter = load();
   baseline.db.close();
+  claimState.close();
   rmSync(scratch, { recursive: true, force: true });
   await runner.stop();
   await store.close();
@@ -184,9 +188,35 @@ async function stepSearch(dataDir, count) {
     queriesOverWindow: matchCounts.filter((n) => n > RANK_WINDOW).length,
     rankWindow: RANK_WINDOW,
     byLimit,
+    intake,
     loadBefore,
     loadAfter,
   };
+}
+
+/**
+ * Intake on a large store: the candidate claims for each article of test/intake, found by the
+ * full-text index paragraph by paragraph (what GET /sources/:id/suggestions does beyond
+ * EVERY_CLAIM_UP_TO claims), against reading every claim with its timeline once (what it does below).
+ */
+async function intakeCandidates(runner) {
+  const { claimsFoundFor, everyTrackedClaim, EVERY_CLAIM_UP_TO } = await import(dist('libs/claims/src/suggestions.js'));
+  const { claimStateProjection } = await import(dist('libs/projections/src/claim-state.js'));
+  const { claimTimelineProjection } = await import(dist('libs/projections/src/claim-timeline.js'));
+  const views = { claimState: runner.model(claimStateProjection), timeline: runner.model(claimTimelineProjection) };
+  const dir = join(fileURLToPath(new URL('..', import.meta.url)), 'test', 'intake', 'articles');
+  const articles = readdirSync(dir).sort().map((f) => readFileSync(join(dir, f), 'utf8'));
+  const ms = [];
+  const found = [];
+  for (const text of articles) {
+    const t = performance.now();
+    found.push(claimsFoundFor(views, text.split('\n')[0], text).length);
+    ms.push(performance.now() - t);
+  }
+  const t = performance.now();
+  const every = everyTrackedClaim(views).length;
+  const everyMs = performance.now() - t;
+  return { articles: articles.length, everyClaimUpTo: EVERY_CLAIM_UP_TO, byIndex: { ...stats(ms), candidatesMedian: [...found].sort((x, y) => x - y)[Math.floor(found.length / 2)] }, everyClaim: { ms: round(everyMs), claims: every } };
 }
 
 export async function runSearchBench({ dataDir, events = 1_000_000, queries = 200 } = {}) {
@@ -212,6 +242,9 @@ export async function runSearchBench({ dataDir, events = 1_000_000, queries = 20
       details: { ...common, limit, ...at },
     });
   });
+  const { intake } = r;
+  log(`intake candidates on ${r.claims} claims: p50 ${intake.byIndex.p50} ms an article by the index; every claim read once ${intake.everyClaim.ms} ms`);
+  results.push(result('intake.candidates_p50_ms', intake.byIndex.p50, 'ms', `every claim read with its timeline (${intake.everyClaim.claims} claims), once`, intake.everyClaim.ms, { details: intake }));
   return { results: [...(made?.results ?? []), ...results], dataDir };
 }
 

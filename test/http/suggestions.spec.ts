@@ -1,4 +1,4 @@
-import { seedId } from '#claims';
+import { EVERY_CLAIM_UP_TO, seedId, Suggestions } from '#claims';
 import { createTestApp, type TestApp } from '../support/app.js';
 
 /** GET /sources/:id/suggestions through the real app on a seeded store. */
@@ -70,6 +70,40 @@ describe('GET /sources/:id/suggestions', () => {
 
     const after = (await sut.request({ method: 'GET', url: '/events?limit=1000', as: 'none' })).body.items.at(-1).position;
     expect(after).toBe(head);
+  });
+
+  it('given a store too large to score every claim, when asked, then the full-text index picks the candidates and the values are filed as before', async () => {
+    const id = await register();
+    const suggestions = sut.app.get(Suggestions);
+    const everyClaim = (await sut.request({ method: 'GET', url: `/sources/${id}/suggestions`, as: 'none' })).body;
+    suggestions.everyClaimUpTo = 0;
+    try {
+      const res = await sut.request({ method: 'GET', url: `/sources/${id}/suggestions`, as: 'none' });
+      expect(res.status).toBe(200);
+      const filed = (body: { suggestions: { value: { text: string }; claims: { claimId: string }[] }[] }): string[][] =>
+        body.suggestions.map((s) => [s.value.text, s.claims[0]?.claimId ?? '(none)']);
+      expect(filed(res.body)).toEqual(filed(everyClaim));
+      expect(filed(res.body)).toContainEqual(['by March 2027', seedId('claim', 's400-remaining-deliveries-due')]);
+    } finally {
+      suggestions.everyClaimUpTo = EVERY_CLAIM_UP_TO;
+    }
+  });
+
+  it('given an outlet that writes fiscal years, when asked, then its year ranges are read as its fiscal years, as the write will read them', async () => {
+    const text = 'The remaining S-400 squadrons will be delivered by 2026-27, officials said on Tuesday.';
+    const dueOf = async (fiscalYear?: string): Promise<Record<string, any>> => { // eslint-disable-line @typescript-eslint/no-explicit-any -- reading JSON
+      const res = await sut.request({ method: 'POST', url: '/sources', body: { title: 'S-400 schedule', publisher: 'A Business Daily', publishedAt: '2026-02-10', text, ...(fiscalYear ? { fiscalYear } : {}) } });
+      expect(res.status).toBe(201);
+      const source = await sut.request({ method: 'GET', url: `/sources/${res.body.id}`, as: 'none' });
+      expect(source.body.fiscalYear).toBe(fiscalYear ?? null);
+      const suggestions = await sut.request({ method: 'GET', url: `/sources/${res.body.id}/suggestions`, as: 'none' });
+      return (suggestions.body.suggestions as Record<string, any>[]).find((s) => s.value.text === 'by 2026-27')!; // eslint-disable-line @typescript-eslint/no-explicit-any -- reading JSON
+    };
+    expect((await dueOf('april')).value.bounds.hi).toBe('2027-03-31');
+    expect((await dueOf()).value.bounds.hi).toBe('2027-12-31');
+    const fiscal = await dueOf('april');
+    const recorded = await sut.request({ method: 'POST', url: `/claims/${fiscal.claims[0].claimId}/assertions`, body: fiscal.assertion });
+    expect(recorded.status).toBe(201);
   });
 
   it('given a suggestion, when its assertion is sent to the ordinary write, then it is recorded and shows as already recorded', async () => {

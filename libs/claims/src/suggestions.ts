@@ -1,39 +1,65 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { suggestionSteps, type SuggestionsFor, type TrackedClaim } from '#domain';
-import { Projections } from '#projections';
+import { Projections, type ClaimStateView } from '#projections';
 
-/**
- * The tracked claims whose values a text may state. This is the one place candidates are
- * retrieved; today it is every claim of a type the value reader can find (date, quantity, count),
- * with its recorded assertions.
- */
-export function candidateClaims(projections: Pick<Projections, 'claimState' | 'timeline'>): TrackedClaim[] {
+/** A claim as the intake matcher sees it: what names it, its current value and its recorded assertions. */
+function trackedClaim(state: ClaimStateView, timelineJson: string | undefined): TrackedClaim {
+  const entries = timelineJson ? (JSON.parse(timelineJson) as { entries: TimelineEntryFacts[] }).entries : [];
+  return {
+    claimId: state.claimId,
+    subject: state.subject,
+    predicate: state.predicate,
+    valueType: state.valueType,
+    description: state.description,
+    entities: state.entities,
+    current: state.current?.value ?? null,
+    assertions: entries.map((e) => ({ assertionId: e.assertionId, sourceId: e.sourceId, quote: e.quote, value: e.value, live: e.status === 'live' })),
+  };
+}
+
+type TimelineEntryFacts = Pick<TrackedClaim['assertions'][number], 'assertionId' | 'sourceId' | 'quote' | 'value'> & { status: 'live' | 'retracted' };
+
+type ClaimViews = Pick<Projections, 'claimState' | 'timeline'>;
+
+/** Every claim of a type the value reader can find (date, quantity, count), with its recorded assertions. */
+export function everyTrackedClaim(projections: ClaimViews): TrackedClaim[] {
   const claims: TrackedClaim[] = [];
   let cursor: string | undefined;
   do {
     const page = projections.claimState.list({ limit: 500, cursor });
     for (const state of page.items) {
-      if (state.valueType === 'text') continue;
-      const timeline = projections.timeline.timelineJson(state.claimId);
-      const entries = timeline ? (JSON.parse(timeline) as { entries: TimelineEntryFacts[] }).entries : [];
-      claims.push({
-        claimId: state.claimId,
-        subject: state.subject,
-        predicate: state.predicate,
-        valueType: state.valueType,
-        description: state.description,
-        entities: state.entities,
-        current: state.current?.value ?? null,
-        assertions: entries.map((e) => ({ assertionId: e.assertionId, sourceId: e.sourceId, quote: e.quote, value: e.value, live: e.status === 'live' })),
-      });
+      if (state.valueType !== 'text') claims.push(trackedClaim(state, projections.timeline.timelineJson(state.claimId)));
     }
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return claims;
 }
 
-type TimelineEntryFacts = Pick<TrackedClaim['assertions'][number], 'assertionId' | 'sourceId' | 'quote' | 'value'> & { status: 'live' | 'retracted' };
+/**
+ * The claims the full-text index finds for the passages of a text (each paragraph with the title),
+ * `perPassage` at most for each: the candidates of a large store, where reading every claim for
+ * each article would cost seconds.
+ */
+export function claimsFoundFor(projections: ClaimViews, title: string, text: string, perPassage = CANDIDATES_PER_PASSAGE): TrackedClaim[] {
+  const found = new Map<string, TrackedClaim>();
+  for (const paragraph of text.split(/\n\s*\n|\n/)) {
+    if (!/[\p{L}\p{N}]/u.test(paragraph)) continue;
+    for (const state of projections.claimState.candidates([title, paragraph], perPassage)) {
+      if (state.valueType === 'text' || found.has(state.claimId)) continue;
+      found.set(state.claimId, trackedClaim(state, projections.timeline.timelineJson(state.claimId)));
+    }
+  }
+  return [...found.values()];
+}
+
+/**
+ * Up to this many claims, every claim is a candidate for every article (the matcher scores them
+ * all, as test/intake measured it); beyond, the full-text index picks them passage by passage.
+ */
+export const EVERY_CLAIM_UP_TO = 2000;
+/** Claims asked of the index for each paragraph of a text. */
+export const CANDIDATES_PER_PASSAGE = 25;
 
 /**
  * The longest the suggestion engine runs before it lets other requests in. A 1 MB source takes far
@@ -44,8 +70,10 @@ export const SUGGESTION_SLICE_MS = 10;
 /** Intake: what the current text of a source states that tracked claims could hold (a view, never an event). */
 @Injectable()
 export class Suggestions {
-  /** The candidates as of the claim views' checkpoints: rebuilt only after a claim event. */
-  private cached: { at: string; claims: TrackedClaim[] } | null = null;
+  /** Every claim, as of the claim views' checkpoints: read again only after a claim event. */
+  private every: { at: string; claims: TrackedClaim[] } | null = null;
+  /** Where the store stops counting as small (EVERY_CLAIM_UP_TO; tests set it lower). */
+  everyClaimUpTo = EVERY_CLAIM_UP_TO;
 
   constructor(private readonly projections: Projections) {}
 
@@ -54,15 +82,16 @@ export class Suggestions {
     const source = this.projections.sources.source(sourceId);
     if (!source) return undefined;
     const { title, publisher, publishedAt, text, fiscalYear } = source;
-    const steps = suggestionSteps({ sourceId, title, publisher, publishedAt, text, fiscalYear: fiscalYear ?? undefined }, this.candidates(), from);
+    const steps = suggestionSteps({ sourceId, title, publisher, publishedAt, text, fiscalYear: fiscalYear ?? undefined }, this.candidates(title, text), from);
     return runInSlices(steps, SUGGESTION_SLICE_MS);
   }
 
-  private candidates(): TrackedClaim[] {
+  private candidates(title: string, text: string): TrackedClaim[] {
+    if (this.projections.claimState.count() > this.everyClaimUpTo) return claimsFoundFor(this.projections, title, text);
     const runner = this.projections.runner;
     const at = `${runner.checkpoint('claim-state')}:${runner.checkpoint('claim-timeline')}`;
-    if (this.cached?.at !== at) this.cached = { at, claims: candidateClaims(this.projections) };
-    return this.cached.claims;
+    if (this.every?.at !== at) this.every = { at, claims: everyTrackedClaim(this.projections) };
+    return this.every.claims;
   }
 }
 

@@ -102,6 +102,11 @@ export class ClaimStateModel extends ClaimFoldModel {
     return json === undefined ? undefined : (JSON.parse(json) as ClaimStateView);
   }
 
+  /** How many claims there are. */
+  count(): number {
+    return this.statement('SELECT count(*) FROM claims').pluck().get() as number;
+  }
+
   exists(claimId: string): boolean {
     return this.stateJson(claimId) !== undefined;
   }
