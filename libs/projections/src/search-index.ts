@@ -205,7 +205,7 @@ export class SearchIndex<S extends SearchIndexSpec> {
   private readonly columns: string[];
   private readonly searched: string;
   private readonly put_: Database.Statement;
-  private readonly remove_: Database.Statement<[number, number]>;
+  private readonly remove_: Database.Statement<[number]>;
   private readonly ranked: { all: Database.Statement; some: Database.Statement; none: Database.Statement };
   private readonly shown: Database.Statement;
   private readonly counted: Database.Statement<[string, number]>;
@@ -244,7 +244,8 @@ export class SearchIndex<S extends SearchIndexSpec> {
     this.columns = [...spec.fields.map((f) => f.name), ...spec.keywords];
     this.searched = `{${spec.fields.map((f) => f.name).join(' ')}}`;
     this.put_ = db.prepare(`INSERT INTO ${t} (rowid, key, ${this.columns.join(', ')}) VALUES (@rowid, @key, ${this.columns.map((c) => `@${c}`).join(', ')})`);
-    this.remove_ = db.prepare<[number, number]>(`DELETE FROM ${t} WHERE rowid IN (?, ?)`);
+    // One rowid at a time: FTS5 finds `rowid = ?` by its key, but reads `rowid IN (…)` as a scan of every row.
+    this.remove_ = db.prepare<[number]>(`DELETE FROM ${t} WHERE rowid = ?`);
     // FTS5 reads a rowid bound by walking the whole doclist, but stops early when it walks in rowid
     // order under a LIMIT: so every query here walks newest first, bounds applied by SQLite (+rowid).
     const boost = `(CASE rowid & 1 WHEN 1 THEN ${spec.boost?.factor ?? 1} ELSE 1 END)`;
@@ -299,7 +300,8 @@ export class SearchIndex<S extends SearchIndexSpec> {
   }
 
   remove(rowid: number): void {
-    this.remove_.run(ftsRowid(rowid, false), ftsRowid(rowid, true));
+    this.remove_.run(ftsRowid(rowid, false));
+    this.remove_.run(ftsRowid(rowid, true));
   }
 
   /**
