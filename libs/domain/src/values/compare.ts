@@ -93,8 +93,21 @@ function shared(a: Bounds, b: Bounds, value: Value): string {
   return describeBounds({ ...value, bounds: { lo, hi } } as Value);
 }
 
+/** Texts recently folded: a claim's values are compared pair by pair, each many times. */
+const folded = new Map<string, string>();
+const FOLDED_KEPT = 4096;
+
 /** Text as compared: case, spacing, diacritics, dash and apostrophe forms aside. */
 export function foldText(text: string): string {
+  let out = folded.get(text);
+  if (out === undefined) {
+    if (folded.size >= FOLDED_KEPT) folded.clear();
+    folded.set(text, (out = foldTextOnce(text)));
+  }
+  return out;
+}
+
+function foldTextOnce(text: string): string {
   return text
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
