@@ -249,6 +249,8 @@ export function sourceView({ parts, params }) {
       h('div', {}, h('dt', {}, 'Published'), h('dd', {}, dateValueWords(source.publishedAt))),
       source.url ? h('div', {}, h('dt', {}, 'Address'), h('dd', {}, h('a', { href: safeUrl(source.url), rel: 'noopener noreferrer external', target: '_blank' }, source.url))) : null,
       h('div', {}, h('dt', {}, 'Language'), h('dd', {}, source.language)),
+      // Its year ranges ("2026-27") were read as this outlet's fiscal years.
+      source.fiscalYear ? h('div', {}, h('dt', {}, 'Fiscal year'), h('dd', {}, `starts in ${source.fiscalYear[0].toUpperCase()}${source.fiscalYear.slice(1)}`)) : null,
       source.retrievedAt ? h('div', {}, h('dt', {}, 'Retrieved'), h('dd', {}, instantWords(source.retrievedAt))) : null,
       h('div', {}, h('dt', {}, 'Text version'), h('dd', {}, String(source.textVersion))),
       h('div', {}, h('dt', {}, 'SHA-256'), h('dd', { class: 'hash' }, source.contentHash)),
