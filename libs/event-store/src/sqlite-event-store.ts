@@ -71,6 +71,12 @@ interface PendingAppend {
 
 const COLUMNS = 'position, stream, revision, id, type, data, metadata, created';
 
+const SELECTS = {
+  forwards: `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC`,
+  backwards: `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC`,
+  all: `SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position ASC`,
+};
+
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly placement: CommitPlacement;
@@ -81,12 +87,9 @@ export class SqliteEventStore implements EventStore {
   private readonly pageSize: number;
   private readonly maxBatchAppends: number;
 
-  private readonly statements: {
-    forwards: Database.Statement<[string, number, number], EventRow>;
-    backwards: Database.Statement<[string, number, number], EventRow>;
-    all: Database.Statement<[number, number], EventRow>;
-    head: Database.Statement<[], number | null>;
-  };
+  private readonly statements: { head: Database.Statement<[], number | null> };
+  /** Reads by kind and limit (see `select`). */
+  private readonly selects = new Map<string, Database.Statement<unknown[], EventRow>>();
 
   private pending: PendingAppend[] = [];
   private inFlight = false;
@@ -121,16 +124,7 @@ export class SqliteEventStore implements EventStore {
 
     this.db = new Database(file, { readonly: true });
     this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    this.statements = {
-      forwards: this.db.prepare(
-        `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
-      ),
-      backwards: this.db.prepare(
-        `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
-      ),
-      all: this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?`),
-      head: this.db.prepare<[], number | null>('SELECT max(position) FROM events').pluck(),
-    };
+    this.statements = { head: this.db.prepare<[], number | null>('SELECT max(position) FROM events').pluck() };
   }
 
   /** Opens (creating if needed, with its parent directory) the event log at `file`. */
@@ -165,17 +159,17 @@ export class SqliteEventStore implements EventStore {
     const from = options.from;
     if (backwards) {
       const start = from === undefined || from === 'end' ? Number.MAX_SAFE_INTEGER : from === 'start' ? 0 : from;
-      return this.statements.backwards.all(stream, start, limit).map(toRecorded);
+      return this.read('backwards', limit, stream, start);
     }
     const start = from === undefined || from === 'start' ? 0 : from === 'end' ? Number.MAX_SAFE_INTEGER : from;
-    return this.statements.forwards.all(stream, start, limit).map(toRecorded);
+    return this.read('forwards', limit, stream, start);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     const limit = options.limit ?? -1;
     if (limit === 0) return [];
-    return this.statements.all.all(options.fromPosition ?? 0, limit).map(toRecorded);
+    return this.read('all', limit, options.fromPosition ?? 0);
   }
 
   async headPosition(): Promise<number> {
@@ -321,6 +315,25 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /** `limit` < 0: all rows. */
+  private read(kind: keyof typeof SELECTS, limit: number, ...params: (string | number)[]): RecordedEvent[] {
+    if (!Number.isSafeInteger(limit)) return this.select(`${kind} ?`, () => `${SELECTS[kind]} LIMIT ?`).all(...params, limit).map(toRecorded);
+    // A LIMIT bound as a parameter made each run cost ~20 µs more (25 against 6 µs for a stream's
+    // empty tail, the read every write makes): each limit gets a statement of its own instead.
+    const statement = limit < 0 ? this.select(kind, () => SELECTS[kind]) : this.select(`${kind} ${limit}`, () => `${SELECTS[kind]} LIMIT ${limit}`);
+    return statement.all(...params).map(toRecorded);
+  }
+
+  private select(key: string, sql: () => string): Database.Statement<unknown[], EventRow> {
+    let statement = this.selects.get(key);
+    if (statement === undefined) {
+      statement = this.db.prepare<unknown[], EventRow>(sql());
+      // Callers use a handful of limits; beyond that a limit's statement is prepared for its read.
+      if (this.selects.size < 32) this.selects.set(key, statement);
+    }
+    return statement;
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new Error(`event store ${this.file} is closed`);
   }
@@ -349,7 +362,7 @@ export class SqliteEventStore implements EventStore {
       }
       let page: RecordedEvent[];
       try {
-        page = this.statements.all.all(next, this.pageSize).map(toRecorded);
+        page = this.read('all', this.pageSize, next);
       } catch (error) {
         subscriber.error(error);
         return;
