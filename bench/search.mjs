@@ -210,11 +210,17 @@ async function intakeCandidates(runner) {
   const found = [];
   for (const text of articles) {
     const t = performance.now();
-    found.push(claimsFoundFor(views, text.split('\n')[0], text).length);
+    const steps = claimsFoundFor(views, text.split('\n')[0], text);
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    found.push(step.value.length);
     ms.push(performance.now() - t);
   }
   const t = performance.now();
-  const every = everyTrackedClaim(views).length;
+  const all = everyTrackedClaim(views);
+  let next = all.next();
+  while (!next.done) next = all.next();
+  const every = next.value.length;
   const everyMs = performance.now() - t;
   return { articles: articles.length, everyClaimUpTo: EVERY_CLAIM_UP_TO, byIndex: { ...stats(ms), candidatesMedian: [...found].sort((x, y) => x - y)[Math.floor(found.length / 2)] }, everyClaim: { ms: round(everyMs), claims: every } };
 }

@@ -1,4 +1,5 @@
-import { EVERY_CLAIM_UP_TO, seedId, Suggestions } from '#claims';
+import { claimsFoundFor, EVERY_CLAIM_UP_TO, seedId, Suggestions } from '#claims';
+import { Projections } from '#projections';
 import { createTestApp, type TestApp } from '../support/app.js';
 
 /** GET /sources/:id/suggestions through the real app on a seeded store. */
@@ -87,6 +88,15 @@ describe('GET /sources/:id/suggestions', () => {
     } finally {
       suggestions.everyClaimUpTo = EVERY_CLAIM_UP_TO;
     }
+  });
+
+  it('given a long text on a large store, when its candidates are looked up, then the lookup gives the event loop a turn after each paragraph', () => {
+    const steps = claimsFoundFor(sut.app.get(Projections), 'New date for S-400', ARTICLE);
+    let turns = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) turns += 1;
+    expect(turns).toBe(ARTICLE.split('\n').filter((line) => line.trim() !== '').length);
+    expect(step.value.map((c) => c.claimId)).toContain(seedId('claim', 's400-remaining-deliveries-due'));
   });
 
   it('given an outlet that writes fiscal years, when asked, then its year ranges are read as its fiscal years, as the write will read them', async () => {

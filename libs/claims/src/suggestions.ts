@@ -22,14 +22,15 @@ type TimelineEntryFacts = Pick<TrackedClaim['assertions'][number], 'assertionId'
 
 type ClaimViews = Pick<Projections, 'claimState' | 'timeline'>;
 
-/** Every claim of a type the value reader can find (date, quantity, count), with its recorded assertions. */
-export function everyTrackedClaim(projections: ClaimViews): TrackedClaim[] {
+/** Every claim of a type the value reader can find (date, quantity, count), with its recorded assertions; a step a claim. */
+export function* everyTrackedClaim(projections: ClaimViews): Generator<void, TrackedClaim[]> {
   const claims: TrackedClaim[] = [];
   let cursor: string | undefined;
   do {
     const page = projections.claimState.list({ limit: 500, cursor });
     for (const state of page.items) {
       if (state.valueType !== 'text') claims.push(trackedClaim(state, projections.timeline.timelineJson(state.claimId)));
+      yield;
     }
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
@@ -39,9 +40,9 @@ export function everyTrackedClaim(projections: ClaimViews): TrackedClaim[] {
 /**
  * The claims the full-text index finds for the passages of a text (each paragraph with the title),
  * `perPassage` at most for each: the candidates of a large store, where reading every claim for
- * each article would cost seconds.
+ * each article would cost seconds. A step a paragraph: a long text is looked up in slices.
  */
-export function claimsFoundFor(projections: ClaimViews, title: string, text: string, perPassage = CANDIDATES_PER_PASSAGE): TrackedClaim[] {
+export function* claimsFoundFor(projections: ClaimViews, title: string, text: string, perPassage = CANDIDATES_PER_PASSAGE): Generator<void, TrackedClaim[]> {
   const found = new Map<string, TrackedClaim>();
   for (const paragraph of text.split(/\n\s*\n|\n/)) {
     if (!/[\p{L}\p{N}]/u.test(paragraph)) continue;
@@ -49,6 +50,7 @@ export function claimsFoundFor(projections: ClaimViews, title: string, text: str
       if (state.valueType === 'text' || found.has(state.claimId)) continue;
       found.set(state.claimId, trackedClaim(state, projections.timeline.timelineJson(state.claimId)));
     }
+    yield;
   }
   return [...found.values()];
 }
@@ -72,6 +74,8 @@ export const SUGGESTION_SLICE_MS = 10;
 export class Suggestions {
   /** Every claim, as of the claim views' checkpoints: read again only after a claim event. */
   private every: { at: string; claims: TrackedClaim[] } | null = null;
+  /** The index's candidates for the last text asked about (its pages are asked for one after the other). */
+  private found: { key: string; claims: TrackedClaim[] } | null = null;
   /** Where the store stops counting as small (EVERY_CLAIM_UP_TO; tests set it lower). */
   everyClaimUpTo = EVERY_CLAIM_UP_TO;
 
@@ -81,16 +85,21 @@ export class Suggestions {
   async forSource(sourceId: string, from = 0): Promise<SuggestionsFor | undefined> {
     const source = this.projections.sources.source(sourceId);
     if (!source) return undefined;
-    const { title, publisher, publishedAt, text, fiscalYear } = source;
-    const steps = suggestionSteps({ sourceId, title, publisher, publishedAt, text, fiscalYear: fiscalYear ?? undefined }, this.candidates(title, text), from);
+    const { title, publisher, publishedAt, text, fiscalYear, textVersion } = source;
+    const claims = await this.candidates(`${sourceId}@${textVersion}`, title, text);
+    const steps = suggestionSteps({ sourceId, title, publisher, publishedAt, text, fiscalYear: fiscalYear ?? undefined }, claims, from);
     return runInSlices(steps, SUGGESTION_SLICE_MS);
   }
 
-  private candidates(title: string, text: string): TrackedClaim[] {
-    if (this.projections.claimState.count() > this.everyClaimUpTo) return claimsFoundFor(this.projections, title, text);
+  private async candidates(textKey: string, title: string, text: string): Promise<TrackedClaim[]> {
     const runner = this.projections.runner;
     const at = `${runner.checkpoint('claim-state')}:${runner.checkpoint('claim-timeline')}`;
-    if (this.every?.at !== at) this.every = { at, claims: everyTrackedClaim(this.projections) };
+    if (this.projections.claimState.count() > this.everyClaimUpTo) {
+      const key = `${textKey}:${at}`;
+      if (this.found?.key !== key) this.found = { key, claims: await runInSlices(claimsFoundFor(this.projections, title, text), SUGGESTION_SLICE_MS) };
+      return this.found.claims;
+    }
+    if (this.every?.at !== at) this.every = { at, claims: await runInSlices(everyTrackedClaim(this.projections), SUGGESTION_SLICE_MS) };
     return this.every.claims;
   }
 }
