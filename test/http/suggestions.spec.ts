@@ -97,6 +97,13 @@ describe('GET /sources/:id/suggestions', () => {
     for (; !step.done; step = steps.next()) turns += 1;
     expect(turns).toBe(ARTICLE.split('\n').filter((line) => line.trim() !== '').length);
     expect(step.value.map((c) => c.claimId)).toContain(seedId('claim', 's400-remaining-deliveries-due'));
+
+    // A paragraph without line breaks is looked up a couple of thousand characters at a time.
+    const oneLine = Array.from({ length: 50 }, () => ARTICLE.replace(/\n/g, ' ')).join(' ');
+    const long = claimsFoundFor(sut.app.get(Projections), 'New date for S-400', oneLine);
+    let longTurns = 0;
+    while (!long.next().done) longTurns += 1;
+    expect(longTurns).toBeGreaterThanOrEqual(Math.floor(oneLine.length / 2000));
   });
 
   it('given an outlet that writes fiscal years, when asked, then its year ranges are read as its fiscal years, as the write will read them', async () => {

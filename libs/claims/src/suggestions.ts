@@ -44,7 +44,7 @@ export function* everyTrackedClaim(projections: ClaimViews): Generator<void, Tra
  */
 export function* claimsFoundFor(projections: ClaimViews, title: string, text: string, perPassage = CANDIDATES_PER_PASSAGE): Generator<void, TrackedClaim[]> {
   const found = new Map<string, TrackedClaim>();
-  for (const paragraph of text.split(/\n\s*\n|\n/)) {
+  for (const paragraph of passagesOf(text)) {
     if (!/[\p{L}\p{N}]/u.test(paragraph)) continue;
     for (const state of projections.claimState.candidates([title, paragraph], perPassage)) {
       if (state.valueType === 'text' || found.has(state.claimId)) continue;
@@ -54,6 +54,22 @@ export function* claimsFoundFor(projections: ClaimViews, title: string, text: st
   }
   return [...found.values()];
 }
+
+/** A text's paragraphs, a long one cut at a space every PASSAGE_CHARS or so (each passage is one lookup of its words). */
+function* passagesOf(text: string): Generator<string> {
+  for (const paragraph of text.split(/\n\s*\n|\n/)) {
+    let rest = paragraph;
+    while (rest.length > PASSAGE_CHARS) {
+      const cut = rest.lastIndexOf(' ', PASSAGE_CHARS);
+      const at = cut > 0 ? cut : PASSAGE_CHARS;
+      yield rest.slice(0, at);
+      rest = rest.slice(at);
+    }
+    yield rest;
+  }
+}
+
+const PASSAGE_CHARS = 2000;
 
 /**
  * Up to this many claims, every claim is a candidate for every article (the matcher scores them
