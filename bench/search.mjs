@@ -194,6 +194,14 @@ async function stepSearch(dataDir, count) {
   };
 }
 
+/** Runs a generator of steps to its end, in one go (the server gives other work turns between them). */
+function drain(steps) {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
 /**
  * Intake on a large store: the candidate claims for each article of test/intake, found by the
  * full-text index paragraph by paragraph (what GET /sources/:id/suggestions does beyond
@@ -210,17 +218,11 @@ async function intakeCandidates(runner) {
   const found = [];
   for (const text of articles) {
     const t = performance.now();
-    const steps = claimsFoundFor(views, text.split('\n')[0], text);
-    let step = steps.next();
-    while (!step.done) step = steps.next();
-    found.push(step.value.length);
+    found.push(drain(claimsFoundFor(views, text.split('\n')[0], text)).length);
     ms.push(performance.now() - t);
   }
   const t = performance.now();
-  const all = everyTrackedClaim(views);
-  let next = all.next();
-  while (!next.done) next = all.next();
-  const every = next.value.length;
+  const every = drain(everyTrackedClaim(views)).length;
   const everyMs = performance.now() - t;
   return { articles: articles.length, everyClaimUpTo: EVERY_CLAIM_UP_TO, byIndex: { ...stats(ms), candidatesMedian: [...found].sort((x, y) => x - y)[Math.floor(found.length / 2)] }, everyClaim: { ms: round(everyMs), claims: every } };
 }

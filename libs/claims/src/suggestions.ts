@@ -92,6 +92,8 @@ export class Suggestions {
   private every: { at: string; claims: TrackedClaim[] } | null = null;
   /** The index's candidates for the last text asked about (its pages are asked for one after the other). */
   private found: { key: string; claims: TrackedClaim[] } | null = null;
+  /** How many claims there are, as of the claim views' checkpoints. */
+  private counted: { at: string; claims: number } | null = null;
   /** Where the store stops counting as small (EVERY_CLAIM_UP_TO; tests set it lower). */
   everyClaimUpTo = EVERY_CLAIM_UP_TO;
 
@@ -110,7 +112,8 @@ export class Suggestions {
   private async candidates(textKey: string, title: string, text: string): Promise<TrackedClaim[]> {
     const runner = this.projections.runner;
     const at = `${runner.checkpoint('claim-state')}:${runner.checkpoint('claim-timeline')}`;
-    if (this.projections.claimState.count() > this.everyClaimUpTo) {
+    if (this.counted?.at !== at) this.counted = { at, claims: this.projections.claimState.count() };
+    if (this.counted.claims > this.everyClaimUpTo) {
       const key = `${textKey}:${at}`;
       if (this.found?.key !== key) this.found = { key, claims: await runInSlices(claimsFoundFor(this.projections, title, text), SUGGESTION_SLICE_MS) };
       return this.found.claims;

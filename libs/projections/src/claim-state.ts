@@ -53,7 +53,6 @@ export class ClaimStateModel extends ClaimFoldModel {
     options: OpenOptions,
   ) {
     super(options);
-    if (!SearchIndex.exists(db, CLAIM_INDEX)) SearchIndex.migrate(db, CLAIM_INDEX);
     db.exec(`CREATE TABLE IF NOT EXISTS claims (
         claim_id TEXT PRIMARY KEY, opened_position INTEGER NOT NULL, subject TEXT NOT NULL, status TEXT NOT NULL,
         revision INTEGER NOT NULL, last_change_at TEXT NOT NULL, state TEXT NOT NULL)`);

@@ -16,7 +16,6 @@ function claimIndex(window?: number, rankBudget?: number): { db: Database.Databa
   const db = new Database(join(dir, `index-${files++}.sqlite`));
   // Durability is not under test here, and a property test makes many files.
   db.pragma('synchronous = OFF');
-  SearchIndex.migrate(db, CLAIM_INDEX);
   return { db, index: new SearchIndex(db, CLAIM_INDEX, { window, rankBudget }) };
 }
 
@@ -231,7 +230,6 @@ describe(sourceDocument.name, () => {
   it('holds the title, publisher, author and text; none of them may carry the hit markers', () => {
     expect(sourceDocument({ title: 'A \uE000title\uE001', publisher: null, author: 'S. B.', text: 'body' })).toEqual({ title: 'A  title ', publisher: '', author: 'S. B.', text: 'body' });
     const db = new Database(join(dir, 'sources.sqlite'));
-    SearchIndex.migrate(db, SOURCE_INDEX);
     const index = new SearchIndex(db, SOURCE_INDEX);
     index.put(1, 's', sourceDocument({ title: 'A \uE000title\uE001', publisher: null, author: null, text: 'body' }));
     expect(index.search(index.query('title')!, { limit: 1 }).hits[0]!.match.fields).toEqual([{ field: 'title', parts: [{ text: 'A  ' }, { text: 'title', hit: true }, { text: ' ' }] }]);

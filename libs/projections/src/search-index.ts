@@ -198,8 +198,8 @@ const SHARE_SAMPLE = 64;
 const MIN_SHARE = 0.005;
 
 /**
- * Search and upkeep of one FTS5 table in one read-model connection. `migrate` creates the table;
- * an instance prepares its statements on the connection it is given.
+ * Search and upkeep of one FTS5 table in one read-model connection: an instance creates the table
+ * in a file that has none and prepares its statements on the connection it is given.
  */
 export class SearchIndex<S extends SearchIndexSpec> {
   private readonly columns: string[];
@@ -213,11 +213,9 @@ export class SearchIndex<S extends SearchIndexSpec> {
   private readonly rowsSince: Database.Statement<[number, number]>;
   private readonly documents: Database.Statement<[]>;
 
-  static exists(db: Database.Database, spec: SearchIndexSpec): boolean {
-    return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(spec.table) !== undefined;
-  }
-
-  static migrate(db: Database.Database, spec: SearchIndexSpec): void {
+  /** Creates the FTS5 table of `spec` in a file that has none. */
+  private static create(db: Database.Database, spec: SearchIndexSpec): void {
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(spec.table) !== undefined) return;
     const columns = [...spec.fields.map((f) => f.name), ...spec.keywords];
     // Stemming (porter), case and diacritics folded on both sides. Prefix indexes keep a word
     // being typed ("del", "delhi", "contract") one lookup instead of a merge of the lists of every
@@ -238,6 +236,7 @@ export class SearchIndex<S extends SearchIndexSpec> {
     private readonly spec: S,
     { window = RANK_WINDOW, rankBudget = RANK_BUDGET }: { window?: number; rankBudget?: number } = {},
   ) {
+    SearchIndex.create(db, spec);
     this.window = window;
     this.rankBudget = rankBudget;
     const t = spec.table;

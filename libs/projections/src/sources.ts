@@ -76,7 +76,6 @@ export class SourcesModel extends ClaimFoldModel {
 
   constructor(db: Database.Database, options: OpenOptions) {
     super(options);
-    if (!SearchIndex.exists(db, SOURCE_INDEX)) SearchIndex.migrate(db, SOURCE_INDEX);
     db.exec(`
       CREATE TABLE IF NOT EXISTS sources (
         source_id TEXT PRIMARY KEY, position INTEGER NOT NULL, title TEXT NOT NULL, publisher TEXT, author TEXT, url TEXT,
@@ -100,9 +99,6 @@ export class SourcesModel extends ClaimFoldModel {
            @registeredAt, @registeredBy)`,
       ),
       reviseSource: db.prepare('UPDATE sources SET text = ?, content_hash = ?, text_version = ? WHERE source_id = ?'),
-      named: db.prepare<[string], { position: number; title: string; publisher: string | null; author: string | null }>(
-        'SELECT position, title, publisher, author FROM sources WHERE source_id = ?',
-      ),
       insertRevision: db.prepare('INSERT OR REPLACE INTO revisions (source_id, text_version, text, content_hash, at, by, reason) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       insertClaim: db.prepare('INSERT OR REPLACE INTO claims (claim_id, subject, predicate) VALUES (?, ?, ?)'),
       cite: db.prepare<[string, string, string, string, number, string, string, string, number, number]>(
@@ -161,8 +157,8 @@ export class SourcesModel extends ClaimFoldModel {
       } else {
         const r = event.data;
         s.reviseSource.run(r.text, r.contentHash, r.textVersion, r.sourceId);
-        const named = s.named.get(r.sourceId);
-        if (named) this.search.put(named.position, r.sourceId, sourceDocument({ ...named, text: r.text }));
+        const source = s.one.get(r.sourceId);
+        if (source) this.search.put(source.position, r.sourceId, sourceDocument({ ...source, text: r.text }));
         s.insertRevision.run(r.sourceId, r.textVersion, r.text, r.contentHash, ctx.recordedAt, ctx.actor, r.reason ?? null);
       }
       this.quotes.newText(d.sourceId, event.type === 'claimline.source-registered' ? 1 : event.data.textVersion);
