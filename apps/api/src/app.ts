@@ -18,6 +18,7 @@ import type { AppConfig } from './config.js';
 import { createLogger, PinoNestLogger } from './http/logger.js';
 import { jsonBodyParser } from './http/json-body.js';
 import { answerClientError, ProblemFilter, validationPipe } from './http/problem.js';
+import { API_SECURITY_HEADERS, apiSecurityHeaders, pageSecurityHeaders } from './http/security-headers.js';
 
 /** The repository root, found from this file so it works from src (jest) and from dist. */
 export function projectRoot(): string {
@@ -54,6 +55,7 @@ async function createLockedApp(config: AppConfig, options: { logger?: boolean; l
   const { keys, generated } = loadOrCreateApiKeys(config.apiKeys, config.store.dataDir);
   const logger = createLogger(options.logger === false ? 'silent' : config.logLevel, options.logDestination);
   const filter = new ProblemFilter(config);
+  const securityHeaders = apiSecurityHeaders();
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
     // A client that sends its request slowly (or stops mid-body) gets a 408 once the request
@@ -71,7 +73,7 @@ async function createLockedApp(config: AppConfig, options: { logger?: boolean; l
     // The router refuses a malformed URL before any handler runs: answer it as problem+json too.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       const body = filter.toProblem(error);
-      void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
+      void reply.status(body.status).headers(securityHeaders).header('content-type', 'application/problem+json; charset=utf-8').send(body);
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, keyRing: new ApiKeyRing(keys), lock }), adapter, {
@@ -88,12 +90,10 @@ async function createLockedApp(config: AppConfig, options: { logger?: boolean; l
       errorResponseBuilder: (_req, context) => Object.assign(new Error(`Too many requests: at most ${context.max} a minute; retry after ${context.after}.`), { statusCode: 429 }),
     });
   }
-  // helmet's headers (Nest's built-in), on every answer: the UI and /docs load only their own scripts,
-  // no page may frame them, and nothing is sniffed into another content type.
-  app.useSecurityHeaders({
-    contentSecurityPolicy: { directives: { frameAncestors: ["'none'"], upgradeInsecureRequests: null } },
-    xFrameOptions: { action: 'deny' },
-  });
+  // Security headers (Nest's built-in, helmet's): OWASP's REST set on every answer, helmet's full
+  // set on pages (the UI and /docs load only their own scripts, and nothing may frame them).
+  app.useSecurityHeaders(API_SECURITY_HEADERS);
+  app.getHttpAdapter().getInstance().addHook('onSend', pageSecurityHeaders());
   app.useGlobalPipes(validationPipe());
   app.enableShutdownHooks();
 

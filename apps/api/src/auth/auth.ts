@@ -33,6 +33,9 @@ export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionCont
 
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
+  /** The role each route requires, read from its metadata once (the guard runs on every request). */
+  private readonly roles = new WeakMap<object, Role | null>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly ring: ApiKeyRing,
@@ -41,7 +44,7 @@ export class ApiKeyGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const required = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, [context.getHandler(), context.getClass()]);
+    const required = this.requiredRole(context);
     const request = context.switchToHttp().getRequest<RequestWithActor>();
     const header = request.headers.authorization;
     if (!required && !this.config.protectReads && !header) return true;
@@ -54,5 +57,12 @@ export class ApiKeyGuard implements CanActivate {
     }
     request.actor = actor;
     return true;
+  }
+
+  private requiredRole(context: ExecutionContext): Role | null {
+    const handler = context.getHandler();
+    let role = this.roles.get(handler);
+    if (role === undefined) this.roles.set(handler, (role = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, [handler, context.getClass()]) ?? null));
+    return role;
   }
 }
