@@ -23,6 +23,17 @@ describe('security headers', () => {
     expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
   });
 
+  it.each([['the web UI', '/'], ['a script of the UI', '/js/app.js']])(
+    '%s (%s) revalidated (304): the page set, which the browser takes for its cached copy',
+    async (_what, url) => {
+      const first = await sut.request({ method: 'GET', url, as: 'none' });
+      const res = await sut.request({ method: 'GET', url, as: 'none', headers: { 'if-none-match': String(first.headers.etag) } });
+      expect(res.status).toBe(304);
+      expect(directives(res)).toEqual(expect.arrayContaining(["default-src 'self'", "script-src 'self'", "frame-ancestors 'none'"]));
+      expect(res.headers['x-frame-options']).toBe('DENY');
+    },
+  );
+
   it.each([
     ['a JSON read', '/claims'],
     ['the OpenAPI document', '/docs-json'],

@@ -50,7 +50,9 @@ export function pageSecurityHeaders(): (request: FastifyRequest, reply: FastifyR
   const page = Object.fromEntries(resolveSecurityHeaders(PAGE_SECURITY_HEADERS).headers);
   return (_request, reply, payload, done) => {
     const type = reply.getHeader('content-type');
-    if (typeof type === 'string' && PAGE_TYPES.test(type)) void reply.headers(page);
+    // A 304 revalidates a cached page or asset (the API sends no validators), and the browser
+    // takes the 304's headers for the cached page: the API set there would block its scripts.
+    if (reply.statusCode === 304 || (typeof type === 'string' && PAGE_TYPES.test(type))) void reply.headers(page);
     done(null, payload);
   };
 }
