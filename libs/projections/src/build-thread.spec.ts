@@ -17,7 +17,7 @@ describe(BuildThread.name, () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('builds the claim views in a thread of their own to the same rows as a build on one thread and as the live files', async () => {
+  it('builds the claim views in threads of their own to the same rows as a build on one thread and as the live files', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'claimline-build-thread-'));
     dirs.push(dataDir);
     // The seeds, then a text revision, a correction and a retraction: every kind of event.

@@ -1,7 +1,8 @@
 /**
- * A build of the claim views in a thread of its own. While the runner reads the log in position
- * order and builds the other read models on its thread, this one reads each claim's stream whole,
- * folds it and writes its views: the two halves of a long build run on two cores.
+ * A build of claim views in a thread of its own. While the runner reads the log in position order
+ * and builds the other read models on its thread, this one reads each claim's stream whole, folds
+ * it and writes the views it was given (the runner starts two, each with some of the claim views,
+ * where there are two cores: projection-runner.ts, THREAD_GROUPS).
  *
  * Both sides are in this file: `BuildThread` runs in the runner and starts this same module as the
  * worker, whose `serve` (at the end) builds the files it is given from the events it is sent.
