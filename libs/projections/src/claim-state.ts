@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { ClaimFoldModel } from './claim-folds.js';
 import { stateOf, type ClaimStateView } from './claim-view.js';
-import { InvalidCursor, type Page } from './paging.js';
+import { unknownCursor, type Page } from './paging.js';
 import type { OpenOptions, Projection } from './projection.js';
 import { CLAIM_INDEX, claimDocument, SearchIndex, type SearchMatch } from './search-index.js';
 
@@ -201,6 +201,6 @@ const given = (words: string | undefined): string | undefined => (words?.trim() 
 function decodeClaimCursor(cursor: string | undefined): { rank: number; position: number } {
   if (cursor === undefined) return { rank: -1, position: -1 };
   const m = /^(\d)\.(-?\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) throw new InvalidCursor(`the cursor "${cursor}" is not one this server gave out`);
+  if (!m) throw unknownCursor(cursor);
   return { rank: Number(m[1]), position: Number(m[2]) };
 }

@@ -12,11 +12,11 @@ import {
   type ClaimEvent,
   type Comparison,
   type DateValue,
+  type ClaimDefinition,
   type Entity,
   type Rating,
   type RetractionKind,
   type Value,
-  type ValueType,
 } from '#domain';
 
 /**
@@ -24,13 +24,7 @@ import {
  * views are derived from. Folding changes it in place (it is never stored, and only the fold stage
  * holds it), so one event costs what it changes.
  */
-export interface ClaimFold {
-  claimId: string;
-  subject: string;
-  predicate: string;
-  valueType: ValueType;
-  description: string | null;
-  entities: Entity[];
+export interface ClaimFold extends ClaimDefinition {
   openedAt: string;
   openedBy: string;
   /** Log position of the claim's opening (the claim list is in this order). */
@@ -394,13 +388,7 @@ export function pairDiscrepancy(claimId: string, a: AssertionEntry, b: Assertion
 }
 
 /** The claim-state view (the decider's own `ClaimState` in the domain is another thing). */
-export interface ClaimStateView {
-  claimId: string;
-  subject: string;
-  predicate: string;
-  valueType: ValueType;
-  description: string | null;
-  entities: Entity[];
+export interface ClaimStateView extends ClaimDefinition {
   revision: number;
   status: ClaimStatus;
   /** What moved (revised) or who disagrees (contested), in words; null when settled. */

@@ -1,15 +1,13 @@
+import { DomainError } from '#domain';
+
 export interface Page<T> {
   items: T[];
   /** Pass as `cursor` to get the next page; null on the last page. */
   nextCursor: string | null;
 }
 
-export class InvalidCursor extends Error {
-  override readonly name = 'InvalidCursor';
-  /** Read by the HTTP layer (as a domain refusal is): a 400 naming the query parameter, not a 500. */
-  readonly kind = 'invalid';
-  readonly field = 'cursor';
-}
+/** A cursor this server did not give out: a 400 naming the query parameter, as a domain refusal is. */
+export const unknownCursor = (cursor: string): DomainError => new DomainError('invalid', `the cursor "${cursor}" is not one this server gave out`, 'cursor');
 
 export const encodeCursor = (n: number): string => Buffer.from(String(n)).toString('base64url');
 
@@ -17,7 +15,7 @@ export const encodeCursor = (n: number): string => Buffer.from(String(n)).toStri
 export function decodeCursor(cursor: string | undefined): number {
   if (cursor === undefined) return -1;
   const n = Number(Buffer.from(cursor, 'base64url').toString());
-  if (!Number.isInteger(n)) throw new InvalidCursor(`the cursor "${cursor}" is not one this server gave out`);
+  if (!Number.isInteger(n)) throw unknownCursor(cursor);
   return n;
 }
 

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import type { ClaimStatus } from '#domain';
+import { DomainError, type ClaimStatus } from '#domain';
 import { isLiveAssertion, type ClaimFold } from './claim-view.js';
+import { unknownCursor } from './paging.js';
 import { anyOfWords, searchTerms } from './search-query.js';
 
 /**
@@ -127,18 +128,6 @@ export interface SearchHit {
   key: string;
   rowid: number;
   match: SearchMatch;
-}
-
-/** Words the index can look for, or a refusal that names the query parameter (a 400, never a 500). */
-export class UnsearchableInput extends Error {
-  override readonly name = 'UnsearchableInput';
-  readonly kind = 'invalid';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -439,7 +428,7 @@ export const MAX_CANDIDATE_WORDS = 12;
 
 function termsOf(field: string, value: string): string[] {
   const { terms } = searchTerms(value);
-  if (terms.length === 0) throw new UnsearchableInput(field, `${field} holds no word to search for: give letters or digits`);
+  if (terms.length === 0) throw new DomainError('invalid', `${field} holds no word to search for: give letters or digits`, field);
   return terms;
 }
 
@@ -472,7 +461,7 @@ function decodeResume(cursor: string, e: string, terms: number): Resume {
   }
   const numbers = resume && [resume.hi, resume.lo, resume.r, resume.s].every((n) => typeof n === 'number' && Number.isFinite(n));
   const ranked = typeof resume?.k === 'string' && new RegExp(`^[01]{${terms}}$`).test(resume.k);
-  if (!resume || !numbers || !ranked) throw new UnsearchableInput('cursor', `the cursor "${cursor}" is not one this server gave out`);
-  if (resume.e !== e) throw new UnsearchableInput('cursor', 'the cursor belongs to another search: page with the same q and filters that gave it');
+  if (!resume || !numbers || !ranked) throw unknownCursor(cursor);
+  if (resume.e !== e) throw new DomainError('invalid', 'the cursor belongs to another search: page with the same q and filters that gave it', 'cursor');
   return resume as Resume;
 }

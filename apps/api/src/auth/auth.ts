@@ -6,7 +6,6 @@ import {
   Injectable,
   SetMetadata,
   UnauthorizedException,
-  createParamDecorator,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
@@ -25,11 +24,6 @@ const REQUIRED_ROLE = 'claimline:required-role';
 
 /** Marks a route as needing a key of this role; `maintainer` keys may do what `editor` keys do. */
 export const Requires = (role: Role) => SetMetadata(REQUIRED_ROLE, role);
-
-/** The caller named by the API key (undefined on an open read without a key). */
-export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext) => {
-  return ctx.switchToHttp().getRequest<RequestWithActor>().actor;
-});
 
 @Injectable()
 export class ApiKeyGuard implements CanActivate {

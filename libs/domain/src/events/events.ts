@@ -73,6 +73,16 @@ export type ClaimOpened = EventOf<'claimline.claim-opened', {
   entities?: Entity[];
 }>;
 
+/** A claim as it was opened, read back: what every view of a claim starts from. */
+export interface ClaimDefinition {
+  claimId: string;
+  subject: string;
+  predicate: string;
+  valueType: ValueType;
+  description: string | null;
+  entities: Entity[];
+}
+
 /**
  * How the speaker put it. A closed list, so timelines can group and filter by it; extending it is a
  * code change (and, for old readers, harmless: they read it as a string).

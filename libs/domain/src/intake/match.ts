@@ -1,7 +1,7 @@
-import type { Entity } from '../events/events.js';
+import type { ClaimDefinition } from '../events/events.js';
 import { relateValues } from '../values/compare.js';
 import { isCurrency } from '../values/units.js';
-import type { Relation, Value, ValueType } from '../values/value.js';
+import type { Relation, Value } from '../values/value.js';
 import { isNameLike, type Span, type Token, tokensOf } from './text.js';
 
 /** An assertion of a tracked claim, as matching uses it: its quote and value, and where the quote stands. */
@@ -14,13 +14,7 @@ export interface TrackedAssertion {
 }
 
 /** A claim a value in a new text may belong to: what it is about and what has been recorded for it. */
-export interface TrackedClaim {
-  claimId: string;
-  subject: string;
-  predicate: string;
-  valueType: ValueType;
-  description: string | null;
-  entities: Entity[];
+export interface TrackedClaim extends ClaimDefinition {
   /** The claim's current value, as the claim-state view gives it. */
   current: Value | null;
   assertions: TrackedAssertion[];

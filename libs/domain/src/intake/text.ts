@@ -222,8 +222,3 @@ export function tokensOf(text: string, offset = 0): Token[] {
   }
   return tokens;
 }
-
-/** The set of matching keys in `text`. */
-export function keysOf(text: string): Set<string> {
-  return new Set(tokensOf(text).map((t) => t.key));
-}
