@@ -12,14 +12,11 @@ import { PROJECTION_NAMES } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
 
 describe(BuildThread.name, () => {
-  const dirs: string[] = [];
-  afterAll(() => {
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
+  let dataDir: string;
+  let store: SqliteEventStore;
 
-  it('builds the claim views in threads of their own to the same rows as a build on one thread and as the live files', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'claimline-build-thread-'));
-    dirs.push(dataDir);
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'claimline-build-thread-'));
     // The seeds, then a text revision, a correction and a retraction: every kind of event.
     const sut = await createTestApp({ CLAIMLINE_DATA_DIR: dataDir, CLAIMLINE_SEED: 'true' });
     const claims = (await sut.request({ method: 'GET', url: '/claims?limit=100' })).body.items as { claimId: string; current: { assertionId: string; sourceId: string } | null }[];
@@ -29,31 +26,50 @@ describe(BuildThread.name, () => {
     await sut.request({ method: 'POST', url: `/claims/${first!.claimId}/assertions/${first!.current!.assertionId}/corrections`, body: { changes: { speaker: 'an official' }, reason: 'misattributed' } });
     await sut.request({ method: 'POST', url: `/claims/${second!.claimId}/assertions/${second!.current!.assertionId}/retractions`, body: { reason: 'withdrawn' } });
     await sut.app.close();
+    store = SqliteEventStore.open(eventLogFile(dataDir));
+  });
 
-    const store = SqliteEventStore.open(eventLogFile(dataDir));
-    try {
-      const built: Record<string, ReturnType<typeof readModelRows>> = {};
-      for (const [mode, buildThreadFrom] of [['thread', 0], ['one thread', Infinity]] as const) {
-        const dir = join(dataDir, mode);
-        const runner = new ProjectionRunner(store, ALL_PROJECTIONS, { dir, decode: readDomainEvent, storeConfig: { kind: 'sqlite', dataDir }, buildThreadFrom });
-        await runner.start();
-        // A rebuild reports where each projection is built.
-        const { started, done } = runner.rebuild([...PROJECTION_NAMES]);
-        expect(Object.fromEntries(started.map((p) => [p.name, p.inThread]))).toEqual({
-          'claim-state': mode === 'thread', 'claim-timeline': mode === 'thread', discrepancies: mode === 'thread', sources: mode === 'thread', audit: false,
-        });
-        await done;
-        // The log was read once: the thread's files needed no catching up after it.
-        expect(started[0]!.events).toBe((await store.readAll()).length);
-        await runner.stop();
-        built[mode] = readModelRows(dir);
-      }
-      const live = readModelRows(join(dataDir, 'read-models'));
-      expect(Object.keys(live)).toHaveLength(5);
-      expect(built.thread).toEqual(live);
-      expect(built['one thread']).toEqual(live);
-    } finally {
-      await store.close();
+  afterAll(async () => {
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const runnerIn = (dir: string, buildThreadFrom: number, log: SqliteEventStore = store) =>
+    new ProjectionRunner(log, ALL_PROJECTIONS, { dir, decode: readDomainEvent, storeConfig: { kind: 'sqlite', dataDir }, buildThreadFrom });
+
+  it('builds the claim views in threads of their own to the same rows as a build on one thread and as the live files', async () => {
+    const built: Record<string, ReturnType<typeof readModelRows>> = {};
+    for (const [mode, buildThreadFrom] of [['thread', 0], ['one thread', Infinity]] as const) {
+      const dir = join(dataDir, mode);
+      const runner = runnerIn(dir, buildThreadFrom);
+      await runner.start();
+      // A rebuild reports where each projection is built.
+      const { started, done } = runner.rebuild([...PROJECTION_NAMES]);
+      expect(Object.fromEntries(started.map((p) => [p.name, p.inThread]))).toEqual({
+        'claim-state': mode === 'thread', 'claim-timeline': mode === 'thread', discrepancies: mode === 'thread', sources: mode === 'thread', audit: false,
+      });
+      await done;
+      // The log was read once: the thread's files needed no catching up after it.
+      expect(started[0]!.events).toBe((await store.readAll()).length);
+      await runner.stop();
+      built[mode] = readModelRows(dir);
     }
+    const live = readModelRows(join(dataDir, 'read-models'));
+    expect(Object.keys(live)).toHaveLength(5);
+    expect(built.thread).toEqual(live);
+    expect(built['one thread']).toEqual(live);
+  });
+
+  it('catches up the files the threads hand back with the events appended while they built', async () => {
+    // The log's last three events (the revision, correction and retraction) are appended, as far
+    // as the build can tell, after it began: they reach the threads' files only by catching up.
+    const all = await store.readAll();
+    const begun = all.at(-4)!.position;
+    const appendedMeanwhile = Object.create(store, { headPosition: { value: async () => begun } }) as SqliteEventStore;
+    const dir = join(dataDir, 'caught up');
+    const runner = runnerIn(dir, 0, appendedMeanwhile);
+    await runner.start();
+    await runner.stop();
+    expect(readModelRows(dir)).toEqual(readModelRows(join(dataDir, 'read-models')));
   });
 });

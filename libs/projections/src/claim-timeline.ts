@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { ClaimFoldModel } from './claim-folds.js';
 import { timelineOf, type ClaimFold, type TimelineEntry, type ViewFilter } from './claim-view.js';
 import { QuoteCheck } from './quote-check.js';
-import type { OpenOptions, ProjectedEvent, Projection } from './projection.js';
+import { hasIndex, type OpenOptions, type ProjectedEvent, type Projection } from './projection.js';
 
 export interface StoredTimeline {
   claimId: string;
@@ -17,7 +17,8 @@ export interface StoredTimeline {
 export const claimTimelineProjection: Projection<ClaimTimelineModel> = {
   name: 'claim-timeline',
   // 5: text values compared through the claim's entities (a spelling variant is the same value).
-  version: 5,
+  // 6: the citing sources' index is made at the end of a build.
+  version: 6,
   handles: ['claimline.claim-opened', 'claimline.assertion-recorded', 'claimline.assertion-corrected', 'claimline.assertion-retracted', 'claimline.verdict-recorded', 'claimline.source-registered', 'claimline.source-text-revised'],
   buildReads: ['claimline.claim-opened', 'claimline.source-registered', 'claimline.source-text-revised'],
   open: (db, options) => new ClaimTimelineModel(db, options),
@@ -26,12 +27,20 @@ export const claimTimelineProjection: Projection<ClaimTimelineModel> = {
 export class ClaimTimelineModel extends ClaimFoldModel {
   private readonly quotes: QuoteCheck;
   private readonly s;
+  /** Whether the citing index exists (finishBuild). */
+  private indexed = false;
+  /** Until it does: the sources the timelines written so far cite, and those of them whose text changed since (checked once it does). */
+  private readonly cited = new Set<string>();
+  private readonly textsChanged = new Set<string>();
 
-  constructor(db: Database.Database, options: OpenOptions) {
+  constructor(
+    private readonly db: Database.Database,
+    options: OpenOptions,
+  ) {
     super(options);
     db.exec(`CREATE TABLE IF NOT EXISTS timelines (claim_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, timeline TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS source_texts (source_id TEXT PRIMARY KEY, version INTEGER NOT NULL, text TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS citing (source_id TEXT NOT NULL, claim_id TEXT NOT NULL, PRIMARY KEY (source_id, claim_id));`);
+      CREATE TABLE IF NOT EXISTS citing (source_id TEXT NOT NULL, claim_id TEXT NOT NULL);`);
     this.s = {
       put: db.prepare<[string, number, string]>('INSERT OR REPLACE INTO timelines (claim_id, revision, timeline) VALUES (?, ?, ?)'),
       get: db.prepare<[string], string>('SELECT timeline FROM timelines WHERE claim_id = ?').pluck(),
@@ -45,6 +54,22 @@ export class ClaimTimelineModel extends ClaimFoldModel {
       citing: db.prepare<[string], string>('SELECT claim_id FROM citing WHERE source_id = ?').pluck(),
     };
     this.quotes = new QuoteCheck({ version: (id) => this.s.version.get(id), text: (id) => this.s.text.get(id) });
+    // A build hands its files on with their indexes made (a model opened on one then has them).
+    if (!options.feed.building || hasIndex(db, 'citing_key')) this.finishBuild();
+  }
+
+  /**
+   * Makes the index of the claims citing each source, and checks again the timelines citing the
+   * sources whose texts changed while it was missing. A build writes each claim's sources once (it
+   * reads the claim whole); kept up meanwhile, the index (every source an insertion point) cost
+   * five times those writes.
+   */
+  finishBuild(): void {
+    this.db.exec('CREATE UNIQUE INDEX IF NOT EXISTS citing_key ON citing (source_id, claim_id)');
+    this.indexed = true;
+    for (const sourceId of this.textsChanged) this.checkQuotes(sourceId);
+    this.textsChanged.clear();
+    this.cited.clear();
   }
 
   apply(events: readonly ProjectedEvent[]): void {
@@ -66,6 +91,11 @@ export class ClaimTimelineModel extends ClaimFoldModel {
   private newText(sourceId: string, version: number, text: string): void {
     this.s.putText.run(sourceId, version, text);
     this.quotes.newText(sourceId, version);
+    if (this.indexed) this.checkQuotes(sourceId);
+    else if (this.cited.has(sourceId)) this.textsChanged.add(sourceId);
+  }
+
+  private checkQuotes(sourceId: string): void {
     for (const claimId of this.s.citing.all(sourceId)) {
       const stored = this.s.get.get(claimId);
       if (stored === undefined) continue;
@@ -78,7 +108,10 @@ export class ClaimTimelineModel extends ClaimFoldModel {
   private write(fold: ClaimFold): void {
     const { claimId, revision } = fold;
     const entries = timelineOf(fold, this.quotes.occurs, {}, this.folds.compare);
-    for (const sourceId of new Set(entries.map((e) => e.sourceId))) this.s.cite.run(sourceId, claimId);
+    for (const sourceId of new Set(entries.map((e) => e.sourceId))) {
+      this.s.cite.run(sourceId, claimId);
+      if (!this.indexed) this.cited.add(sourceId);
+    }
     this.s.put.run(claimId, revision, JSON.stringify({ claimId, revision, entries } satisfies StoredTimeline));
   }
 

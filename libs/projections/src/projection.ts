@@ -62,6 +62,11 @@ export interface ReadModel {
   finishBuild?(): void;
 }
 
+/** Whether the file has the named index (made by a build's finishBuild, or when opened live). */
+export function hasIndex(db: Database.Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").get(name) !== undefined;
+}
+
 export function handlesEvent(projection: Projection, type: string): boolean {
   return projection.handles === 'every event' || (projection.handles as readonly string[]).includes(type);
 }

@@ -3,7 +3,7 @@ import { diffWordsWithSpace } from 'diff';
 import { type DateValue, type FiscalYearStart, type QuoteSelector } from '#domain';
 import { ClaimFoldModel, isClaimEvent } from './claim-folds.js';
 import { decodeCursor, encodeCursor, type Page } from './paging.js';
-import { contextOf, type OpenOptions, type ProjectedEvent, type Projection } from './projection.js';
+import { contextOf, hasIndex, type OpenOptions, type ProjectedEvent, type Projection } from './projection.js';
 import { QuoteCheck } from './quote-check.js';
 import { SearchIndex, SOURCE_INDEX, sourceDocument, type SearchMatch } from './search-index.js';
 
@@ -63,18 +63,30 @@ export interface TextRevision {
 export const sourcesProjection: Projection<SourcesModel> = {
   name: 'sources',
   // 3: the sources' words in a full-text index (search-index.ts), and the outlet's fiscal year.
-  version: 3,
+  // 4: the citations' two indexes are made at the end of a build.
+  version: 4,
   handles: ['claimline.source-registered', 'claimline.source-text-revised', 'claimline.claim-opened', 'claimline.assertion-recorded', 'claimline.assertion-corrected', 'claimline.assertion-retracted'],
   buildReads: ['claimline.source-registered', 'claimline.source-text-revised', 'claimline.claim-opened'],
   open: (db, options) => new SourcesModel(db, options),
 };
 
+type Cited = [string, string, string, string, number, string, string, string, number, number];
+const CITE = `INSERT INTO citations (claim_id, assertion_id, source_id, quote, source_text_version, value_text, speaker, status, quote_in_current_text, recorded_position)`;
+
 export class SourcesModel extends ClaimFoldModel {
   private readonly s;
   private readonly quotes: QuoteCheck;
   private readonly search: SearchIndex<typeof SOURCE_INDEX>;
+  /** Once the citations' indexes exist (finishBuild): a citation is written or rewritten by its key. */
+  private upsert: Database.Statement<Cited> | undefined;
+  /** Until they exist: the sources cited so far, and those of them whose text changed since (flagged once they do). */
+  private readonly cited = new Set<string>();
+  private readonly textsChanged = new Set<string>();
 
-  constructor(db: Database.Database, options: OpenOptions) {
+  constructor(
+    private readonly db: Database.Database,
+    options: OpenOptions,
+  ) {
     super(options);
     db.exec(`
       CREATE TABLE IF NOT EXISTS sources (
@@ -88,8 +100,7 @@ export class SourcesModel extends ClaimFoldModel {
       CREATE TABLE IF NOT EXISTS citations (
         claim_id TEXT NOT NULL, assertion_id TEXT NOT NULL, source_id TEXT NOT NULL, quote TEXT NOT NULL,
         source_text_version INTEGER NOT NULL, value_text TEXT NOT NULL, speaker TEXT NOT NULL, status TEXT NOT NULL,
-        quote_in_current_text INTEGER NOT NULL, recorded_position INTEGER NOT NULL, PRIMARY KEY (claim_id, assertion_id));
-      CREATE INDEX IF NOT EXISTS citations_by_source ON citations (source_id);`);
+        quote_in_current_text INTEGER NOT NULL, recorded_position INTEGER NOT NULL);`);
     const citedBy = 'SELECT count(*) FROM citations c WHERE c.source_id = s.source_id AND c.status = \'live\'';
     this.s = {
       insertSource: db.prepare(
@@ -101,13 +112,7 @@ export class SourcesModel extends ClaimFoldModel {
       reviseSource: db.prepare('UPDATE sources SET text = ?, content_hash = ?, text_version = ? WHERE source_id = ?'),
       insertRevision: db.prepare('INSERT OR REPLACE INTO revisions (source_id, text_version, text, content_hash, at, by, reason) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       insertClaim: db.prepare('INSERT OR REPLACE INTO claims (claim_id, subject, predicate) VALUES (?, ?, ?)'),
-      cite: db.prepare<[string, string, string, string, number, string, string, string, number, number]>(
-        `INSERT INTO citations (claim_id, assertion_id, source_id, quote, source_text_version, value_text, speaker, status, quote_in_current_text, recorded_position)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (claim_id, assertion_id) DO UPDATE SET source_id = excluded.source_id, quote = excluded.quote,
-           source_text_version = excluded.source_text_version, value_text = excluded.value_text, speaker = excluded.speaker,
-           status = excluded.status, quote_in_current_text = excluded.quote_in_current_text`,
-      ),
+      cite: db.prepare<Cited>(`${CITE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       citationsOf: db.prepare<[string], { claim_id: string; assertion_id: string; quote: string; source_text_version: number }>(
         'SELECT claim_id, assertion_id, quote, source_text_version FROM citations WHERE source_id = ?',
       ),
@@ -126,6 +131,36 @@ export class SourcesModel extends ClaimFoldModel {
     };
     this.quotes = new QuoteCheck({ version: (id) => this.s.versionOf.get(id), text: (id) => this.s.textOf.get(id) });
     this.search = new SearchIndex(db, SOURCE_INDEX);
+    // A build hands its files on with their indexes made (a model opened on one then has them).
+    if (!options.feed.building || hasIndex(db, 'citations_key')) this.finishBuild();
+  }
+
+  /**
+   * Makes the citations' indexes, and flags the quotes of the sources whose texts changed while they
+   * were missing. A build writes each claim's citations once, in claim order; kept up meanwhile,
+   * the two indexes (claim ids are random, every source an insertion point) cost three quarters of
+   * its citation writes.
+   */
+  finishBuild(): void {
+    this.db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS citations_key ON citations (claim_id, assertion_id);
+      CREATE INDEX IF NOT EXISTS citations_by_source ON citations (source_id);`);
+    this.upsert ??= this.db.prepare<Cited>(
+      `${CITE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (claim_id, assertion_id) DO UPDATE SET source_id = excluded.source_id, quote = excluded.quote,
+         source_text_version = excluded.source_text_version, value_text = excluded.value_text, speaker = excluded.speaker,
+         status = excluded.status, quote_in_current_text = excluded.quote_in_current_text`,
+    );
+    for (const sourceId of this.textsChanged) this.flagQuotes(sourceId);
+    this.textsChanged.clear();
+    this.cited.clear();
+  }
+
+  /** Flags, never deletes, the quotes of a source's citations that its current text no longer holds. */
+  private flagQuotes(sourceId: string): void {
+    for (const c of this.s.citationsOf.all(sourceId)) {
+      const quote = JSON.parse(c.quote) as QuoteSelector;
+      this.s.flagQuote.run(this.quotes.occurs({ sourceId, sourceTextVersion: c.source_text_version, quote }) ? 1 : 0, c.claim_id, c.assertion_id);
+    }
   }
 
   apply(events: readonly ProjectedEvent[]): void {
@@ -162,9 +197,8 @@ export class SourcesModel extends ClaimFoldModel {
         s.insertRevision.run(r.sourceId, r.textVersion, r.text, r.contentHash, ctx.recordedAt, ctx.actor, r.reason ?? null);
       }
       this.quotes.newText(d.sourceId, event.type === 'claimline.source-registered' ? 1 : event.data.textVersion);
-      for (const c of s.citationsOf.all(d.sourceId)) {
-        s.flagQuote.run(this.quotes.occurs({ sourceId: d.sourceId, sourceTextVersion: c.source_text_version, quote: JSON.parse(c.quote) as QuoteSelector }) ? 1 : 0, c.claim_id, c.assertion_id);
-      }
+      if (this.upsert) this.flagQuotes(d.sourceId);
+      else if (this.cited.has(d.sourceId)) this.textsChanged.add(d.sourceId);
     }
     // Then the citations, as the claims' folds have them now: every assertion of a claim read whole,
     // else those this batch's events touched.
@@ -183,10 +217,12 @@ export class SourcesModel extends ClaimFoldModel {
       if (whole || ids?.has(OPENED)) s.insertClaim.run(claimId, fold.subject, fold.predicate);
       for (const a of fold.assertions) {
         if (!whole && !ids?.has(a.assertionId)) continue;
-        s.cite.run(
+        // Without the indexes (a build), each assertion is written once: its claim is read whole.
+        (this.upsert ?? s.cite).run(
           claimId, a.assertionId, a.sourceId, JSON.stringify(a.quote), a.sourceTextVersion, a.value.text, a.speaker,
           a.retraction === null ? 'live' : 'retracted', this.quotes.occurs(a) ? 1 : 0, a.position,
         );
+        if (!this.upsert) this.cited.add(a.sourceId);
       }
     }
   }
