@@ -1,15 +1,17 @@
 /**
  * A build of claim views in a thread of its own. While the runner reads the log in position order
- * and builds the other read models on its thread, this one reads each claim's stream whole, folds
- * it and writes the views it was given (the runner starts two, each with some of the claim views,
- * where there are two cores: projection-runner.ts, THREAD_GROUPS).
+ * and builds the other read models on its thread, this one writes the views it was given of each
+ * claim, folded whole: read from the claim's stream, or sent by the other build thread that read
+ * it (projection-runner.ts THREAD_GROUPS, fold-exchange.ts).
  *
  * Both sides are in this file: `BuildThread` runs in the runner and starts this same module as the
  * worker, whose `serve` (at the end) builds the files it is given from the events it is sent.
  */
-import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData, type MessagePort, type Worker } from 'node:worker_threads';
 import { openEventStore, startModuleThread, type RecordedEvent, type StoreConfig } from '#event-store';
 import { ALL_PROJECTIONS } from './all-projections.js';
+import { ClaimFolds } from './claim-folds.js';
+import { FoldReceiver, FoldSender } from './fold-exchange.js';
 import { FileFeed, readDomainEvent } from './feed.js';
 import type { ProjectionName } from './projection.js';
 import { ReadModelFile } from './read-model-file.js';
@@ -26,11 +28,27 @@ const AHEAD_EVENTS = 20_000;
 /** Claims read whole and folded at once (each fold of ten assertions is ~20 KB). */
 const CLAIMS_AT_ONCE = 250;
 
+/**
+ * The old generation's limit for a build thread. V8 grows a heap by more the higher its limit
+ * (the default is a quarter of the machine's memory): unbounded, each thread's heap reached
+ * 160-230 MB of mostly garbage on the 200k log, at 512 MB 80-100 MB, at no cost in time. A thread
+ * holds a chunk of folded claims and the folds sent ahead (fold-exchange.ts), a few tens of MB;
+ * it would take a chunk of claims of a thousand assertions each to come near the limit.
+ */
+const OLD_GENERATION_MB = 512;
+
+/** How a thread shares the claims it reads whole with the other build thread (fold-exchange.ts). */
+export interface SharedFolds {
+  port: MessagePort;
+  role: 'sends' | 'receives';
+}
+
 interface ThreadData {
   role: typeof ROLE;
   store: StoreConfig;
   streamedTo: number;
   files: { name: ProjectionName; path: string; generation: number }[];
+  folds?: SharedFolds;
 }
 
 type ToThread = { events: RecordedEvent[]; lastPosition: number } | 'finish';
@@ -54,12 +72,13 @@ export class BuildThread {
     readonly files: readonly ReadModelFile[],
     store: StoreConfig,
     streamedTo: number,
+    folds?: SharedFolds,
   ) {
     for (const file of files) file.close();
-    const data: ThreadData = { role: ROLE, store, streamedTo, files: files.map((f) => ({ name: f.projection.name, path: f.path, generation: f.generation })) };
+    const data: ThreadData = { role: ROLE, store, streamedTo, files: files.map((f) => ({ name: f.projection.name, path: f.path, generation: f.generation })), folds };
     // A build makes short-lived objects fast (each batch's events, claims and views): a larger
     // young generation collects them without promoting (about a tenth of the thread's CPU).
-    this.worker = startModuleThread(new URL(import.meta.url), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 32 } });
+    this.worker = startModuleThread(new URL(import.meta.url), { workerData: data, transferList: folds ? [folds.port] : [], resourceLimits: { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: OLD_GENERATION_MB } });
     this.worker.on('message', (message: FromThread) => {
       if ('applied' in message) {
         this.inFlightEvents -= this.inFlight.shift() ?? 0;
@@ -116,10 +135,12 @@ export class BuildThread {
   }
 }
 
-async function serve({ store: config, streamedTo, files: named }: ThreadData): Promise<void> {
+async function serve({ store: config, streamedTo, files: named, folds }: ThreadData): Promise<void> {
   const port = parentPort!;
   const store = await openEventStore(config);
   const feed = new FileFeed(store, readDomainEvent, true, streamedTo);
+  const exchange = folds && (folds.role === 'sends' ? new FoldSender(folds.port) : new FoldReceiver(folds.port));
+  ClaimFolds.of(feed, exchange);
   const files = named.map(({ name, path, generation }) => ReadModelFile.openBuilding(path, ALL_PROJECTIONS.find((p) => p.name === name)!, generation));
   for (const file of files) feed.add(file);
   // Messages are handled one after the other, in the order the runner read the log.
@@ -128,6 +149,7 @@ async function serve({ store: config, streamedTo, files: named }: ThreadData): P
     queue = queue.then(async () => {
       try {
         if (message === 'finish') {
+          exchange?.close();
           feed.finishBuild();
           for (const file of files) file.close();
           await Promise.all([store.close(), ...files.map((file) => file.flush())]);

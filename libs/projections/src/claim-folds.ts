@@ -1,5 +1,6 @@
 import { CLAIM_EVENT_TYPES, claimStream, compareValues, type ClaimEvent, type Comparison, type DomainEvent, type Entity, type Value } from '#domain';
 import { foldClaim, type ClaimFold } from './claim-view.js';
+import type { FoldExchange } from './fold-exchange.js';
 import { claimMemory, contextOf, type Feed, type OpenOptions, type ProjectedEvent, type ReadModel } from './projection.js';
 
 export function isClaimEvent(event: DomainEvent | null): event is ClaimEvent {
@@ -20,8 +21,9 @@ const READS_AT_ONCE = 16;
  * whole log, and memory holds one batch's claims, however long the log.
  */
 export class ClaimFolds {
-  static of(feed: Feed): ClaimFolds {
-    return feed.shared('claim-folds', () => new ClaimFolds(feed));
+  /** The feed's fold stage; a build thread makes it first, with the exchange it shares whole claims through. */
+  static of(feed: Feed, exchange?: FoldExchange): ClaimFolds {
+    return feed.shared('claim-folds', () => new ClaimFolds(feed, exchange));
   }
 
   /** claimId → its fold, least recently used first, with its weight (assertions) when it was kept. */
@@ -48,7 +50,10 @@ export class ClaimFolds {
     return comparison;
   };
 
-  private constructor(private readonly feed: Feed) {}
+  private constructor(
+    private readonly feed: Feed,
+    private readonly exchange?: FoldExchange,
+  ) {}
 
   /** Folds the batch's claim events (once per batch, however many views ask). */
   prepare(batch: readonly ProjectedEvent[]): Promise<void> {
@@ -128,12 +133,14 @@ export class ClaimFolds {
    * opening, which the batch holds), read together.
    */
   private async readAll(wanted: ReadonlyMap<string, number>, openings: ReadonlyMap<string, ProjectedEvent>): Promise<Map<string, ClaimFold | null>> {
-    const queue = [...wanted];
-    const read = new Map<string, ClaimFold | null>();
+    const whole = [...wanted.keys()].filter((claimId) => wanted.get(claimId) === Infinity);
+    const read = this.exchange?.role === 'receives' ? await this.exchange.take(whole) : new Map<string, ClaimFold | null>();
+    const queue = [...wanted].filter(([claimId]) => !read.has(claimId));
     const reader = async (): Promise<void> => {
       for (let next = queue.pop(); next; next = queue.pop()) read.set(next[0], await this.foldFromLog(next[0], next[1], openings.get(next[0])));
     };
     await Promise.all(Array.from({ length: Math.min(READS_AT_ONCE, queue.length) }, reader));
+    if (this.exchange?.role === 'sends') await this.exchange.send(new Map(whole.map((claimId) => [claimId, read.get(claimId) ?? null])));
     return read;
   }
 
