@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { eventLogFile } from '#event-store';
 import { SqliteEventStore } from '../../event-store/src/sqlite-event-store.js';
 import { createTestApp } from '../../../test/support/app.js';
@@ -58,6 +59,24 @@ describe(BuildThread.name, () => {
     expect(Object.keys(live)).toHaveLength(5);
     expect(built.thread).toEqual(live);
     expect(built['one thread']).toEqual(live);
+  });
+
+  it('fails the build with the cause when a build thread fails', async () => {
+    // One assertion has no value: the thread that reads and folds the claims fails on it (the
+    // runner's own read model, the audit, keeps it as it is), while the other waits for its folds.
+    const brokenDir = mkdtempSync(join(tmpdir(), 'claimline-build-thread-broken-'));
+    try {
+      copyFileSync(eventLogFile(dataDir), eventLogFile(brokenDir));
+      const db = new Database(eventLogFile(brokenDir));
+      db.prepare("UPDATE events SET data = json_set(data, '$.value', NULL) WHERE position = (SELECT max(position) FROM events WHERE type = 'claimline.assertion-recorded')").run();
+      db.close();
+      const broken = SqliteEventStore.open(eventLogFile(brokenDir));
+      const runner = new ProjectionRunner(broken, ALL_PROJECTIONS, { dir: join(brokenDir, 'read-models'), decode: readDomainEvent, storeConfig: { kind: 'sqlite', dataDir: brokenDir }, buildThreadFrom: 0 });
+      await expect(runner.start()).rejects.toThrow(/build thread failed: TypeError/);
+      await broken.close();
+    } finally {
+      rmSync(brokenDir, { recursive: true, force: true });
+    }
   });
 
   it('catches up the files the threads hand back with the events appended while they built', async () => {

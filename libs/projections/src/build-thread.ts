@@ -66,6 +66,8 @@ export class BuildThread {
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
   private finished = false;
+  /** Told once when the thread fails (a thread that shares folds with it could otherwise wait for it forever). */
+  private readonly failureListeners: ((error: Error) => void)[] = [];
 
   /** Takes the files over (their connections here are closed until the thread is done with them). */
   constructor(
@@ -86,18 +88,30 @@ export class BuildThread {
       } else if ('finished' in message) {
         this.finished = true;
       } else {
-        this.failure = new Error(`the claim views' build thread failed: ${message.failure}`);
+        this.fail(new Error(`the claim views' build thread failed: ${message.failure}`));
       }
       this.wakeUp();
     });
-    this.worker.on('error', (error) => {
-      this.failure = error;
-      this.wakeUp();
-    });
+    this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => {
-      if (!this.finished) this.failure ??= new Error(`the claim views' build thread exited (code ${code})`);
+      if (!this.finished) this.fail(new Error(`the claim views' build thread exited (code ${code})`));
       this.wakeUp();
     });
+  }
+
+  /** Fails this thread too when `other` fails (they share folds: each may be waiting for the other). */
+  failsWith(other: BuildThread): void {
+    other.failureListeners.push((error) => {
+      this.fail(error);
+      void this.stop();
+    });
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    for (const listener of this.failureListeners) listener(error);
+    this.wakeUp();
   }
 
   /** Sends what the thread's projections read of a batch; waits while the thread is too far behind. */

@@ -420,5 +420,9 @@ function buildThreads(threaded: readonly ReadModelFile[], store: StoreConfig, st
   const rest = threaded.filter((f) => !THREAD_GROUPS.some((names) => names.includes(f.projection.name)));
   if (groups.some((g) => g.length === 0) || rest.length > 0) return [...groups, rest].filter((g) => g.length > 0).map((g) => new BuildThread(g, store, streamedTo));
   const { port1, port2 } = new MessageChannel();
-  return [new BuildThread(groups[0]!, store, streamedTo, { port: port1, role: 'sends' }), new BuildThread(groups[1]!, store, streamedTo, { port: port2, role: 'receives' })];
+  const sender = new BuildThread(groups[0]!, store, streamedTo, { port: port1, role: 'sends' });
+  const receiver = new BuildThread(groups[1]!, store, streamedTo, { port: port2, role: 'receives' });
+  sender.failsWith(receiver);
+  receiver.failsWith(sender);
+  return [sender, receiver];
 }
