@@ -405,8 +405,10 @@ export class ProjectionRunner {
  * How the claim views a build makes in threads are shared out: two threads where two cores are
  * there to run them (with the runner's reading of the log), each writing its own files; the first
  * reads and folds each claim, and sends the folds to the second (fold-exchange.ts). Split so their
- * work is about even (profiled on the 1M log: the timelines and the sources' citations with the
- * reading, against claim state with its full-text index and the discrepancies); else one thread.
+ * CPU is about even (each thread's, on the 200k and 1M logs: the timelines with the reading and
+ * folding, against claim state with its full-text index, the discrepancies and the sources'
+ * citations); else one thread. A build of some of these views only (a rebuild of one) shares no
+ * folds: each thread reads what it needs.
  */
 const THREAD_GROUPS: readonly (readonly ProjectionName[])[] = [
   ['claim-timeline'],
