@@ -31,11 +31,13 @@ const CLAIMS_AT_ONCE = 250;
 /**
  * The old generation's limit for a build thread. V8 grows a heap by more the higher its limit
  * (the default is a quarter of the machine's memory): unbounded, each thread's heap reached
- * 160-230 MB of mostly garbage on the 200k log, at 512 MB 80-100 MB, at no cost in time. A thread
- * holds a chunk of folded claims and the folds sent ahead (fold-exchange.ts), a few tens of MB;
- * it would take a chunk of claims of a thousand assertions each to come near the limit.
+ * 160-230 MB of mostly garbage on the 200k log, 80-100 MB at 512, at no cost in time. Peak RSS of
+ * a rebuild at 512 and 1024: 428-442 and 444-478 MB on the 200k log, 524-547 and 553 MB on the 1M
+ * log. A thread holds a chunk of folded claims and the folds sent ahead (fold-exchange.ts), a few
+ * tens of MB; at 1024 MB it would take chunks of claims of about two thousand assertions each to
+ * come near the limit.
  */
-const OLD_GENERATION_MB = 512;
+const OLD_GENERATION_MB = 1024;
 
 /** How a thread shares the claims it reads whole with the other build thread (fold-exchange.ts). */
 export interface SharedFolds {
