@@ -52,12 +52,12 @@ export class AuditModel implements ReadModel {
 
   constructor(
     private readonly db: Database.Database,
-    { feed }: OpenOptions,
+    { built }: OpenOptions,
   ) {
     db.exec(`CREATE TABLE IF NOT EXISTS events (
         position INTEGER PRIMARY KEY, event_id TEXT NOT NULL, stream TEXT NOT NULL, revision INTEGER NOT NULL, type TEXT NOT NULL,
         actor TEXT NOT NULL, recorded_at TEXT NOT NULL, claim_id TEXT, data TEXT NOT NULL, metadata TEXT NOT NULL)`);
-    if (!feed.building) this.finishBuild();
+    if (built) this.finishBuild();
     this.insert = db.prepare<unknown[]>(
       `INSERT OR IGNORE INTO events (position, event_id, stream, revision, type, actor, recorded_at, claim_id, data, metadata)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -35,8 +35,9 @@ describe(BuildThread.name, () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  // Small batches: the source revision comes batches after the claims citing the source are written.
   const runnerIn = (dir: string, buildThreadFrom: number, log: SqliteEventStore = store) =>
-    new ProjectionRunner(log, ALL_PROJECTIONS, { dir, decode: readDomainEvent, storeConfig: { kind: 'sqlite', dataDir }, buildThreadFrom });
+    new ProjectionRunner(log, ALL_PROJECTIONS, { dir, decode: readDomainEvent, storeConfig: { kind: 'sqlite', dataDir }, buildThreadFrom, batchSize: 16 });
 
   it('builds the claim views in threads of their own to the same rows as a build on one thread and as the live files', async () => {
     const built: Record<string, ReturnType<typeof readModelRows>> = {};

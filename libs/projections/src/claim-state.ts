@@ -56,7 +56,7 @@ export class ClaimStateModel extends ClaimFoldModel {
     db.exec(`CREATE TABLE IF NOT EXISTS claims (
         claim_id TEXT PRIMARY KEY, opened_position INTEGER NOT NULL, subject TEXT NOT NULL, status TEXT NOT NULL,
         revision INTEGER NOT NULL, last_change_at TEXT NOT NULL, state TEXT NOT NULL)`);
-    if (!options.feed.building) this.finishBuild();
+    if (options.built) this.finishBuild();
     this.put = db.prepare(
       `INSERT INTO claims (claim_id, opened_position, subject, status, revision, last_change_at, state) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (claim_id) DO UPDATE SET subject = excluded.subject, status = excluded.status, revision = excluded.revision,

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { ClaimFoldModel } from './claim-folds.js';
 import { timelineOf, type ClaimFold, type TimelineEntry, type ViewFilter } from './claim-view.js';
-import { QuoteCheck } from './quote-check.js';
-import { hasIndex, type OpenOptions, type ProjectedEvent, type Projection } from './projection.js';
+import { QuoteCheck, TextsChangedWhileBuilding } from './quote-check.js';
+import type { OpenOptions, ProjectedEvent, Projection } from './projection.js';
 
 export interface StoredTimeline {
   claimId: string;
@@ -27,11 +27,8 @@ export const claimTimelineProjection: Projection<ClaimTimelineModel> = {
 export class ClaimTimelineModel extends ClaimFoldModel {
   private readonly quotes: QuoteCheck;
   private readonly s;
-  /** Whether the citing index exists (finishBuild). */
-  private indexed = false;
-  /** Until it does: the sources the timelines written so far cite, and those of them whose text changed since (checked once it does). */
-  private readonly cited = new Set<string>();
-  private readonly textsChanged = new Set<string>();
+  /** Until the citing index exists (finishBuild): the sources to check then. */
+  private building: TextsChangedWhileBuilding | undefined = new TextsChangedWhileBuilding();
 
   constructor(
     private readonly db: Database.Database,
@@ -54,8 +51,7 @@ export class ClaimTimelineModel extends ClaimFoldModel {
       citing: db.prepare<[string], string>('SELECT claim_id FROM citing WHERE source_id = ?').pluck(),
     };
     this.quotes = new QuoteCheck({ version: (id) => this.s.version.get(id), text: (id) => this.s.text.get(id) });
-    // A build hands its files on with their indexes made (a model opened on one then has them).
-    if (!options.feed.building || hasIndex(db, 'citing_key')) this.finishBuild();
+    if (options.built) this.finishBuild();
   }
 
   /**
@@ -66,10 +62,9 @@ export class ClaimTimelineModel extends ClaimFoldModel {
    */
   finishBuild(): void {
     this.db.exec('CREATE UNIQUE INDEX IF NOT EXISTS citing_key ON citing (source_id, claim_id)');
-    this.indexed = true;
-    for (const sourceId of this.textsChanged) this.checkQuotes(sourceId);
-    this.textsChanged.clear();
-    this.cited.clear();
+    const built = this.building;
+    this.building = undefined;
+    for (const sourceId of built?.toCheck ?? []) this.checkQuotes(sourceId);
   }
 
   apply(events: readonly ProjectedEvent[]): void {
@@ -91,8 +86,8 @@ export class ClaimTimelineModel extends ClaimFoldModel {
   private newText(sourceId: string, version: number, text: string): void {
     this.s.putText.run(sourceId, version, text);
     this.quotes.newText(sourceId, version);
-    if (this.indexed) this.checkQuotes(sourceId);
-    else if (this.cited.has(sourceId)) this.textsChanged.add(sourceId);
+    if (this.building) this.building.textChanged(sourceId);
+    else this.checkQuotes(sourceId);
   }
 
   private checkQuotes(sourceId: string): void {
@@ -110,7 +105,7 @@ export class ClaimTimelineModel extends ClaimFoldModel {
     const entries = timelineOf(fold, this.quotes.occurs, {}, this.folds.compare);
     for (const sourceId of new Set(entries.map((e) => e.sourceId))) {
       this.s.cite.run(sourceId, claimId);
-      if (!this.indexed) this.cited.add(sourceId);
+      this.building?.cite(sourceId);
     }
     this.s.put.run(claimId, revision, JSON.stringify({ claimId, revision, entries } satisfies StoredTimeline));
   }

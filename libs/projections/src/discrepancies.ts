@@ -40,7 +40,7 @@ export class DiscrepanciesModel extends ClaimFoldModel {
         claim_id TEXT NOT NULL, earlier_id TEXT NOT NULL, later_id TEXT NOT NULL, relation TEXT NOT NULL, status TEXT NOT NULL,
         earlier_source TEXT NOT NULL, later_source TEXT NOT NULL, seq INTEGER NOT NULL, ordinal INTEGER NOT NULL, body TEXT NOT NULL,
         PRIMARY KEY (claim_id, earlier_id, later_id))`);
-    if (!options.feed.building) this.finishBuild();
+    if (options.built) this.finishBuild();
     this.put = db.prepare(
       `INSERT INTO discrepancies (claim_id, earlier_id, later_id, relation, status, earlier_source, later_source, seq, ordinal, body)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

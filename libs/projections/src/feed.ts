@@ -63,7 +63,10 @@ export class FileFeed implements Feed {
   /** The build is complete up to its end: each model makes the indexes its queries use. */
   finishBuild(): void {
     for (const [file, model] of this.models) {
-      if (model.finishBuild) file.db.transaction(() => model.finishBuild!())();
+      file.db.transaction(() => {
+        model.finishBuild?.();
+        file.markBuilt();
+      })();
     }
   }
 }

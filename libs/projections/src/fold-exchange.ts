@@ -20,24 +20,37 @@ type Folds = Map<string, ClaimFold | null>;
 type Sent = { folds: Folds };
 type Taken = { taken: number };
 
-export class FoldSender {
-  readonly role = 'sends';
-  private inFlight = 0;
+/** Waits, on one side of the channel, until what the other side sends makes `done` true. */
+class Messages<M> {
   private wake: (() => void) | undefined;
 
-  constructor(private readonly port: MessagePort) {
-    port.on('message', ({ taken }: Taken) => {
-      this.inFlight -= taken;
+  constructor(port: MessagePort, handle: (message: M) => void) {
+    port.on('message', (message: M) => {
+      handle(message);
       const wake = this.wake;
       this.wake = undefined;
       wake?.();
     });
   }
 
+  async until(done: () => boolean): Promise<void> {
+    while (!done()) await new Promise<void>((resolve) => (this.wake = resolve));
+  }
+}
+
+export class FoldSender {
+  readonly role = 'sends';
+  private inFlight = 0;
+  private readonly taken: Messages<Taken>;
+
+  constructor(private readonly port: MessagePort) {
+    this.taken = new Messages<Taken>(port, ({ taken }) => (this.inFlight -= taken));
+  }
+
   /** Sends folds read whole; waits while the receiver has too many it has not taken yet. */
   async send(folds: Folds): Promise<void> {
     if (folds.size === 0) return;
-    while (this.inFlight > 0 && this.inFlight + folds.size > FOLDS_IN_FLIGHT) await new Promise<void>((resolve) => (this.wake = resolve));
+    await this.taken.until(() => this.inFlight === 0 || this.inFlight + folds.size <= FOLDS_IN_FLIGHT);
     this.inFlight += folds.size;
     this.port.postMessage({ folds } satisfies Sent);
   }
@@ -50,21 +63,18 @@ export class FoldSender {
 export class FoldReceiver {
   readonly role = 'receives';
   private readonly arrived: Folds = new Map();
-  private wake: (() => void) | undefined;
+  private readonly sent: Messages<Sent>;
 
   constructor(private readonly port: MessagePort) {
-    port.on('message', ({ folds }: Sent) => {
+    this.sent = new Messages<Sent>(port, ({ folds }) => {
       for (const [claimId, fold] of folds) this.arrived.set(claimId, fold);
-      const wake = this.wake;
-      this.wake = undefined;
-      wake?.();
     });
   }
 
   /** The folds of these claims, once the sender has sent them all. */
   async take(claimIds: readonly string[]): Promise<Folds> {
     if (claimIds.length === 0) return new Map();
-    while (!claimIds.every((id) => this.arrived.has(id))) await new Promise<void>((resolve) => (this.wake = resolve));
+    await this.sent.until(() => claimIds.every((id) => this.arrived.has(id)));
     const taken: Folds = new Map(claimIds.map((id) => [id, this.arrived.get(id)!]));
     for (const id of claimIds) this.arrived.delete(id);
     this.port.postMessage({ taken: taken.size } satisfies Taken);

@@ -30,6 +30,11 @@ export interface OpenOptions {
   feed: Feed;
   /** The file's checkpoint: `apply` is given the events after it. */
   checkpoint(): number;
+  /**
+   * The file is not being built, or its build has ended (a build thread hands its files back
+   * built): the model makes the indexes a build leaves to its end (`finishBuild`) when it opens.
+   */
+  built: boolean;
 }
 
 /**
@@ -60,11 +65,6 @@ export interface ReadModel {
   apply(events: readonly ProjectedEvent[]): void;
   /** The file is complete up to its build's end: make the indexes its queries use (not kept up while building). */
   finishBuild?(): void;
-}
-
-/** Whether the file has the named index (made by a build's finishBuild, or when opened live). */
-export function hasIndex(db: Database.Database, name: string): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").get(name) !== undefined;
 }
 
 export function handlesEvent(projection: Projection, type: string): boolean {

@@ -41,3 +41,26 @@ export class QuoteCheck {
     this.texts.clear();
   }
 }
+
+/**
+ * The sources whose quotes a build must check again once its indexes exist. Until then a read model
+ * cannot look up who cites a source whose text changed (the citations' indexes are made when the
+ * build ends): it notes the sources it has cited and, of those, the ones whose text changes after.
+ */
+export class TextsChangedWhileBuilding {
+  private readonly cited = new Set<string>();
+  private readonly changed = new Set<string>();
+
+  cite(sourceId: string): void {
+    this.cited.add(sourceId);
+  }
+
+  textChanged(sourceId: string): void {
+    if (this.cited.has(sourceId)) this.changed.add(sourceId);
+  }
+
+  /** The cited sources whose text changed, each once. */
+  get toCheck(): Iterable<string> {
+    return this.changed;
+  }
+}

@@ -100,7 +100,13 @@ export class ReadModelFile {
 
   /** This projection's read model on this file, fed by `feed`. */
   open(feed: Feed): ReadModel {
-    return this.projection.open(this.db, { feed, checkpoint: () => this.checkpoint });
+    const built = !feed.building || readMeta(this.db).built === 'true';
+    return this.projection.open(this.db, { feed, checkpoint: () => this.checkpoint, built });
+  }
+
+  /** Records, in the transaction of its indexes, that the file's build has ended. */
+  markBuilt(): void {
+    this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('built', 'true')").run();
   }
 
   /** Applies the events after the checkpoint that the projection handles, and moves the checkpoint, in one transaction. */

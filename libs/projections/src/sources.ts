@@ -3,8 +3,8 @@ import { diffWordsWithSpace } from 'diff';
 import { type DateValue, type FiscalYearStart, type QuoteSelector } from '#domain';
 import { ClaimFoldModel, isClaimEvent } from './claim-folds.js';
 import { decodeCursor, encodeCursor, type Page } from './paging.js';
-import { contextOf, hasIndex, type OpenOptions, type ProjectedEvent, type Projection } from './projection.js';
-import { QuoteCheck } from './quote-check.js';
+import { contextOf, type OpenOptions, type ProjectedEvent, type Projection } from './projection.js';
+import { QuoteCheck, TextsChangedWhileBuilding } from './quote-check.js';
 import { SearchIndex, SOURCE_INDEX, sourceDocument, type SearchMatch } from './search-index.js';
 
 /** Marks a claim whose opening is in the batch, among the assertion ids its events touched. */
@@ -79,9 +79,8 @@ export class SourcesModel extends ClaimFoldModel {
   private readonly search: SearchIndex<typeof SOURCE_INDEX>;
   /** Once the citations' indexes exist (finishBuild): a citation is written or rewritten by its key. */
   private upsert: Database.Statement<Cited> | undefined;
-  /** Until they exist: the sources cited so far, and those of them whose text changed since (flagged once they do). */
-  private readonly cited = new Set<string>();
-  private readonly textsChanged = new Set<string>();
+  /** Until they exist: the sources whose quotes to flag then. */
+  private building: TextsChangedWhileBuilding | undefined = new TextsChangedWhileBuilding();
 
   constructor(
     private readonly db: Database.Database,
@@ -131,8 +130,7 @@ export class SourcesModel extends ClaimFoldModel {
     };
     this.quotes = new QuoteCheck({ version: (id) => this.s.versionOf.get(id), text: (id) => this.s.textOf.get(id) });
     this.search = new SearchIndex(db, SOURCE_INDEX);
-    // A build hands its files on with their indexes made (a model opened on one then has them).
-    if (!options.feed.building || hasIndex(db, 'citations_key')) this.finishBuild();
+    if (options.built) this.finishBuild();
   }
 
   /**
@@ -150,9 +148,9 @@ export class SourcesModel extends ClaimFoldModel {
          source_text_version = excluded.source_text_version, value_text = excluded.value_text, speaker = excluded.speaker,
          status = excluded.status, quote_in_current_text = excluded.quote_in_current_text`,
     );
-    for (const sourceId of this.textsChanged) this.flagQuotes(sourceId);
-    this.textsChanged.clear();
-    this.cited.clear();
+    const built = this.building;
+    this.building = undefined;
+    for (const sourceId of built?.toCheck ?? []) this.flagQuotes(sourceId);
   }
 
   /** Flags, never deletes, the quotes of a source's citations that its current text no longer holds. */
@@ -197,8 +195,8 @@ export class SourcesModel extends ClaimFoldModel {
         s.insertRevision.run(r.sourceId, r.textVersion, r.text, r.contentHash, ctx.recordedAt, ctx.actor, r.reason ?? null);
       }
       this.quotes.newText(d.sourceId, event.type === 'claimline.source-registered' ? 1 : event.data.textVersion);
-      if (this.upsert) this.flagQuotes(d.sourceId);
-      else if (this.cited.has(d.sourceId)) this.textsChanged.add(d.sourceId);
+      if (this.building) this.building.textChanged(d.sourceId);
+      else this.flagQuotes(d.sourceId);
     }
     // Then the citations, as the claims' folds have them now: every assertion of a claim read whole,
     // else those this batch's events touched.
@@ -222,7 +220,7 @@ export class SourcesModel extends ClaimFoldModel {
           claimId, a.assertionId, a.sourceId, JSON.stringify(a.quote), a.sourceTextVersion, a.value.text, a.speaker,
           a.retraction === null ? 'live' : 'retracted', this.quotes.occurs(a) ? 1 : 0, a.position,
         );
-        if (!this.upsert) this.cited.add(a.sourceId);
+        this.building?.cite(a.sourceId);
       }
     }
   }
