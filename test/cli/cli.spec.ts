@@ -61,7 +61,7 @@ async function readModelsOf(dataDir: string): Promise<{ answers: unknown; genera
       sources,
       sourceDetails: sources.map((s) => read.sources.source(s.id)),
       revisions: sources.map((s) => read.sources.revisions(s.id)),
-      events: read.audit.events({ limit: 10_000 }).items,
+      events: (await read.audit.events({ limit: 10_000 })).items,
     };
     const generations = Object.fromEntries((await ctx.projections.runner.status()).map((s) => [s.name, s.generation]));
     return { answers, generations };

@@ -99,12 +99,12 @@ function expectStrictlyIncreasing(positions: readonly number[]): void {
   for (let i = 1; i < positions.length; i++) expect(positions[i]).toBeGreaterThan(positions[i - 1]!);
 }
 
-async function readAllOf(store: EventStore, fromPosition: number, streams: ReadonlySet<string>): Promise<RecordedEvent[]> {
+async function readAllOf(store: EventStore, fromPosition: number, streams: ReadonlySet<string>, dataOf?: readonly string[]): Promise<RecordedEvent[]> {
   // Paged so an adapter with a default page size is still read to the end.
   const out: RecordedEvent[] = [];
   let from = fromPosition;
   for (;;) {
-    const page = await store.readAll({ fromPosition: from, limit: 500 });
+    const page = await store.readAll({ fromPosition: from, limit: 500, ...(dataOf ? { dataOf } : {}) });
     if (page.length === 0) return out;
     for (const event of page) if (streams.has(event.stream)) out.push(event);
     from = page[page.length - 1]!.position + 1;
@@ -364,6 +364,41 @@ export function describeEventStoreContract(adapterName: string, openStore: OpenS
         const after = await store.readAll({ fromPosition: head + 1 });
         // Another client might append meanwhile on a shared server; whatever comes is past the head.
         for (const e of after) expect(e.position).toBeGreaterThan(head);
+      });
+    });
+
+    describe('readAll with dataOf', () => {
+      it('gives the events of the listed types their data, and every event its place, type and metadata', async () => {
+        const stream = uniqueStream();
+        const meta = { actor: 'contract', recordedAt: '2026-01-01T00:00:00.000Z' };
+        const events = [newEvent('contract.kept', { n: 1 }, meta), newEvent('contract.left-out', { n: 2, text: 'x'.repeat(2000) }, meta), newEvent('contract.kept', { n: 3 }, meta)];
+        await store.append(stream, events);
+        const whole = await store.readStream(stream);
+        const page = await readAllOf(store, whole[0]!.position, new Set([stream]), ['contract.kept']);
+        expect(page).toHaveLength(3);
+        expect(page.map(({ data: _, ...place }) => place)).toEqual(whole.map(({ data: _, ...place }) => place));
+        expect([page[0]!.data, page[2]!.data]).toEqual([{ n: 1 }, { n: 3 }]);
+        // An adapter may read every event's data anyway; it never gives other data.
+        expect([undefined, whole[1]!.data]).toContainEqual(page[1]!.data);
+      });
+    });
+
+    describe('readPositions', () => {
+      it('reads the events at the given positions, in global order, leaving out positions that hold none', async () => {
+        const streams = [uniqueStream(), uniqueStream()];
+        const acks: AppendResult[] = [];
+        for (let i = 0; i < 5; i++) acks.push(await store.append(streams[i % 2]!, [newEvent('contract.thing-happened', { i })]));
+        const [p0, , p2, p3, p4] = acks.map((a) => a.position);
+        const head = await store.headPosition();
+        const read = await store.readPositions([p4!, p0!, p3!, p0!, head + 1_000_000]);
+        expect(read.map((e) => [e.position, e.stream, e.data])).toEqual([
+          [p0, streams[0], { i: 0 }],
+          [p3, streams[1], { i: 3 }],
+          [p4, streams[0], { i: 4 }],
+        ]);
+        expect(read[1]).toEqual((await store.readStream(streams[1]!))[1]);
+        expect(await store.readPositions([p2!])).toEqual([(await store.readStream(streams[0]!))[1]]);
+        expect(await store.readPositions([])).toEqual([]);
       });
     });
 

@@ -48,6 +48,7 @@ class ReadRecordingStore implements EventStore {
   }
 
   readAll = (options?: ReadAllOptions) => this.inner.readAll(options);
+  readPositions = (positions: readonly number[]) => this.inner.readPositions(positions);
   subscribe = (options?: SubscribeOptions) => this.inner.subscribe(options);
   headPosition = () => this.inner.headPosition();
   isReady = () => this.inner.isReady();

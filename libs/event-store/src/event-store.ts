@@ -35,27 +35,6 @@ export interface RecordedEvent {
   created: string;
 }
 
-/**
- * The JSON texts an adapter read an event's data and metadata from, when it keeps them with the
- * event (the SQLite adapter does): a reader that stores the event as it is (the audit view) then
- * does not serialize again what the adapter just parsed. Not enumerable: the event stays plain data.
- */
-const STORED_JSON = Symbol('claimline.storedJson');
-
-interface StoredJson {
-  data: string;
-  metadata: string;
-}
-
-export function keepStoredJson<E extends RecordedEvent>(event: E, json: StoredJson): E {
-  Object.defineProperty(event, STORED_JSON, { value: json });
-  return event;
-}
-
-export function storedJsonOf(event: RecordedEvent): StoredJson {
-  return (event as RecordedEvent & { [STORED_JSON]?: StoredJson })[STORED_JSON] ?? { data: JSON.stringify(event.data), metadata: JSON.stringify(event.metadata) };
-}
-
 export interface AppendOptions {
   /** Defaults to `'any'`. */
   expectedRevision?: ExpectedRevision;
@@ -79,6 +58,12 @@ export interface ReadAllOptions {
   /** First global position to read (inclusive). Defaults to the beginning of the log. */
   fromPosition?: number;
   limit?: number;
+  /**
+   * Only events of these types come with their data; the others have `data: undefined`. For a
+   * reader that needs where each event is, what type and who recorded it, but not what it says (an
+   * index of the log): reading and parsing the data is most of a read. An adapter may ignore it.
+   */
+  dataOf?: readonly string[];
 }
 
 export interface SubscribeOptions {
@@ -99,6 +84,8 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events of all streams in global order; without `limit`, to the end of the log. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** The events at these positions, in global order; a position that holds no event is left out. */
+  readPositions(positions: readonly number[]): Promise<RecordedEvent[]>;
   /** Catch-up then live, in global order, without gaps or repeats. Completes when the store closes. */
   subscribe(options?: SubscribeOptions): Observable<RecordedEvent>;
   /** The position of the newest event in the log, or -1 when the log is empty. */

@@ -235,6 +235,13 @@ describe.each(['worker', 'inline'] as const)('SqliteEventStore (%s writer)', (wr
     expect(stored!.metadata).toEqual({});
   });
 
+  it('reads no data but that of the types asked for (dataOf), a stored null included', async () => {
+    const store = open({ writer });
+    await store.append('s', [ev({ n: 1 }, 'kept'), ev({ n: 2 }, 'left-out'), ev(null, 'kept'), ev({ n: 4 }, 'other')]);
+    expect((await store.readAll({ dataOf: ['kept', 'kept'] })).map((e) => e.data)).toEqual([{ n: 1 }, undefined, null, undefined]);
+    expect((await store.readAll({ dataOf: [], limit: 2 })).map((e) => e.data)).toEqual([undefined, undefined]);
+  });
+
   it('several stores on one file (as separate processes would be) keep one consistent log', async () => {
     const a = open({ writer });
     const b = open({ writer }, a.file);

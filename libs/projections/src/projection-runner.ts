@@ -321,6 +321,15 @@ export class ProjectionRunner {
   }
 
   /**
+   * The types whose data a catch-up reads, when not all: a build's runner that feeds only models
+   * that never read an event's data (the audit) reads that of the types its threads are sent.
+   */
+  private dataRead(feed: FileFeed, build: Build | undefined): string[] | undefined {
+    if (!feed.files.every((file) => file.projection.readsData === false)) return undefined;
+    return [...new Set((build?.threads ?? []).flatMap((thread) => thread.files.flatMap((file) => file.projection.buildReads ?? [])))];
+  }
+
+  /**
    * Reads the log from the feed's lowest checkpoint until it is empty (or past `until`), applying
    * each batch; a build's thread is sent what its projections read of each batch.
    */
@@ -329,9 +338,9 @@ export class ProjectionRunner {
       if (this.stopping) throw new Error('the projection runner stopped');
       const from = Math.min(feed.files.length > 0 ? feed.checkpoint : Infinity, ...(build?.threads ?? []).map((t) => t.sentTo)) + 1;
       if (!Number.isFinite(from) || from > until) return;
-      const recorded = (await this.store.readAll({ fromPosition: from, limit: this.batchSize })).filter((r) => r.position <= until);
+      const recorded = (await this.store.readAll({ fromPosition: from, limit: this.batchSize, dataOf: this.dataRead(feed, build) })).filter((r) => r.position <= until);
       if (recorded.length === 0) return;
-      const batch = recorded.map((r) => ({ recorded: r, event: this.options.decode(r) }));
+      const batch = recorded.map((r) => ({ recorded: r, event: r.data === undefined ? null : this.options.decode(r) }));
       const last = batch.at(-1)!.recorded.position;
       for (const thread of build?.threads ?? []) {
         const reads = new Set<string>(thread.files.flatMap((f) => f.projection.buildReads!));

@@ -55,6 +55,12 @@ export interface Projection<M extends ReadModel = ReadModel> {
    * thread of its own (build-thread.ts).
    */
   readonly buildReads?: readonly DomainEventType[];
+  /**
+   * False for a projection whose `apply` reads where each event is, its type and its metadata,
+   * never its data: a build that feeds only such projections on the runner's thread reads the log
+   * without the data (of the types its build threads need).
+   */
+  readonly readsData?: false;
   open(db: Database.Database, options: OpenOptions): M;
 }
 

@@ -120,9 +120,10 @@ export class StreamController {
         // A long replay takes its turns with other requests: a page, or a slice of bytes, a turn.
         await nextReplayTurn();
         if (closed) return;
-        const page = this.projections.audit.events({ after: last, limit: REPLAY_PAGE });
+        const page = await this.projections.audit.events({ after: last, limit: REPLAY_PAGE });
         // Caught up: subscribe in the same turn as the read that found nothing more, so no batch
-        // announced meanwhile is missed.
+        // announced meanwhile is missed (the view is read before `events` first waits, and an empty
+        // page waits on nothing: the runner announces a batch in a turn of its own).
         if (page.items.length === 0) return goLive();
         for (const e of page.items) {
           if (!send(e)) await taken();

@@ -134,7 +134,7 @@ export class EventsController {
 
   @Get()
   @ApiOperation({ summary: 'The global event feed with metadata, paged by position; filter by stream, actor, type, time' })
-  list(@Query() query: ListEventsQueryDto) {
+  async list(@Query() query: ListEventsQueryDto) {
     return this.projections.audit.events({ ...query, limit: query.limit ?? 100 });
   }
 }

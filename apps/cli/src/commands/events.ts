@@ -1,5 +1,4 @@
-import { type DomainEvent, fromRecorded, isDomainEventType } from '#domain';
-import type { EventStore, RecordedEvent } from '#event-store';
+import type { EventStore } from '#event-store';
 import { auditEventOf, type AuditEvent } from '#projections';
 import { withEventLog } from '../cli.module.js';
 import { type CliIo, EXIT, parseCommandArgs, UsageError, write } from '../io.js';
@@ -77,19 +76,9 @@ async function printFrom(store: EventStore, io: CliIo, after: number): Promise<n
   for (;;) {
     if (io.signal?.aborted) return last;
     const page = await store.readAll({ fromPosition: last + 1, limit: PAGE });
-    for (const recorded of page) await write(io.stdout, `${line(auditEventOf({ recorded, event: readable(recorded) }))}\n`);
+    for (const recorded of page) await write(io.stdout, `${line(auditEventOf({ recorded }))}\n`);
     if (page.length > 0) last = page.at(-1)!.position;
     if (page.length < PAGE) return last;
-  }
-}
-
-/** The domain event, for the claim id; null for an event this build cannot read (printed as stored). */
-function readable(recorded: RecordedEvent): DomainEvent | null {
-  if (!isDomainEventType(recorded.type)) return null;
-  try {
-    return fromRecorded(recorded);
-  } catch {
-    return null;
   }
 }
 

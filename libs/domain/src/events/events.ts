@@ -14,6 +14,8 @@ export interface EventOf<Type extends string, Data> {
 
 export const sourceStream = (sourceId: string): string => `source-${sourceId}`;
 export const claimStream = (claimId: string): string => `claim-${claimId}`;
+/** The claim a stream holds the events of, or null for a stream of another kind. */
+export const claimOfStream = (stream: string): string | null => (stream.startsWith('claim-') ? stream.slice('claim-'.length) : null);
 
 // ---- source-<id> ---------------------------------------------------------------------------------
 
