@@ -58,6 +58,9 @@ async function createLockedApp(config: AppConfig, options: { logger?: boolean; l
   const securityHeaders = apiSecurityHeaders();
   const requestLogging = config.logLevel === 'debug' || config.logLevel === 'trace';
   const adapter = new FastifyAdapter({
+    // No Nest middleware is used: without middie, a request does not pass through its hook (a
+    // thirtieth of a GET /claims/:id).
+    skipMiddie: true,
     bodyLimit: config.bodyLimit,
     // A client that sends its request slowly (or stops mid-body) gets a 408 once the request
     // timeout has passed; Node checks open connections every `connectionsCheckingInterval` ms.
