@@ -1,4 +1,5 @@
 import { connect, type AddressInfo, type Socket } from 'node:net';
+import { EVENT_STORE, type EventStore } from '#event-store';
 import { createTestApp, TEST_KEYS, type TestApp } from '../support/app.js';
 
 /** Reads server-sent events from a live response until `until` holds or time runs out. */
@@ -100,6 +101,28 @@ describe('the live feed and the global feed', () => {
     const next = await sut.request({ method: 'GET', url: `/events?after=${first.body.next}&limit=2` });
     expect(next.body.items[0].position).toBeGreaterThan(first.body.items[1].position);
     expect(next.body.items[0]).toMatchObject({ actor: 'test-editor', metadata: { actor: 'test-editor', schemaVersion: 1 } });
+  });
+
+  it("answers GET /events with the log's own events, filtered by stream, type, actor and recorded-at", async () => {
+    const a = await openClaim('audit a');
+    const b = await openClaim('audit b');
+    const recorded = await sut.request({ method: 'POST', url: '/sources', as: 'maintainer', body: { title: 'audit source', publishedAt: '2025-12-04', text: 'Deliveries are due by September 2026.' } });
+    expect(recorded.status).toBe(201);
+    const store = sut.app.get<EventStore>(EVENT_STORE);
+    const log = await store.readAll({ fromPosition: a.position });
+    const all = (await sut.request({ method: 'GET', url: `/events?after=${a.position - 1}&limit=1000` })).body.items;
+    expect(all).toEqual(log.map(({ created: _, ...event }) => ({ ...event, actor: event.metadata.actor, recordedAt: event.metadata.recordedAt, claimId: event.stream.startsWith('claim-') ? event.stream.slice(6) : null })));
+
+    const ofB = (await sut.request({ method: 'GET', url: `/events?stream=claim-${b.id}` })).body.items;
+    expect(ofB.map((e: { position: number }) => e.position)).toEqual([b.position]);
+    expect(ofB[0]).toMatchObject({ claimId: b.id, data: { subject: 'audit b' } });
+    const byMaintainer = (await sut.request({ method: 'GET', url: `/events?after=${a.position - 1}&actor=test-maintainer` })).body.items;
+    expect(byMaintainer.map((e: { type: string }) => e.type)).toEqual(['claimline.source-registered']);
+    const opened = (await sut.request({ method: 'GET', url: `/events?after=${a.position - 1}&type=claimline.claim-opened` })).body.items;
+    expect(opened.map((e: { claimId: string }) => e.claimId)).toEqual([a.id, b.id]);
+    const until = all[1].recordedAt as string;
+    const early = (await sut.request({ method: 'GET', url: `/events?after=${a.position - 1}&until=${encodeURIComponent(until)}` })).body.items;
+    expect(early.map((e: { position: number }) => e.position)).toEqual(all.filter((e: { recordedAt: string }) => e.recordedAt <= until).map((e: { position: number }) => e.position));
   });
 
   it('documents every endpoint of the HTTP contract in OpenAPI', async () => {
