@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type ClaimCommand,
+  type ClaimEvent,
+  type ClaimState,
+  type OpenClaim,
+  type RecordAssertion,
+  type RegisterSource,
+  claimStream,
+  decideClaim,
+  decideSource,
+  type DomainEvent,
+  evolveClaim,
+  evolveSource,
+  initialClaimState,
+  initialSourceState,
+  type SourceCommand,
+  type SourceEvent,
+  type SourceState,
+  sourceStream,
+  toEventToAppend,
+} from '#domain';
+import { SqliteEventStore } from '../../libs/event-store/src/sqlite-event-store.js';
+import { FileFeed, readDomainEvent } from '../../libs/projections/src/feed.js';
+import type { Projection, ReadModel } from '../../libs/projections/src/projection.js';
+import { ReadModelFile } from '../../libs/projections/src/read-model-file.js';
+import { readModelRows } from './read-model-rows.js';
+
+export type Command = ClaimCommand | SourceCommand;
+
+/** A source registered with a publisher (the default speaker) and a publication day. */
+export const registerSource = (sourceId: string, text: string, publishedAt = '2025-12-05', publisher = 'The Daily'): RegisterSource => ({
+  type: 'RegisterSource',
+  data: { sourceId, title: `Article ${sourceId}`, publisher, publishedAt, text },
+});
+
+/** A date claim about the S-400 deliveries unless `fields` says otherwise. */
+export const openClaim = (claimId: string, fields: Partial<OpenClaim['data']> = {}): OpenClaim => ({
+  type: 'OpenClaim',
+  data: { claimId, subject: 'S-400 contract of 2018', predicate: 'remaining deliveries due', valueType: 'date', ...fields },
+});
+
+export const recordAssertion = (claimId: string, assertionId: string, sourceId: string, quote: string, value: string, saidAt?: string): RecordAssertion => ({
+  type: 'RecordAssertion',
+  data: { claimId, assertionId, sourceId, quote: { exact: quote }, value: { text: value }, ...(saidAt === undefined ? {} : { saidAt }) },
+});
+
+/**
+ * One read model alone, on a real SQLite log and a real file: `given` decides commands with the
+ * domain's deciders (so every event is one the product could have written), appends the events and
+ * feeds the model what it has not seen, batch by batch as the live runner does. Then read the
+ * model's queries, or its rows.
+ */
+export class ReadModelSpec<M extends ReadModel> {
+  private readonly sources = new Map<string, SourceState>();
+  private readonly claims = new Map<string, ClaimState>();
+  private clock = Date.parse('2026-01-01T00:00:00Z');
+
+  private constructor(
+    readonly dir: string,
+    readonly store: SqliteEventStore,
+    readonly file: ReadModelFile,
+    private readonly feed: FileFeed,
+    readonly model: M,
+  ) {}
+
+  static open<M extends ReadModel>(projection: Projection<M>): ReadModelSpec<M> {
+    const dir = mkdtempSync(join(tmpdir(), `claimline-${projection.name}-spec-`));
+    const store = SqliteEventStore.open(join(dir, 'events.sqlite'));
+    const file = ReadModelFile.create(join(dir, 'read-models'), projection, 1);
+    file.markLive();
+    const feed = new FileFeed(store, readDomainEvent, false);
+    const model = feed.add(file) as M;
+    return new ReadModelSpec(dir, store, file, feed, model);
+  }
+
+  /** Decides and appends each command's events, then feeds them to the model as one batch. */
+  async given(...commands: Command[]): Promise<void> {
+    for (const command of commands) await this.append(command);
+    await this.catchUp();
+  }
+
+  /** The events of each command appended, each command then fed as a batch of its own. */
+  async givenEach(...commands: Command[]): Promise<void> {
+    for (const command of commands) await this.given(command);
+  }
+
+  /** The model a restart would open on the same file (nothing kept in memory). */
+  reopened(): M {
+    return this.file.open(new FileFeed(this.store, readDomainEvent, false)) as M;
+  }
+
+  /** Every table's rows and every index of the model's file. */
+  rows(): ReturnType<typeof readModelRows>[string] {
+    return readModelRows(join(this.dir, 'read-models'))[this.file.projection.name]!;
+  }
+
+  async close(): Promise<void> {
+    this.file.close();
+    await this.store.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private async append(command: Command): Promise<void> {
+    const recordedAt = new Date((this.clock += 60_000)).toISOString();
+    const metadata = { actor: 'spec', recordedAt, correlationId: randomUUID(), causationId: randomUUID() };
+    const { stream, events } = this.decide(command);
+    await this.store.append(stream, events.map((event) => toEventToAppend(event, randomUUID(), metadata)));
+  }
+
+  private decide(command: Command): { stream: string; events: DomainEvent[] } {
+    if (command.type === 'RegisterSource' || command.type === 'ReviseSourceText') {
+      const { sourceId } = command.data;
+      const events: SourceEvent[] = decideSource(command, this.sources.get(sourceId) ?? initialSourceState());
+      this.sources.set(sourceId, events.reduce(evolveSource, this.sources.get(sourceId) ?? initialSourceState()));
+      return { stream: sourceStream(sourceId), events };
+    }
+    const { claimId } = command.data;
+    const before = this.claims.get(claimId) ?? initialClaimState();
+    const events: ClaimEvent[] = decideClaim(command, before, { source: this.sourceOf(command, before) });
+    this.claims.set(claimId, events.reduce(evolveClaim, before));
+    return { stream: claimStream(claimId), events };
+  }
+
+  /** The source an assertion quotes (a correction's new one, or the one it cited). */
+  private sourceOf(command: ClaimCommand, claim: ClaimState): SourceState | undefined {
+    if (command.type === 'RecordAssertion') return this.sources.get(command.data.sourceId);
+    if (command.type !== 'CorrectAssertion' || claim.status !== 'open') return undefined;
+    return this.sources.get(command.data.changes.sourceId ?? claim.assertions[command.data.assertionId]?.sourceId ?? '');
+  }
+
+  private async catchUp(): Promise<void> {
+    const recorded = await this.store.readAll({ fromPosition: this.file.checkpoint + 1 });
+    if (recorded.length > 0) await this.feed.feed(recorded.map((r) => ({ recorded: r, event: readDomainEvent(r) })));
+  }
+}
