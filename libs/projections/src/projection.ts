@@ -69,6 +69,8 @@ export interface ReadModel {
   prepare?(batch: readonly ProjectedEvent[]): Promise<void>;
   /** Applies the events it handles that are after its checkpoint, synchronously, in the file's transaction. */
   apply(events: readonly ProjectedEvent[]): void;
+  /** The transaction of the last `apply` has committed: what it wrote is on the file (not called when it rolled back). */
+  committed?(): void;
   /** The file is complete up to its build's end: make the indexes its queries use (not kept up while building). */
   finishBuild?(): void;
 }

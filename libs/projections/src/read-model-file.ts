@@ -118,6 +118,7 @@ export class ReadModelFile {
       this.saveCheckpoint!.run(String(lastPosition));
     })();
     this.checkpoint = lastPosition;
+    if (fresh.length > 0) model.committed?.();
   }
 
   /**

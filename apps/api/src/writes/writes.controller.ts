@@ -116,7 +116,6 @@ export class WritesController {
         context,
       ),
     );
-    const entry = this.projections.timeline.entry(id, r.assertionId);
     return {
       assertionId: r.assertionId,
       revision: r.revision,
@@ -124,7 +123,7 @@ export class WritesController {
       value: r.value,
       saidAt: r.saidAt,
       quote: r.quote,
-      relationToPrevious: entry?.relationToPrevious ?? null,
+      relationToPrevious: this.projections.timeline.relationToPrevious(id, r.assertionId) ?? null,
     };
   }
 
