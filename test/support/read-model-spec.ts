@@ -79,7 +79,12 @@ export class ReadModelSpec<M extends ReadModel> {
 
   /** Decides and appends each command's events, then feeds them to the model as one batch. */
   async given(...commands: Command[]): Promise<void> {
-    for (const command of commands) await this.append(command);
+    await this.givenBy('spec', ...commands);
+  }
+
+  /** `given`, with `actor` as who recorded the events. */
+  async givenBy(actor: string, ...commands: Command[]): Promise<void> {
+    for (const command of commands) await this.append(command, actor);
     await this.catchUp();
   }
 
@@ -104,9 +109,9 @@ export class ReadModelSpec<M extends ReadModel> {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private async append(command: Command): Promise<void> {
+  private async append(command: Command, actor: string): Promise<void> {
     const recordedAt = new Date((this.clock += 60_000)).toISOString();
-    const metadata = { actor: 'spec', recordedAt, correlationId: randomUUID(), causationId: randomUUID() };
+    const metadata = { actor, recordedAt, correlationId: randomUUID(), causationId: randomUUID() };
     const { stream, events } = this.decide(command);
     await this.store.append(stream, events.map((event) => toEventToAppend(event, randomUUID(), metadata)));
   }
