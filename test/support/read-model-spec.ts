@@ -43,6 +43,24 @@ export const openClaim = (claimId: string, fields: Partial<OpenClaim['data']> = 
   data: { claimId, subject: 'S-400 contract of 2018', predicate: 'remaining deliveries due', valueType: 'date', ...fields },
 });
 
+/** Two articles of the same day whose delivery years cannot both hold (2026, 2028). */
+export const disagreeingSources = (): RegisterSource[] => [
+  registerSource('s-2026', 'The ministry said the units will arrive in 2026, officials confirmed.'),
+  registerSource('s-2028', 'Officials told the agency the units would come in 2028 at the earliest.', '2025-12-05', 'The Wire'),
+];
+
+/** A fresh spec of `projection` for each test of the enclosing describe: `spec()` is the current one. */
+export function eachSpec<M extends ReadModel>(projection: Projection<M>): () => ReadModelSpec<M> {
+  let spec: ReadModelSpec<M> | undefined;
+  beforeEach(() => {
+    spec = ReadModelSpec.open(projection);
+  });
+  afterEach(async () => {
+    await spec?.close();
+  });
+  return () => spec!;
+}
+
 export const recordAssertion = (claimId: string, assertionId: string, sourceId: string, quote: string, value: string, saidAt?: string): RecordAssertion => ({
   type: 'RecordAssertion',
   data: { claimId, assertionId, sourceId, quote: { exact: quote }, value: { text: value }, ...(saidAt === undefined ? {} : { saidAt }) },

@@ -1,10 +1,7 @@
-import { openClaim, ReadModelSpec, recordAssertion, registerSource } from '../../../test/support/read-model-spec.js';
+import { disagreeingSources, eachSpec, openClaim, recordAssertion } from '../../../test/support/read-model-spec.js';
 import { discrepanciesProjection, DiscrepanciesModel } from './discrepancies.js';
 
-const sources = [
-  registerSource('s-2026', 'The ministry said the units will arrive in 2026, officials confirmed.'),
-  registerSource('s-2028', 'Officials told the agency the units would come in 2028 at the earliest.', '2025-12-05', 'The Wire'),
-];
+const sources = disagreeingSources();
 const contested = [
   openClaim('c-1'),
   recordAssertion('c-1', 'a-1', 's-2026', 'will arrive in 2026', 'in 2026'),
@@ -12,20 +9,12 @@ const contested = [
 ];
 
 describe(DiscrepanciesModel.name, () => {
-  let spec: ReadModelSpec<DiscrepanciesModel>;
-
-  beforeEach(() => {
-    spec = ReadModelSpec.open(discrepanciesProjection);
-  });
-
-  afterEach(async () => {
-    await spec.close();
-  });
+  const spec = eachSpec(discrepanciesProjection);
 
   it('opens a discrepancy between two live assertions that cannot both hold, with both sides', async () => {
-    await spec.givenEach(...sources, ...contested);
+    await spec().givenEach(...sources, ...contested);
 
-    const { items, nextCursor } = spec.model.list({ limit: 10 });
+    const { items, nextCursor } = spec().model.list({ limit: 10 });
     expect(nextCursor).toBeNull();
     expect(items).toEqual([
       expect.objectContaining({
@@ -34,27 +23,27 @@ describe(DiscrepanciesModel.name, () => {
         later: expect.objectContaining({ assertionId: 'a-2', sourceId: 's-2028', value: 'in 2028' }),
       }),
     ]);
-    expect(spec.model.list({ limit: 10, source: 's-2028' }).items).toHaveLength(1);
-    expect(spec.model.list({ limit: 10, claim: 'c-2' }).items).toHaveLength(0);
+    expect(spec().model.list({ limit: 10, source: 's-2028' }).items).toHaveLength(1);
+    expect(spec().model.list({ limit: 10, claim: 'c-2' }).items).toHaveLength(0);
   });
 
   it('resolves it, never deletes it, when a retraction ends it', async () => {
-    await spec.givenEach(...sources, ...contested);
+    await spec().givenEach(...sources, ...contested);
 
-    await spec.given({ type: 'RetractAssertion', data: { claimId: 'c-1', assertionId: 'a-2', kind: 'recorded-in-error', reason: 'wrong claim' } });
+    await spec().given({ type: 'RetractAssertion', data: { claimId: 'c-1', assertionId: 'a-2', kind: 'recorded-in-error', reason: 'wrong claim' } });
 
-    expect(spec.model.list({ limit: 10 }).items).toEqual([]);
-    const [resolved, ...rest] = spec.model.list({ limit: 10, status: 'resolved' }).items;
+    expect(spec().model.list({ limit: 10 }).items).toEqual([]);
+    const [resolved, ...rest] = spec().model.list({ limit: 10, status: 'resolved' }).items;
     expect(rest).toEqual([]);
     expect(resolved).toMatchObject({ claimId: 'c-1', status: 'resolved', resolvedAt: expect.any(String), resolution: expect.stringContaining('etract') });
-    expect(spec.model.list({ limit: 10, status: 'all' }).items).toHaveLength(1);
+    expect(spec().model.list({ limit: 10, status: 'all' }).items).toHaveLength(1);
   });
 
   it('pages through the discrepancies in the order they were found', async () => {
-    await spec.given(...sources, ...contested, recordAssertion('c-1', 'a-3', 's-2028', 'in 2028 at the earliest', 'in 2028'));
+    await spec().given(...sources, ...contested, recordAssertion('c-1', 'a-3', 's-2028', 'in 2028 at the earliest', 'in 2028'));
 
-    const first = spec.model.list({ limit: 1 });
-    const second = spec.model.list({ limit: 1, cursor: first.nextCursor! });
+    const first = spec().model.list({ limit: 1 });
+    const second = spec().model.list({ limit: 1, cursor: first.nextCursor! });
     expect([...first.items, ...second.items].map((d) => [d.earlier.assertionId, d.later.assertionId])).toEqual([
       ['a-1', 'a-2'],
       ['a-1', 'a-3'],
