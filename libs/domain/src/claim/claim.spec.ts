@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { deciderSpec } from '../../../../test/support/decider-spec.js';
 import type { AssertionRecorded, AssertionRetracted, ClaimEvent, ClaimOpened, SourceEvent } from '../events/events.js';
 import { contentHash, evolveSource, initialSourceState, type SourceState } from '../source/source.js';
 import { parseDate, parseValue } from '../values/parse.js';
@@ -6,6 +7,7 @@ import { UnparseableValue } from '../values/value.js';
 import {
   type ClaimCommand,
   type ClaimContext,
+  type ClaimState,
   type CorrectAssertion,
   decideClaim,
   evolveClaim,
@@ -89,33 +91,13 @@ const correct = (changes: CorrectAssertion['data']['changes'], reason = 'typo in
   data: { claimId: 'c-1', assertionId: 'a-1', changes, reason },
 });
 
-/** given(events).when(command, context).then(events) | .thenRefuses(kind, field): no container, no store. */
-function given(...events: ClaimEvent[]) {
-  const state = events.reduce(evolveClaim, initialClaimState());
-  return {
-    when(command: ClaimCommand, context: ClaimContext = { source }) {
-      const run = () => decideClaim(command, state, context);
-      return {
-        then: (expected: ClaimEvent[]) => expect(run()).toEqual(expected),
-        thenRefuses: (kind: string, field?: string) => expect(thrownBy(run)).toMatchObject({ name: 'DomainError', kind, field }),
-        thenUnparseable: (field: string) => {
-          const error = thrownBy(run);
-          expect(error).toBeInstanceOf(UnparseableValue);
-          expect(error).toMatchObject({ field });
-        },
-      };
-    },
-  };
-}
+const given = deciderSpec<ClaimCommand, ClaimEvent, ClaimState, ClaimContext>({ decide: decideClaim, evolve: evolveClaim, initialState: initialClaimState }, { source });
 
-function thrownBy(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the command to be refused, but it was accepted');
-}
+/** Refused as words that cannot be read as a value, naming the field. */
+const unparseable = (field: string) => (error: unknown) => {
+  expect(error).toBeInstanceOf(UnparseableValue);
+  expect(error).toMatchObject({ field });
+};
 
 const retracted: AssertionRetracted = {
   type: 'claimline.assertion-retracted',
@@ -219,11 +201,11 @@ describe(decideClaim.name, () => {
     });
 
     it('lets unreadable value words propagate as UnparseableValue naming value.text', () => {
-      given(opened).when(withRecord({ value: { text: 'whenever' } })).thenUnparseable('value.text');
+      given(opened).when(withRecord({ value: { text: 'whenever' } })).thenThrows(unparseable('value.text'));
     });
 
     it('lets an unreadable said-at propagate as UnparseableValue naming saidAt', () => {
-      given(opened).when(withRecord({ saidAt: 'the other day' })).thenUnparseable('saidAt');
+      given(opened).when(withRecord({ saidAt: 'the other day' })).thenThrows(unparseable('saidAt'));
     });
 
     it('is refused for a modality outside the list', () => {
@@ -258,7 +240,7 @@ describe(decideClaim.name, () => {
     });
 
     it('given words and an EDTF that disagree, when recorded, then it is refused naming value.edtf', () => {
-      given(opened).when(withRecord({ value: { text: 'by September 2026', edtf: '1999' } })).thenUnparseable('value.edtf');
+      given(opened).when(withRecord({ value: { text: 'by September 2026', edtf: '1999' } })).thenThrows(unparseable('value.edtf'));
     });
 
     it('given a reported bare date, when the modality is corrected to a plan, then the value is read again with it', () => {
@@ -339,8 +321,8 @@ describe(decideClaim.name, () => {
 
     it('validates the new values as on record, naming the field under changes', () => {
       given(opened, recorded).when(correct({ value: { type: 'text', text: 'soon' } })).thenRefuses('unprocessable', 'changes.value.type');
-      given(opened, recorded).when(correct({ value: { text: 'soonish' } })).thenUnparseable('changes.value.text');
-      given(opened, recorded).when(correct({ saidAt: 'recently' })).thenUnparseable('changes.saidAt');
+      given(opened, recorded).when(correct({ value: { text: 'soonish' } })).thenThrows(unparseable('changes.value.text'));
+      given(opened, recorded).when(correct({ saidAt: 'recently' })).thenThrows(unparseable('changes.saidAt'));
       given(opened, recorded).when(correct({ modality: 'mumbled' })).thenRefuses('invalid', 'changes.modality');
       given(opened, recorded).when(correct({ quote: { exact: 'not in the text' } })).thenRefuses('unprocessable', 'changes.quote');
     });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import { deciderSpec } from '../../../../test/support/decider-spec.js';
 import type { SourceEvent } from '../events/events.js';
 import { parseDate } from '../values/parse.js';
-import { contentHash, decideSource, evolveSource, initialSourceState, type RegisterSource, type SourceCommand } from './source.js';
+import { contentHash, decideSource, evolveSource, initialSourceState, type RegisterSource, type SourceCommand, type SourceState } from './source.js';
 
 const TEXT = 'Russia will complete deliveries of the remaining S-400 units by September 2026, officials said.';
 
@@ -36,29 +37,7 @@ const registered: SourceEvent = {
   },
 };
 
-/** given(events).when(command).then(events) | .thenRefuses(kind, field): no container, no store. */
-function given(...events: SourceEvent[]) {
-  const state = events.reduce(evolveSource, initialSourceState());
-  return {
-    when(command: SourceCommand) {
-      const run = () => decideSource(command, state);
-      return {
-        then: (expected: SourceEvent[]) => expect(run()).toEqual(expected),
-        thenRefuses: (kind: string, field?: string) => expectRefusal(run, kind, field),
-      };
-    },
-  };
-}
-
-function expectRefusal(run: () => unknown, kind: string, field?: string): void {
-  let thrown: unknown;
-  try {
-    run();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toMatchObject({ kind, ...(field === undefined ? {} : { field }) });
-}
+const given = deciderSpec<SourceCommand, SourceEvent, SourceState, void>({ decide: (command, state) => decideSource(command, state), evolve: evolveSource, initialState: initialSourceState }, undefined);
 
 describe(decideSource.name, () => {
   describe('RegisterSource', () => {
