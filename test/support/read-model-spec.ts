@@ -4,8 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type ClaimCommand,
-  type ClaimEvent,
-  type ClaimState,
   type OpenClaim,
   type RecordAssertion,
   type RegisterSource,
@@ -18,11 +16,10 @@ import {
   initialClaimState,
   initialSourceState,
   type SourceCommand,
-  type SourceEvent,
-  type SourceState,
   sourceStream,
   toEventToAppend,
 } from '#domain';
+import { load } from '../../libs/claims/src/write-stream.js';
 import { SqliteEventStore } from '../../libs/event-store/src/sqlite-event-store.js';
 import { FileFeed, readDomainEvent } from '../../libs/projections/src/feed.js';
 import type { Projection, ReadModel } from '../../libs/projections/src/projection.js';
@@ -73,8 +70,6 @@ export const recordAssertion = (claimId: string, assertionId: string, sourceId: 
  * model's queries, or its rows.
  */
 export class ReadModelSpec<M extends ReadModel> {
-  private readonly sources = new Map<string, SourceState>();
-  private readonly claims = new Map<string, ClaimState>();
   private clock = Date.parse('2026-01-01T00:00:00Z');
 
   private constructor(
@@ -130,29 +125,26 @@ export class ReadModelSpec<M extends ReadModel> {
   private async append(command: Command, actor: string): Promise<void> {
     const recordedAt = new Date((this.clock += 60_000)).toISOString();
     const metadata = { actor, recordedAt, correlationId: randomUUID(), causationId: randomUUID() };
-    const { stream, events } = this.decide(command);
+    const { stream, events } = await this.decide(command);
     await this.store.append(stream, events.map((event) => toEventToAppend(event, randomUUID(), metadata)));
   }
 
-  private decide(command: Command): { stream: string; events: DomainEvent[] } {
+  /** As the write side decides: on the states its `load` folds from the log. */
+  private async decide(command: Command): Promise<{ stream: string; events: DomainEvent[] }> {
+    const sourceOf = async (sourceId: string) => (await load(this.store, sourceStream(sourceId), initialSourceState, evolveSource)).state;
     if (command.type === 'RegisterSource' || command.type === 'ReviseSourceText') {
-      const { sourceId } = command.data;
-      const events: SourceEvent[] = decideSource(command, this.sources.get(sourceId) ?? initialSourceState());
-      this.sources.set(sourceId, events.reduce(evolveSource, this.sources.get(sourceId) ?? initialSourceState()));
-      return { stream: sourceStream(sourceId), events };
+      return { stream: sourceStream(command.data.sourceId), events: decideSource(command, await sourceOf(command.data.sourceId)) };
     }
-    const { claimId } = command.data;
-    const before = this.claims.get(claimId) ?? initialClaimState();
-    const events: ClaimEvent[] = decideClaim(command, before, { source: this.sourceOf(command, before) });
-    this.claims.set(claimId, events.reduce(evolveClaim, before));
-    return { stream: claimStream(claimId), events };
-  }
-
-  /** The source an assertion quotes (a correction's new one, or the one it cited). */
-  private sourceOf(command: ClaimCommand, claim: ClaimState): SourceState | undefined {
-    if (command.type === 'RecordAssertion') return this.sources.get(command.data.sourceId);
-    if (command.type !== 'CorrectAssertion' || claim.status !== 'open') return undefined;
-    return this.sources.get(command.data.changes.sourceId ?? claim.assertions[command.data.assertionId]?.sourceId ?? '');
+    const stream = claimStream(command.data.claimId);
+    const { state } = await load(this.store, stream, initialClaimState, evolveClaim);
+    // The source an assertion quotes: a correction's new one, or the one it cited.
+    const quoted =
+      command.type === 'RecordAssertion'
+        ? command.data.sourceId
+        : command.type === 'CorrectAssertion' && state.status === 'open'
+          ? (command.data.changes.sourceId ?? state.assertions[command.data.assertionId]?.sourceId)
+          : undefined;
+    return { stream, events: decideClaim(command, state, { source: quoted === undefined ? undefined : await sourceOf(quoted) }) };
   }
 
   private async catchUp(): Promise<void> {

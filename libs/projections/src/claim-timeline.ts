@@ -84,7 +84,7 @@ export class ClaimTimelineModel extends ClaimFoldModel {
   apply(events: readonly ProjectedEvent[]): void {
     // Written by an apply whose transaction did not commit.
     this.written = new Map();
-    this.touched = new Set(events.flatMap(({ event }) => (isClaimEvent(event) && 'assertionId' in event.data ? [event.data.assertionId] : [])));
+    if (!this.feed.building) this.touched = new Set(events.flatMap(({ event }) => (isClaimEvent(event) && 'assertionId' in event.data ? [event.data.assertionId] : [])));
     try {
       // Texts first: the timelines written below are checked against the text as it now is.
       for (const { event } of events) {
