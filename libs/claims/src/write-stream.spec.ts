@@ -148,30 +148,41 @@ describe(decideAndAppend.name, () => {
   });
 
   it('given a write with an Idempotency-Key, when retried on a folded stream and again after the stream was evicted, then both return the first result', async () => {
-    const source = await registerSource();
-    const claim = await openClaim();
-    const key = ctx({ idempotencyKey: 'retry-me' });
-    const first = await record(claim.claimId, source.sourceId, key);
-    await record(claim.claimId, source.sourceId); // the key's event is no longer the last
-
-    const warm = await record(claim.claimId, source.sourceId, { ...key, correlationId: 'another-request' });
-    expect(warm).toEqual({ ...first, replayed: true });
-
-    // Every other stream written since is more recently used: this many more evict the claim.
+    // A store object of its own keeps streams up to the bound in force when it first keeps one.
     const bound = foldedStreams.maxEvents;
     foldedStreams.maxEvents = 500;
+    const small = new ReadRecordingStore(await openEventStore({ kind: 'sqlite', dataDir: dir }));
+    const { bus, module } = await busOn(small);
+    modules.push(module);
     try {
-      for (let i = 0; i < foldedStreams.maxEvents; i += 250) {
-        await Promise.all(Array.from({ length: 250 }, () => openClaim(sut, { actor: 'filler' })));
+      const source = await registerSource(bus);
+      const claim = await openClaim(bus);
+      const key = ctx({ idempotencyKey: 'retry-me' });
+      const first = await record(claim.claimId, source.sourceId, key, undefined, bus);
+      await record(claim.claimId, source.sourceId, ctx(), undefined, bus); // the key's event is no longer the last
+
+      small.reads = [];
+      const warm = await record(claim.claimId, source.sourceId, { ...key, correlationId: 'another-request' }, undefined, bus);
+      expect(warm).toEqual({ ...first, replayed: true });
+      // Folded: only the (empty) tail is read, then the event the key wrote, to answer with it.
+      expect(small.readsOf(claimStream(claim.claimId))).toEqual([
+        { stream: claimStream(claim.claimId), from: 3, rows: 0 },
+        { stream: claimStream(claim.claimId), from: 1, rows: 1 },
+      ]);
+
+      // Every other stream written since is more recently used: this many more evict the claim.
+      for (let i = 0; i < 500; i += 250) {
+        await Promise.all(Array.from({ length: 250 }, () => openClaim(bus, { actor: 'filler' })));
       }
+      small.reads = [];
+      const cold = await record(claim.claimId, source.sourceId, { ...key, correlationId: 'a-third-request' }, undefined, bus);
+      expect(cold).toEqual({ ...first, replayed: true });
+      expect(small.readsOf(claimStream(claim.claimId))[0]).toEqual({ stream: claimStream(claim.claimId), from: 0, rows: 3 });
+      expect(await small.readStream(claimStream(claim.claimId))).toHaveLength(3);
     } finally {
       foldedStreams.maxEvents = bound;
+      await small.close();
     }
-    store.reads = [];
-    const cold = await record(claim.claimId, source.sourceId, { ...key, correlationId: 'a-third-request' });
-    expect(cold).toEqual({ ...first, replayed: true });
-    expect(store.readsOf(claimStream(claim.claimId))[0]).toEqual({ stream: claimStream(claim.claimId), from: 0, rows: 3 });
-    expect(await store.readStream(claimStream(claim.claimId))).toHaveLength(3);
   });
 });
 

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 // Time-ordered event ids grow the store's id index at its end, not at random leaves: 1.43x
 // events/s for 32 writers per commit on SQLite.
 import { v7 as uuidv7 } from 'uuid';
@@ -103,30 +104,39 @@ interface Folded {
    * rare and reads those events back, so the cache never holds an article text twice.
    */
   keys: Map<string, number[]>;
-  /** Events folded into it, as counted against `foldedStreams.maxEvents`. */
-  weight: number;
 }
 
 /**
  * How much the streams kept folded may hold, counted in events folded into them (a claim's
  * assertion is 1-2 KB of state): about 20-30 MB. Least recently used streams go first; the sources
  * (an article's text, parsed on every assertion that quotes it) stay, since every quote touches
- * them. A write to a stream not kept reads it whole. Tests lower the bound to go past it.
+ * them. A write to a stream not kept reads it whole. Read when a store's first stream is kept:
+ * tests lower it to go past it.
  */
 export const foldedStreams = { maxEvents: 16_000 };
 
-/** Per store: the streams kept, and how many events they hold between them. */
-const folded = new WeakMap<EventStore, { streams: Map<string, Folded>; events: number }>();
+type KeptStreams = LRUCache<string, Folded>;
+
+/** Per store: the streams kept, least recently used first out. */
+const folded = new WeakMap<EventStore, KeptStreams>();
+
+function keptStreams(store: EventStore): KeptStreams {
+  let kept = folded.get(store);
+  if (!kept) {
+    const maxSize = foldedStreams.maxEvents;
+    // A stream longer than the bound is still kept (alone), so its next write reads only its tail.
+    folded.set(store, (kept = new LRUCache<string, Folded>({ maxSize, sizeCalculation: (entry) => Math.min(entry.revision + 1, maxSize) })));
+  }
+  return kept;
+}
 
 async function fold<S, E extends DomainEvent>(store: EventStore, stream: string, initial: () => S, evolve: (state: S, event: E) => S): Promise<Folded> {
-  let kept = folded.get(store);
-  if (!kept) folded.set(store, (kept = { streams: new Map(), events: 0 }));
-  const streams = kept.streams;
+  const streams = keptStreams(store);
   const cached = streams.get(stream);
-  const start = cached?.evolve === evolve ? cached : { revision: -1, state: deepFreeze(initial()), evolve, keys: new Map(), weight: 0 };
+  const start = cached?.evolve === evolve ? cached : { revision: -1, state: deepFreeze(initial()), evolve, keys: new Map() };
   const tail = await store.readStream(stream, { from: start.revision + 1 });
   // Another load of this stream may have moved the cache on while this one read: go on from the newer.
-  const current = streams.get(stream);
+  const current = streams.peek(stream);
   const entry = current?.evolve === evolve && current.revision > start.revision ? current : start;
   for (const recorded of tail) {
     if (recorded.revision <= entry.revision) continue;
@@ -136,7 +146,7 @@ async function fold<S, E extends DomainEvent>(store: EventStore, stream: string,
     advance(entry, recorded, evolve);
   }
   // An empty stream is not kept: it folds for free, and lookups of unknown ids must not evict real streams.
-  if (entry.revision >= 0) remember(kept, stream, entry);
+  if (entry.revision >= 0) streams.set(stream, entry);
   return entry;
 }
 
@@ -155,23 +165,6 @@ function advance<S, E extends DomainEvent>(
     const revisions = entry.keys.get(key);
     if (revisions) revisions.push(recorded.revision);
     else entry.keys.set(key, [recorded.revision]);
-  }
-}
-
-function remember(kept: { streams: Map<string, Folded>; events: number }, stream: string, entry: Folded): void {
-  // A Map iterates in insertion order: re-inserting marks it most recently used, the first is the least.
-  kept.events -= (kept.streams.get(stream)?.weight ?? 0);
-  kept.streams.delete(stream);
-  entry.weight = entry.revision + 1;
-  kept.streams.set(stream, entry);
-  kept.events += entry.weight;
-  if (kept.events <= foldedStreams.maxEvents) return;
-  // Down to nine tenths at once: each walk from the front steps over the slots of every entry
-  // re-inserted since V8 last compacted the Map (8-10 µs a walk at 10,000 streams), so walk rarely.
-  for (const [oldest, old] of kept.streams) {
-    if (kept.events <= foldedStreams.maxEvents * 0.9 || oldest === stream) break;
-    kept.streams.delete(oldest);
-    kept.events -= old.weight;
   }
 }
 
@@ -291,8 +284,8 @@ function foldAppended<S, E extends DomainEvent>(
   revision: number,
   evolve: (state: S, event: E) => S,
 ): void {
-  const kept = folded.get(store)!;
-  const current = kept.streams.get(stream);
+  const streams = keptStreams(store);
+  const current = streams.peek(stream);
   const entry = current?.evolve === evolve && current.revision > loaded.revision ? current : loaded;
   toAppend.forEach((e, i) => {
     // A load that read these events right after they landed may have folded them already.
@@ -303,7 +296,8 @@ function foldAppended<S, E extends DomainEvent>(
     const metadata = JSON.parse(JSON.stringify(e.metadata ?? {})) as RecordedEvent['metadata'];
     advance(entry, { id: e.id, revision: revision + 1 + i, type: e.type, data, metadata }, evolve);
   });
-  remember(kept, stream, entry);
+  // Set again: the entry grew, and its size is taken when it is set.
+  streams.set(stream, entry);
 }
 
 function written(stream: string, toAppend: readonly EventToAppend[], result: AppendResult): Written {

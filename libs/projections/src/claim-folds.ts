@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { CLAIM_EVENT_TYPES, claimStream, compareValues, type ClaimEvent, type Comparison, type DomainEvent, type Entity, type Value } from '#domain';
 import { foldClaim, type ClaimFold } from './claim-view.js';
 import type { FoldExchange } from './fold-exchange.js';
@@ -26,9 +27,8 @@ export class ClaimFolds {
     return feed.shared('claim-folds', () => new ClaimFolds(feed, exchange));
   }
 
-  /** claimId → its fold, least recently used first, with its weight (assertions) when it was kept. */
-  private readonly kept = new Map<string, { fold: ClaimFold; weight: number }>();
-  private keptAssertions = 0;
+  /** claimId → its fold after the last batch that changed it, least recently used first out. */
+  private readonly kept: LRUCache<string, ClaimFold>;
   private batch: readonly ProjectedEvent[] | undefined;
   private folding: Promise<void> | undefined;
   private changed = new Map<string, ClaimFold>();
@@ -53,7 +53,15 @@ export class ClaimFolds {
   private constructor(
     private readonly feed: Feed,
     private readonly exchange?: FoldExchange,
-  ) {}
+  ) {
+    const maxSize = claimMemory.assertionsKept;
+    this.kept = new LRUCache({
+      max: feed.building ? claimMemory.foldsKeptWhileBuilding : claimMemory.foldsKept,
+      maxSize,
+      // Weighed by assertions; a claim with more than the bound is still kept (alone).
+      sizeCalculation: (fold) => Math.min(fold.assertions.length + 1, maxSize),
+    });
+  }
 
   /** Folds the batch's claim events (once per batch, however many views ask). */
   prepare(batch: readonly ProjectedEvent[]): Promise<void> {
@@ -62,7 +70,6 @@ export class ClaimFolds {
       this.folding = this.fold(batch).catch((error: unknown) => {
         // A failed read leaves folds half-moved: start again from the log next time.
         this.kept.clear();
-        this.keptAssertions = 0;
         this.batch = undefined;
         throw error;
       });
@@ -103,7 +110,7 @@ export class ClaimFolds {
       // Its first event of the batch decides (a stream read whole already ends at this one's revision).
       if (seen.has(claimId) || reads.has(claimId)) continue;
       seen.add(claimId);
-      if (revision > 0 && this.kept.get(claimId)?.fold.revision !== revision - 1) reads.set(claimId, revision - 1);
+      if (revision > 0 && this.kept.peek(claimId)?.revision !== revision - 1) reads.set(claimId, revision - 1);
     }
     const read = await this.readAll(reads, openings);
     for (const [claimId, fold] of read) {
@@ -113,18 +120,18 @@ export class ClaimFolds {
         this.changed.set(claimId, fold);
         this.whole.add(claimId);
       } else {
-        this.keep(fold);
+        this.kept.set(claimId, fold);
       }
     }
     for (const e of batch) {
       if (!isClaimEvent(e.event) || e.recorded.position <= streamedTo) continue;
       const { claimId } = e.event.data;
-      const before = read.get(claimId) ?? this.kept.get(claimId)?.fold ?? null;
+      const before = read.get(claimId) ?? this.kept.peek(claimId) ?? null;
       const fold = foldClaim(before, e.event, contextOf(e.recorded));
       if (!fold) continue;
       read.delete(claimId);
       this.changed.set(claimId, fold);
-      this.keep(fold);
+      this.kept.set(claimId, fold);
     }
   }
 
@@ -154,23 +161,6 @@ export class ClaimFolds {
       if (isClaimEvent(event)) fold = foldClaim(fold, event, contextOf(recorded));
     }
     return fold;
-  }
-
-  private keep(fold: ClaimFold): void {
-    const capacity = this.feed.building ? claimMemory.foldsKeptWhileBuilding : claimMemory.foldsKept;
-    this.keptAssertions -= this.kept.get(fold.claimId)?.weight ?? 0;
-    this.kept.delete(fold.claimId);
-    const weight = fold.assertions.length + 1;
-    this.kept.set(fold.claimId, { fold, weight });
-    this.keptAssertions += weight;
-    if (this.kept.size <= capacity && this.keptAssertions <= claimMemory.assertionsKept) return;
-    // Down to nine tenths at once: each walk from the front steps over the slots of every fold
-    // re-inserted since V8 last compacted the Map, so walk rarely (as write-stream.ts remember does).
-    for (const [oldest, old] of this.kept) {
-      if ((this.kept.size <= capacity * 0.9 && this.keptAssertions <= claimMemory.assertionsKept * 0.9) || oldest === fold.claimId) break;
-      this.kept.delete(oldest);
-      this.keptAssertions -= old.weight;
-    }
   }
 }
 

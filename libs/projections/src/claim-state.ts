@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type Database from 'better-sqlite3';
 import { ClaimFoldModel } from './claim-folds.js';
 import { stateOf, type ClaimStateView } from './claim-view.js';
@@ -44,7 +45,7 @@ export class ClaimStateModel extends ClaimFoldModel {
    * Recently read states, as stored. `apply` drops a claim's entry in the same synchronous step that
    * rewrites its row, so a hit is always the stored row.
    */
-  private readonly cache = new Map<string, string>();
+  private readonly cache = new LRUCache<string, string>({ max: CACHED_STATES });
   private readonly listed = new Map<string, Database.Statement>();
   private readonly search: SearchIndex<typeof CLAIM_INDEX>;
 
@@ -90,7 +91,6 @@ export class ClaimStateModel extends ClaimFoldModel {
     if (json !== undefined) return json;
     json = this.stateOfClaim.get(claimId);
     if (json !== undefined) {
-      if (this.cache.size >= CACHED_STATES) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(claimId, json);
     }
     return json;

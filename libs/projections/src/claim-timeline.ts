@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type Database from 'better-sqlite3';
 import { ClaimFoldModel, isClaimEvent } from './claim-folds.js';
 import { timelineOf, type ClaimFold, type RelationToPrevious, type TimelineEntry, type ViewFilter } from './claim-view.js';
@@ -39,7 +40,7 @@ export class ClaimTimelineModel extends ClaimFoldModel {
    * its timeline is written (a new assertion can change the relation of the next), and join once
    * their transaction has committed.
    */
-  private readonly recent = new Map<string, ReadonlyMap<string, RelationToPrevious | null>>();
+  private readonly recent = new LRUCache<string, ReadonlyMap<string, RelationToPrevious | null>>({ max: RECENT_TIMELINES });
   private written = new Map<string, ReadonlyMap<string, RelationToPrevious | null>>();
   private touched: ReadonlySet<string> = new Set();
 
@@ -101,14 +102,10 @@ export class ClaimTimelineModel extends ClaimFoldModel {
 
   committed(): void {
     for (const [claimId, relations] of this.written) {
-      this.recent.delete(claimId);
       if (relations.size > 0) this.recent.set(claimId, relations);
+      else this.recent.delete(claimId);
     }
     this.written = new Map();
-    for (const [oldest] of this.recent) {
-      if (this.recent.size <= RECENT_TIMELINES) break;
-      this.recent.delete(oldest);
-    }
   }
 
   /** A source's text, new or revised: the stored timelines citing it are checked against it again. */

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { quoteOccursIn, type AssertionFacts } from '#domain';
 
 /** Texts read back to check quotes recorded against an older version (articles are tens of KB). */
@@ -12,7 +13,7 @@ const TEXTS_KEPT = 16;
 export class QuoteCheck {
   /** Each source's current text version (a number per source), and a few of the texts themselves. */
   private readonly versions = new Map<string, number>();
-  private readonly texts = new Map<string, string>();
+  private readonly texts = new LRUCache<string, string>({ max: TEXTS_KEPT });
 
   constructor(private readonly stored: { version(sourceId: string): number | undefined; text(sourceId: string): string | undefined }) {}
 
@@ -23,7 +24,6 @@ export class QuoteCheck {
     let text = this.texts.get(a.sourceId);
     if (text === undefined) {
       text = this.stored.text(a.sourceId) ?? '';
-      if (this.texts.size >= TEXTS_KEPT) this.texts.delete(this.texts.keys().next().value!);
       this.texts.set(a.sourceId, text);
     }
     return quoteOccursIn(text, a.quote);
