@@ -11,6 +11,9 @@
  */
 export type WriterPlacement = 'auto' | 'worker' | 'inline';
 
+/** The event loop's time so far, busy and idle, in ms (as `performance.eventLoopUtilization()` counts it). */
+export type LoopTime = () => { active: number; idle: number };
+
 /** Other work taking more than this share of the loop sends batches to the thread. */
 const BUSY_SHARE = 0.5;
 /** Batches of more appends go to the thread: their requests' other work should not wait behind the fsync. */
@@ -23,7 +26,7 @@ export class CommitPlacement {
   private commitMs = 0;
   /** Event-loop time not spent in our own inline commits, smoothed. */
   private otherLoad = 0;
-  private lastElu = performance.eventLoopUtilization();
+  private lastLoop: { active: number; idle: number };
   private ownCommitMs = 0;
   private lastOwnCommitMs = 0;
 
@@ -34,18 +37,21 @@ export class CommitPlacement {
   constructor(
     readonly mode: WriterPlacement,
     private readonly slowCommitMs = 2,
-  ) {}
+    private readonly loopTime: LoopTime = () => performance.eventLoopUtilization(),
+  ) {
+    this.lastLoop = loopTime();
+  }
 
   /** Where a batch of `appends` appends is committed. */
   choose(appends: number): 'inline' | 'worker' {
     if (this.mode !== 'auto') return this.mode;
-    const now = performance.eventLoopUtilization();
-    const delta = performance.eventLoopUtilization(now, this.lastElu);
-    const windowMs = delta.active + delta.idle;
+    const now = this.loopTime();
+    const active = now.active - this.lastLoop.active;
+    const windowMs = active + now.idle - this.lastLoop.idle;
     if (windowMs >= WINDOW_MS) {
-      const other = Math.max(0, delta.active - (this.ownCommitMs - this.lastOwnCommitMs)) / windowMs;
+      const other = Math.max(0, active - (this.ownCommitMs - this.lastOwnCommitMs)) / windowMs;
       this.otherLoad = (this.otherLoad + other) / 2;
-      this.lastElu = now;
+      this.lastLoop = now;
       this.lastOwnCommitMs = this.ownCommitMs;
     }
     return appends <= INLINE_MAX_APPENDS && this.otherLoad < BUSY_SHARE && this.commitMs < this.slowCommitMs ? 'inline' : 'worker';

@@ -47,12 +47,14 @@ describe('SqliteEventStore writer: auto', () => {
   }
 
   it('commits on the calling thread while the loop is idle', async () => {
-    // Commit speed is the other input; taken out here because this disk's speed varies.
-    const store = open({ autoSlowCommitMs: Number.POSITIVE_INFINITY });
-    for (let i = 0; i < 20; i++) await store.append('idle', [ev()]); // the estimate settles
-    const settled = store.writeStats;
+    // Both inputs taken out: this disk's speed varies, and in a test worker shared with other
+    // files (and other processes on the same cores) this thread's loop is not reliably idle.
+    // commit-placement.spec.ts covers the rule; this checks the store commits where it says.
+    let idleMs = 0;
+    const store = open({ autoSlowCommitMs: Number.POSITIVE_INFINITY, autoLoopTime: () => ({ active: 0, idle: (idleMs += 25) }) });
     for (let i = 0; i < 40; i++) await store.append('idle', [ev()]);
-    expect(store.writeStats.inWorker - settled.inWorker).toBeLessThan(10);
+    expect(store.writeStats).toMatchObject({ transactions: 40, inWorker: 0 });
+    expect((await store.readStream('idle')).map((e) => e.revision)).toEqual(Array.from({ length: 40 }, (_, i) => i));
   });
 
   it('commits appends that arrive together (concurrent requests) in the worker', async () => {

@@ -13,7 +13,7 @@ import { accessSync, constants as fsConstants, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Observable, type Subscriber } from 'rxjs';
-import { CommitPlacement, type WriterPlacement } from './commit-placement.js';
+import { CommitPlacement, type LoopTime, type WriterPlacement } from './commit-placement.js';
 import {
   DuplicateEventId,
   NO_STREAM_REVISION,
@@ -36,6 +36,8 @@ export interface SqliteEventStoreOptions {
   writer?: WriterPlacement;
   /** `'auto'` only: commits slower than this (smoothed) go to the writer thread even on an idle loop. Default 2 ms. */
   autoSlowCommitMs?: number;
+  /** `'auto'` only: where the event loop's busy and idle time are read. Default: this thread's (`performance.eventLoopUtilization()`). */
+  autoLoopTime?: LoopTime;
   /** How often live subscriptions look for commits made by another process. Default 1000 ms. */
   pollIntervalMs?: number;
   /** Events read per page during subscription catch-up. Default 500. */
@@ -116,7 +118,7 @@ export class SqliteEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.pageSize = options.pageSize ?? 500;
     this.maxBatchAppends = options.maxBatchAppends ?? 1000;
-    this.placement = new CommitPlacement(options.writer ?? 'auto', options.autoSlowCommitMs);
+    this.placement = new CommitPlacement(options.writer ?? 'auto', options.autoSlowCommitMs, options.autoLoopTime);
 
     // The schema is created here, synchronously, so `open` can return a ready store.
     const setup = new Database(file);
