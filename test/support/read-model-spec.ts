@@ -63,6 +63,17 @@ export const recordAssertion = (claimId: string, assertionId: string, sourceId: 
   data: { claimId, assertionId, sourceId, quote: { exact: quote }, value: { text: value }, ...(saidAt === undefined ? {} : { saidAt }) },
 });
 
+/** What each of the disagreeing sources says of a claim, recorded as the assertion `assertionId`. */
+export const saysIn2026 = (claimId: string, assertionId: string): RecordAssertion => recordAssertion(claimId, assertionId, 's-2026', 'will arrive in 2026', 'in 2026');
+export const saysIn2028 = (claimId: string, assertionId: string): RecordAssertion => recordAssertion(claimId, assertionId, 's-2028', 'would come in 2028', 'in 2028');
+
+/** A claim the disagreeing sources contest: opened, then 2026 (`first`) and 2028 (`second`). */
+export const contestedClaim = (claimId: string, [first, second]: [string, string], fields: Partial<OpenClaim['data']> = {}): Command[] => [
+  openClaim(claimId, fields),
+  saysIn2026(claimId, first),
+  saysIn2028(claimId, second),
+];
+
 /**
  * One read model alone, on a real SQLite log and a real file: `given` decides commands with the
  * domain's deciders (so every event is one the product could have written), appends the events and

@@ -1,20 +1,12 @@
-import { disagreeingSources, eachSpec, openClaim, recordAssertion, registerSource } from '../../../test/support/read-model-spec.js';
+import { contestedClaim, disagreeingSources, eachSpec, openClaim, recordAssertion, registerSource, saysIn2026, saysIn2028 } from '../../../test/support/read-model-spec.js';
 import { claimStateProjection, ClaimStateModel } from './claim-state.js';
 
 const sources = [...disagreeingSources(), registerSource('s-early', 'In January the deliveries were due in 2026, the ministry said.', '2025-01-10', 'The Herald')];
 // Settled: one value. Contested: two sources the same day, values that cannot both hold. Revised: a
 // value said in January, another months later.
-const settled = [openClaim('c-settled', { subject: 'Frigate contract' }), recordAssertion('c-settled', 'a-1', 's-2026', 'will arrive in 2026', 'in 2026')];
-const contested = [
-  openClaim('c-contested', { subject: 'S-400 contract of 2018' }),
-  recordAssertion('c-contested', 'a-2', 's-2026', 'will arrive in 2026', 'in 2026'),
-  recordAssertion('c-contested', 'a-3', 's-2028', 'would come in 2028', 'in 2028'),
-];
-const revised = [
-  openClaim('c-revised', { subject: 'Submarine lease' }),
-  recordAssertion('c-revised', 'a-4', 's-early', 'were due in 2026', 'in 2026'),
-  recordAssertion('c-revised', 'a-5', 's-2028', 'would come in 2028', 'in 2028'),
-];
+const settled = [openClaim('c-settled', { subject: 'Frigate contract' }), saysIn2026('c-settled', 'a-1')];
+const contested = contestedClaim('c-contested', ['a-2', 'a-3'], { subject: 'S-400 contract of 2018' });
+const revised = [openClaim('c-revised', { subject: 'Submarine lease' }), recordAssertion('c-revised', 'a-4', 's-early', 'were due in 2026', 'in 2026'), saysIn2028('c-revised', 'a-5')];
 
 describe(ClaimStateModel.name, () => {
   const spec = eachSpec(claimStateProjection);

@@ -1,12 +1,8 @@
-import { disagreeingSources, eachSpec, openClaim, recordAssertion } from '../../../test/support/read-model-spec.js';
+import { contestedClaim, disagreeingSources, eachSpec, recordAssertion } from '../../../test/support/read-model-spec.js';
 import { discrepanciesProjection, DiscrepanciesModel } from './discrepancies.js';
 
 const sources = disagreeingSources();
-const contested = [
-  openClaim('c-1'),
-  recordAssertion('c-1', 'a-1', 's-2026', 'will arrive in 2026', 'in 2026'),
-  recordAssertion('c-1', 'a-2', 's-2028', 'would come in 2028', 'in 2028'),
-];
+const contested = contestedClaim('c-1', ['a-1', 'a-2']);
 
 describe(DiscrepanciesModel.name, () => {
   const spec = eachSpec(discrepanciesProjection);

@@ -1,8 +1,8 @@
-import { disagreeingSources, eachSpec, openClaim, recordAssertion } from '../../../test/support/read-model-spec.js';
+import { disagreeingSources, eachSpec, openClaim, saysIn2026 } from '../../../test/support/read-model-spec.js';
 import { sourcesProjection, SourcesModel } from './sources.js';
 
 const sources = disagreeingSources();
-const claim = [openClaim('c-1'), recordAssertion('c-1', 'a-1', 's-2026', 'will arrive in 2026', 'in 2026')];
+const claim = [openClaim('c-1'), saysIn2026('c-1', 'a-1')];
 
 describe(SourcesModel.name, () => {
   const spec = eachSpec(sourcesProjection);
