@@ -45,7 +45,7 @@ describe('rebuild from position 0', () => {
   it.each([
     ['the folds memory keeps by default', defaults],
     // Every batch then reads folds from the claims' streams.
-    ['one fold kept', { foldsKept: 1, foldsKeptWhileBuilding: 1, assertionsKept: 1 }],
+    ['one fold kept', { foldsKept: 1, foldsKeptWhileBuilding: 1, entriesKept: 1 }],
   ] satisfies [string, Partial<typeof claimMemory>][])('gives read models equal to the live ones after any sequence of commands (%s)', async (_, memory) => {
     Object.assign(claimMemory, memory);
     await fc.assert(

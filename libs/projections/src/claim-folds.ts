@@ -54,12 +54,12 @@ export class ClaimFolds {
     private readonly feed: Feed,
     private readonly exchange?: FoldExchange,
   ) {
-    const maxSize = claimMemory.assertionsKept;
+    const maxSize = claimMemory.entriesKept;
     this.kept = new LRUCache({
       max: feed.building ? claimMemory.foldsKeptWhileBuilding : claimMemory.foldsKept,
       maxSize,
-      // Weighed by assertions; a claim with more than the bound is still kept (alone).
-      sizeCalculation: (fold) => Math.min(fold.assertions.length + 1, maxSize),
+      // Weighed by what it holds; a claim with more than the bound is still kept (alone).
+      sizeCalculation: (fold) => Math.min(fold.assertions.length + fold.discrepancies.size + 1, maxSize),
     });
   }
 
