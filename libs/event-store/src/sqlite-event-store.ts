@@ -28,7 +28,7 @@ import {
   type RecordedEvent,
   type SubscribeOptions,
 } from './event-store.js';
-import { SCHEMA_SQL, SqliteWriter, type WireAppend, type WireResult } from './sqlite-writer.js';
+import { LOG_CACHE_KIB, SCHEMA_SQL, SqliteWriter, type WireAppend, type WireResult } from './sqlite-writer.js';
 import { WriterThread } from './sqlite-writer-thread.js';
 
 export interface SqliteEventStoreOptions {
@@ -132,6 +132,7 @@ export class SqliteEventStore implements EventStore {
 
     this.db = new Database(file, { readonly: true });
     this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    this.db.pragma(`cache_size = -${LOG_CACHE_KIB}`);
     this.statements = { head: this.db.prepare<[], number | null>('SELECT max(position) FROM events').pluck() };
   }
 

@@ -44,6 +44,13 @@ interface StoredRow {
   metadata: string;
 }
 
+/**
+ * Page cache of each connection to the log. better-sqlite3 builds SQLite with 16 MB a connection;
+ * the log is read by position or by stream, mostly pages no cache would still hold on a long log,
+ * and the operating system caches the file too.
+ */
+export const LOG_CACHE_KIB = 2 * 1024;
+
 /** The write connection on `file` (schema already created by the opener). */
 export class SqliteWriter {
   private readonly db: Database.Database;
@@ -59,6 +66,7 @@ export class SqliteWriter {
     this.db.pragma('journal_mode = WAL');
     // FULL: the WAL is fsynced at every commit, so an acknowledged append survives power loss.
     this.db.pragma('synchronous = FULL');
+    this.db.pragma(`cache_size = -${LOG_CACHE_KIB}`);
     this.db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
     this.byId = this.db.prepare('SELECT stream, revision, position, type, data, metadata FROM events WHERE id = ?');
     this.currentRevision = this.db.prepare<[string], number>('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1').pluck();

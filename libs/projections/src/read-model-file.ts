@@ -7,10 +7,16 @@ import { handlesEvent, type Feed, type ProjectedEvent, type Projection, type Rea
 export type FileStatus = 'building' | 'live';
 
 /**
- * Page cache of a file being built (the default is 2 MB); back to the default once live. A build
- * appends rows and makes most indexes at its end, so little more pays; five files build at once.
+ * Page cache of a file being built. A build appends rows and makes most indexes at its end, so
+ * little more pays; five files build at once.
  */
 const BUILD_CACHE_KIB = 8 * 1024;
+
+/**
+ * Page cache of a live file. better-sqlite3 builds SQLite with 16 MB a connection, which the five
+ * live files filled under writes on the 1M-event store; the operating system caches the files too.
+ */
+const LIVE_CACHE_KIB = 2 * 1024;
 
 /**
  * One generation of one projection: `<dir>/<name>.g<generation>.sqlite`. A rebuild writes the next
@@ -84,6 +90,7 @@ export class ReadModelFile {
       db.pragma('journal_mode = WAL');
       // Read models are derived: a crash loses at most the last batches, which the checkpoint replays.
       db.pragma('synchronous = NORMAL');
+      db.pragma(`cache_size = -${LIVE_CACHE_KIB}`);
       if (this.walPages !== undefined) db.pragma(`wal_autocheckpoint = ${this.walPages}`);
     }
     this.db_ = db;
@@ -145,7 +152,7 @@ export class ReadModelFile {
     }
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.pragma('cache_size = -2000');
+    db.pragma(`cache_size = -${LIVE_CACHE_KIB}`);
     db.prepare("UPDATE meta SET value = 'live' WHERE key = 'status'").run();
     this.status = 'live';
   }
