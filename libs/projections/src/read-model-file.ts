@@ -18,6 +18,14 @@ const BUILD_CACHE_KIB = 8 * 1024;
  */
 const LIVE_CACHE_KIB = 2 * 1024;
 
+/** How a live file is written, whether it went live in this process or is opened again after a restart. */
+function setLive(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  // Read models are derived: a crash loses at most the last batches, which the checkpoint replays.
+  db.pragma('synchronous = NORMAL');
+  db.pragma(`cache_size = -${LIVE_CACHE_KIB}`);
+}
+
 /**
  * One generation of one projection: `<dir>/<name>.g<generation>.sqlite`. A rebuild writes the next
  * generation beside the live one and marks it live when caught up; the old file is then removed.
@@ -87,10 +95,7 @@ export class ReadModelFile {
       db.pragma('synchronous = OFF');
       db.pragma(`cache_size = -${BUILD_CACHE_KIB}`);
     } else {
-      db.pragma('journal_mode = WAL');
-      // Read models are derived: a crash loses at most the last batches, which the checkpoint replays.
-      db.pragma('synchronous = NORMAL');
-      db.pragma(`cache_size = -${LIVE_CACHE_KIB}`);
+      setLive(db);
       if (this.walPages !== undefined) db.pragma(`wal_autocheckpoint = ${this.walPages}`);
     }
     this.db_ = db;
@@ -150,9 +155,7 @@ export class ReadModelFile {
     } finally {
       closeSync(fd);
     }
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma(`cache_size = -${LIVE_CACHE_KIB}`);
+    setLive(db);
     db.prepare("UPDATE meta SET value = 'live' WHERE key = 'status'").run();
     this.status = 'live';
   }
