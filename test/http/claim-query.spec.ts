@@ -53,6 +53,27 @@ describe('GET /claims/:id query', () => {
     expect((await sut.request({ method: 'GET', url: '/claims/no-such-claim/timeline', as: 'none' })).status).toBe(404);
   });
 
+  it('sends the stored JSON as UTF-8, words outside Latin-1 whole and the length in bytes', async () => {
+    const subject = 'С-400 «Триумф» — поставки 2026–27';
+    const id = (await sut.request({ method: 'POST', url: '/claims', body: { subject, predicate: 'remaining deliveries due', valueType: 'date' } })).body.id;
+    const { claimState, timeline } = sut.app.get(Projections);
+    for (const [url, stored] of [
+      [`/claims/${id}`, () => claimState.stateBytes(id)],
+      [`/claims/${id}/timeline`, () => timeline.timelineBytes(id)],
+      [`/claims?subject=${encodeURIComponent('Триумф')}`, () => claimState.listBytes({ subject: 'Триумф', limit: 50 })],
+    ] as const) {
+      const res = await sut.request({ method: 'GET', url, as: 'none' });
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(Buffer.from(res.text)).toEqual(stored());
+      expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.text));
+    }
+    expect((await sut.request({ method: 'GET', url: `/claims/${id}`, as: 'none' })).body.subject).toBe(subject);
+    const listed = await sut.request({ method: 'GET', url: `/claims?q=${encodeURIComponent('триумф')}`, as: 'none' });
+    expect(listed.body.items.map((c: { subject: string }) => c.subject)).toEqual([subject]);
+    expect(listed.body.items[0].match.fields.length).toBeGreaterThan(0);
+  });
+
   it('answers every write after it, the cached state included, and again after a rebuild swaps the files', async () => {
     const sourceId = (await sut.request({ method: 'POST', url: '/sources', body: { title: 'IRIGC', publisher: null, publishedAt: '2025-12-04', text } })).body.id;
     const quote = { exact: 'Moscow has assured New Delhi that the remaining systems will be supplied by September 2026.' };

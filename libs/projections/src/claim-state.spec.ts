@@ -18,7 +18,7 @@ describe(ClaimStateModel.name, () => {
     await spec().given({ type: 'RetractAssertion', data: { claimId: 'c-settled', assertionId: 'a-1', kind: 'recorded-in-error', reason: 'wrong claim' } });
 
     expect(spec().model.state('c-settled')).toMatchObject({ revision: 2, current: null, counts: { assertions: 1, live: 0, retracted: 1 } });
-    expect(spec().model.stateJson('c-settled')).toBe(JSON.stringify(spec().reopened().state('c-settled')));
+    expect(spec().model.stateBytes('c-settled')!.toString()).toBe(JSON.stringify(spec().reopened().state('c-settled')));
     expect(spec().model.state('c-none')).toBeUndefined();
     expect(spec().model.count()).toBe(1);
   });
@@ -34,7 +34,7 @@ describe(ClaimStateModel.name, () => {
     expect(second.items.map((c) => c.claimId)).toEqual(['c-settled']);
     expect(second.nextCursor).toBeNull();
     expect(spec().model.list({ limit: 10, status: 'revised' }).items.map((c) => c.claimId)).toEqual(['c-revised']);
-    expect(JSON.parse(spec().model.listJson({ limit: 10 }))).toEqual({ ...spec().model.list({ limit: 10 }), nextCursor: null });
+    expect(JSON.parse(spec().model.listBytes({ limit: 10 }).toString())).toEqual({ ...spec().model.list({ limit: 10 }), nextCursor: null });
   });
 
   it('finds claims by their words, each with why it was found', async () => {

@@ -55,6 +55,8 @@ export class ClaimTimelineModel extends ClaimFoldModel {
     this.s = {
       put: db.prepare<[string, number, string]>('INSERT OR REPLACE INTO timelines (claim_id, revision, timeline) VALUES (?, ?, ?)'),
       get: db.prepare<[string], string>('SELECT timeline FROM timelines WHERE claim_id = ?').pluck(),
+      // To send: the stored UTF-8 as it is (claim-state.ts `stateBytes` says why).
+      bytes: db.prepare<[string], Buffer>('SELECT CAST(timeline AS BLOB) FROM timelines WHERE claim_id = ?').pluck(),
       // SQLite picks the entry out of the stored JSON: nothing else is parsed.
       relation: db.prepare<[string, string], string>(
         "SELECT e.value -> '$.relationToPrevious' FROM timelines t, json_each(t.timeline, '$.entries') e WHERE t.claim_id = ? AND e.value ->> '$.assertionId' = ?",
@@ -148,6 +150,11 @@ export class ClaimTimelineModel extends ClaimFoldModel {
   /** The live timeline of a claim as the JSON text stored. */
   timelineJson(claimId: string): string | undefined {
     return this.s.get.get(claimId);
+  }
+
+  /** The same JSON as stored, in UTF-8, to send. */
+  timelineBytes(claimId: string): Buffer | undefined {
+    return this.s.bytes.get(claimId);
   }
 
   /**

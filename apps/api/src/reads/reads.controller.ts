@@ -20,8 +20,8 @@ async function asOfFrom(query: Record<string, unknown>): Promise<AsOfQuery> {
   return {};
 }
 
-/** Sends JSON text a projection stored as it is: no parse and re-serialize on the way out. */
-function storedJson(reply: FastifyReply, json: string): string {
+/** Sends the JSON a projection stored as it is: no parse and re-serialize, nor UTF-8 decode and encode, on the way out. */
+function storedJson(reply: FastifyReply, json: Buffer): Buffer {
   void reply.header('content-type', 'application/json; charset=utf-8');
   return json;
 }
@@ -40,7 +40,7 @@ export class ClaimReadsController {
   @ApiOperation({ summary: 'Current state of claims, what changed first; with q, the claims the words find, best first; filter by subject, entity, status; paged by cursor' })
   @ApiOkResponse({ description: '{ items: ClaimState[], nextCursor }; with q each item also has match: { score, fields: [{ field, parts: [{ text, hit? }] }] }, the words found marked' })
   async list(@Query() query: ListClaimsQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return storedJson(reply, this.projections.claimState.listJson({ ...query, limit: query.limit ?? 50 }));
+    return storedJson(reply, this.projections.claimState.listBytes({ ...query, limit: query.limit ?? 50 }));
   }
 
   @Get(':id')
@@ -50,7 +50,7 @@ export class ClaimReadsController {
   async get(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
     const at = await asOfFrom(query);
     if (at.asOf === undefined && at.saidBy === undefined) {
-      return storedJson(reply, found(this.projections.claimState.stateJson(id), `claim ${id}`));
+      return storedJson(reply, found(this.projections.claimState.stateBytes(id), `claim ${id}`));
     }
     return found(await this.projections.history.state(id, at), `claim ${id}${at.asOf ? ` as of ${at.asOf}` : ''}`);
   }
@@ -62,7 +62,7 @@ export class ClaimReadsController {
   async timeline(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
     const at = await asOfFrom(query);
     if (at.asOf === undefined && at.saidBy === undefined) {
-      return storedJson(reply, found(this.projections.timeline.timelineJson(id), `claim ${id}`));
+      return storedJson(reply, found(this.projections.timeline.timelineBytes(id), `claim ${id}`));
     }
     return found(await this.projections.history.timeline(id, at), `claim ${id}`);
   }
