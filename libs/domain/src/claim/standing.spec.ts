@@ -1,8 +1,54 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { relateValues, textAgreement, type CompareOptions } from '../values/compare.js';
 import { parseDate, parseValue, type ParseContext } from '../values/parse.js';
-import type { ValueType } from '../values/value.js';
-import { claimStanding, type StandingAssertion } from './standing.js';
+import type { TextValue, Value, ValueType } from '../values/value.js';
+import { claimStanding, CONCURRENT_WITHIN_DAYS, movement, saidWithin, type Standing, type StandingAssertion } from './standing.js';
+
+/**
+ * The rule as RULES.md states it, pair by pair with nothing kept between pairs: what claimStanding
+ * (which relates each pair of distinct values once) must agree with.
+ */
+function standingAsWritten(live: readonly StandingAssertion[], options: CompareOptions = {}): Pick<Standing, 'status' | 'change' | 'current'> {
+  const superseded = new Set<number>();
+  const revisions: [number, number][] = [];
+  const disputes: [number, number][] = [];
+  for (let j = 1; j < live.length; j++) {
+    for (let i = 0; i < j; i++) {
+      const [a, b] = [live[i]!, live[j]!];
+      const relation = relateValues(a.value, b.value, options);
+      if (movement(a.value, b.value, relation) === null) continue;
+      const disagree = relation === 'overlaps' || relation === 'contradicts';
+      const sameSaidAt = a.saidAt.bounds.lo === b.saidAt.bounds.lo && a.saidAt.bounds.hi === b.saidAt.bounds.hi;
+      if (sameSaidAt || (disagree && saidWithin(a.saidAt, b.saidAt, CONCURRENT_WITHIN_DAYS))) disputes.push([i, j]);
+      else {
+        revisions.push([i, j]);
+        superseded.add(i);
+      }
+    }
+  }
+  const latest = (xs: [number, number][]) => xs.reduce<[number, number] | undefined>((best, x) => (!best || x[1] > best[1] || (x[1] === best[1] && x[0] > best[0]) ? x : best), undefined);
+  const dispute = latest(disputes.filter(([i, j]) => !superseded.has(i) && !superseded.has(j)));
+  const revision = latest(revisions);
+  const ids = (pair: [number, number] | undefined) => pair && { from: live[pair[0]]!.assertionId, to: live[pair[1]]!.assertionId };
+  // The current value: among those standing, the most precise all of them contain (its most often
+  // stated words, then the latest), else the latest; supported by every one that contains it.
+  const standing = live.filter((_, i) => !superseded.has(i));
+  const contains = (outer: StandingAssertion, inner: StandingAssertion) => ['same', 'refines'].includes(relateValues(outer.value, inner.value, options));
+  const inner = dispute ? [] : standing.filter((c) => standing.every((m) => contains(m, c)));
+  const sameWords = (a: Value, b: Value) => a.normalized.toLowerCase() === b.normalized.toLowerCase() && (a.type !== 'quantity' || (b.type === 'quantity' && a.unit === b.unit));
+  const stated = (c: StandingAssertion) => inner.filter((o) => sameWords(o.value, c.value)).length;
+  const chosen = inner.length > 0 ? inner.reduce((best, c) => (stated(c) >= stated(best) ? c : best)) : standing.at(-1);
+  const support = (m: Value, c: Value) =>
+    m.type === 'text' && c.type === 'text' ? (textAgreement(m as TextValue, c as TextValue, options) === 'variant' ? 'spelling-variant' : 'states') : relateValues(m, c, options) === 'same' ? 'states' : 'less-precise';
+  return {
+    status: dispute ? 'contested' : revision ? 'revised' : 'settled',
+    change: (ids(dispute) ?? ids(revision) ?? null) as Standing['change'],
+    current: chosen
+      ? { assertionId: chosen.assertionId, supportedBy: standing.filter((m) => contains(m, chosen)).map((m) => ({ assertionId: m.assertionId, sourceId: m.sourceId, support: support(m.value, chosen.value) })) }
+      : null,
+  };
+}
 
 /** An assertion as the seeds record them: its words read as the decider reads them. */
 function said(id: string, type: ValueType, words: string, saidAt: string, speaker = id, context: ParseContext = {}): StandingAssertion {
@@ -141,6 +187,25 @@ describe(claimStanding.name, () => {
         const standing = claimStanding(live);
         expect(standing.change === null).toBe(standing.status === 'settled');
         if (live.length) expect(live.map((a) => a.assertionId)).toContain(standing.current!.assertionId);
+      }),
+    );
+  });
+
+  it.each<[ValueType, string[]]>([
+    ['date', ['by 2026', 'by September 2026', '2026–27', 'mid-2026', 'September 2026', 'from 2026', '2028', 'by 2026']],
+    ['quantity', ['$5.43 billion', 'USD 5 billion', '$5 billion', '5 billion euros', '€5.4 billion', 'over $6 billion']],
+    ['text', ['Andrei Belousov', 'Andrey Belousov', 'andrei  belousov', 'Sergei Shoigu', 'Belousov']],
+  ])('given any %s assertions, when derived, then the standing is the rule applied pair by pair', (type, pool) => {
+    const day = fc.constantFrom('2025-01-10', '2025-01-12', '2025-03', '2025-06-01', '2025-06-03', '2025');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...pool), day), { maxLength: 9 }), (xs) => {
+        const live = xs.map(([w, d], i) => said(`a${i}`, type, w, d));
+        const options = { entities: BELOUSOV };
+        const standing = claimStanding(live, options);
+        const written = standingAsWritten(live, options);
+        expect(standing.status).toBe(written.status);
+        expect(standing.change && { from: standing.change.from.assertionId, to: standing.change.to.assertionId }).toEqual(written.change);
+        expect(standing.current).toEqual(written.current);
       }),
     );
   });

@@ -52,9 +52,7 @@ const DAY_MS = 86_400_000;
 
 /** Whether two said-at intervals lie within `days` of each other (an open end reaches anywhere). */
 export function saidWithin(a: DateValue, b: DateValue, days: number): boolean {
-  const gap = (endOfFirst: string | null, startOfSecond: string | null): number =>
-    endOfFirst === null || startOfSecond === null ? 0 : Math.max(0, (Date.parse(startOfSecond) - Date.parse(endOfFirst)) / DAY_MS);
-  return Math.max(gap(a.bounds.hi, b.bounds.lo), gap(b.bounds.hi, a.bounds.lo)) <= days;
+  return gapDays(dayMs(a.bounds.hi), dayMs(b.bounds.lo)) <= days && gapDays(dayMs(b.bounds.hi), dayMs(a.bounds.lo)) <= days;
 }
 
 type End = string | number | null;
@@ -123,33 +121,39 @@ function changeOf(kind: ChangeKind, from: StandingAssertion, to: StandingAsserti
  * of them contain (its most often stated form, then the latest), else the latest.
  */
 export function claimStanding(live: readonly StandingAssertion[], options: CompareOptions = {}): Standing {
-  const superseded = new Set<number>();
-  const revisions: [number, number, ChangeKind][] = [];
-  const disputes: [number, number][] = [];
+  // Every pair is looked at (a claim of n assertions: n²/2), so the loop allocates nothing and
+  // compares each pair of distinct values and said-at days once: the pairs come in order of their
+  // later assertion, then their earlier one, so the last of a kind is the latest.
+  const superseded = new Uint8Array(live.length);
+  let revision: [number, number, ChangeKind] | undefined;
+  const disputes: number[] = [];
+  const { relate, kindOf } = valueRelations(live, options);
+  const said = live.map(({ saidAt: { bounds } }) => ({ lo: bounds.lo, hi: bounds.hi, loMs: dayMs(bounds.lo), hiMs: dayMs(bounds.hi) }));
   for (let j = 1; j < live.length; j++) {
+    const b = said[j]!;
     for (let i = 0; i < j; i++) {
-      const [a, b] = [live[i]!, live[j]!];
-      const relation = relateValues(a.value, b.value, options);
-      const kind = movement(a.value, b.value, relation);
+      const { relation, kind } = relate(i, j);
       if (kind === null) continue;
+      const a = said[i]!;
       const disagree = relation === 'overlaps' || relation === 'contradicts';
-      const sameSaidAt = a.saidAt.bounds.lo === b.saidAt.bounds.lo && a.saidAt.bounds.hi === b.saidAt.bounds.hi;
-      if (sameSaidAt || (disagree && saidWithin(a.saidAt, b.saidAt, CONCURRENT_WITHIN_DAYS))) {
-        disputes.push([i, j]);
+      const concurrent = gapDays(a.hiMs, b.loMs) <= CONCURRENT_WITHIN_DAYS && gapDays(b.hiMs, a.loMs) <= CONCURRENT_WITHIN_DAYS;
+      if ((a.lo === b.lo && a.hi === b.hi) || (disagree && concurrent)) {
+        disputes.push(i, j);
       } else {
-        revisions.push([i, j, kind]);
-        superseded.add(i);
+        revision = [i, j, kind];
+        superseded[i] = 1;
       }
     }
   }
-  const open = disputes.filter(([i, j]) => !superseded.has(i) && !superseded.has(j));
-  const latest = <T extends [number, number, ...unknown[]]>(xs: T[]): T | undefined =>
-    xs.reduce<T | undefined>((best, x) => (best === undefined || x[1] > best[1] || (x[1] === best[1] && x[0] > best[0]) ? x : best), undefined);
+  // The latest dispute between assertions neither of which a later one superseded.
+  let dispute: [number, number] | undefined;
+  for (let k = disputes.length - 2; k >= 0 && !dispute; k -= 2) {
+    const [i, j] = [disputes[k]!, disputes[k + 1]!];
+    if (!superseded[i] && !superseded[j]) dispute = [i, j];
+  }
 
   let status: ClaimStatus = 'settled';
   let change: ValueChange | null = null;
-  const dispute = latest(open);
-  const revision = latest(revisions);
   if (dispute) {
     status = 'contested';
     change = changeOf('disputed', live[dispute[0]]!, live[dispute[1]]!);
@@ -157,24 +161,75 @@ export function claimStanding(live: readonly StandingAssertion[], options: Compa
     status = 'revised';
     change = changeOf(revision[2], live[revision[0]]!, live[revision[1]]!);
   }
-  return { status, change, current: currentOf(live.filter((_, i) => !superseded.has(i)), status === 'contested', options) };
+  const standing = live.flatMap((_, i) => (superseded[i] ? [] : [i]));
+  return { status, change, current: currentOf(live, standing, status === 'contested', relate, kindOf, options) };
 }
 
-/** The best-supported value among assertions still standing, and who supports it. */
-function currentOf(standing: readonly StandingAssertion[], contested: boolean, options: CompareOptions): Standing['current'] {
+const dayMs = (day: string | null): number | null => (day === null ? null : Date.parse(day));
+
+/** Days from the end of one said-at to the start of another (0 when they meet, overlap or an end is open), as saidWithin counts them. */
+const gapDays = (endOfFirst: number | null, startOfSecond: number | null): number =>
+  endOfFirst === null || startOfSecond === null ? 0 : Math.max(0, (startOfSecond - endOfFirst) / DAY_MS);
+
+/**
+ * relateValues (and movement) of two of the claim's values by their places in `live`, each pair of
+ * distinct values worked out once: a claim's assertions repeat a few values, and comparing every
+ * pair afresh made the standing of a claim of hundreds of assertions take a large part of a second.
+ */
+function valueRelations(live: readonly StandingAssertion[], options: CompareOptions): { relate: (i: number, j: number) => { relation: Relation; kind: ChangeKind | null }; kindOf: readonly number[] } {
+  const kinds = new Map<string, number>();
+  const kindOf = live.map(({ value }) => {
+    const key = JSON.stringify(value.type === 'text' ? [value.type, value.normalized] : [value.type, value.type === 'quantity' ? value.unit : null, value.bounds.lo, value.bounds.hi]);
+    let kind = kinds.get(key);
+    if (kind === undefined) kinds.set(key, (kind = kinds.size));
+    return kind;
+  });
+  const known: ({ relation: Relation; kind: ChangeKind | null } | undefined)[] = [];
+  const relate = (i: number, j: number) => {
+    const key = kindOf[i]! * kinds.size + kindOf[j]!;
+    let pair = known[key];
+    if (!pair) {
+      const [a, b] = [live[i]!.value, live[j]!.value];
+      const relation = relateValues(a, b, options);
+      known[key] = pair = { relation, kind: movement(a, b, relation) };
+    }
+    return pair;
+  };
+  return { relate, kindOf };
+}
+
+/** The best-supported value among the assertions still standing (places in `live`), and who supports it. */
+function currentOf(
+  live: readonly StandingAssertion[],
+  standing: readonly number[],
+  contested: boolean,
+  relate: (i: number, j: number) => { relation: Relation },
+  kindOf: readonly number[],
+  options: CompareOptions,
+): Standing['current'] {
   if (standing.length === 0) return null;
-  const contains = (outer: StandingAssertion, inner: StandingAssertion) => ['same', 'refines'].includes(relateValues(outer.value, inner.value, options));
-  // Inside every other one: the most precise value they all share (a chain when they agree).
-  const inner = contested ? [] : standing.filter((c) => standing.every((m) => contains(m, c)));
+  const contains = (outer: number, inner: number) => ['same', 'refines'].includes(relate(outer, inner).relation);
+  // Inside every other one: the most precise value they all share (a chain when they agree). One
+  // assertion of each value stands for all of that value.
+  const oneOfEach = [...new Map(standing.map((m) => [kindOf[m]!, m])).values()];
+  const inner = contested ? [] : standing.filter((c) => oneOfEach.every((m) => contains(m, c)));
   let chosen = standing.at(-1)!;
   if (inner.length > 0) {
-    const stated = (c: StandingAssertion) => inner.filter((o) => sameWords(o.value, c.value)).length;
+    // How often its words are stated, once for each form of words (all agree: one form, many times).
+    const counted = new Map<string, number>();
+    const stated = (c: number) => {
+      const { value } = live[c]!;
+      const key = JSON.stringify([value.normalized.toLowerCase(), value.type, value.type === 'quantity' ? value.unit : null]);
+      let n = counted.get(key);
+      if (n === undefined) counted.set(key, (n = inner.filter((o) => sameWords(live[o]!.value, value)).length));
+      return n;
+    };
     chosen = inner.reduce((best, c) => (stated(c) >= stated(best) ? c : best));
   }
   const supportedBy = standing
     .filter((m) => contains(m, chosen))
-    .map((m) => ({ assertionId: m.assertionId, sourceId: m.sourceId, support: supportOf(m.value, chosen.value, options) }));
-  return { assertionId: chosen.assertionId, supportedBy };
+    .map((m) => ({ assertionId: live[m]!.assertionId, sourceId: live[m]!.sourceId, support: supportOf(live[m]!.value, live[chosen]!.value, options) }));
+  return { assertionId: live[chosen]!.assertionId, supportedBy };
 }
 
 function sameWords(a: Value, b: Value): boolean {
