@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parseDate, type ClaimEvent } from '#domain';
-import { foldClaim, isLiveAssertion, pairDiscrepancy, stateOf, type ClaimFold } from './claim-view.js';
+import { foldClaim, isLiveAssertion, pairChangeLog, pairDiscrepancy, pairsChangedAfter, stateOf, type ClaimFold } from './claim-view.js';
 
 const VALUES = ['by 2026', 'by September 2026', '2026–27', 'mid-2026', 'September 2026', 'from 2026', '2028', 'before 2026'];
 const SAID = ['2025-01-10', '2025-01-12', '2025-03', '2025-06-01', '2025'];
@@ -67,5 +67,22 @@ describe('claim folds: discrepancies', () => {
         expect(stateOf(f, { saidBy }).counts.discrepancies).toBe(disagreeingAsWritten(f, saidBy).size);
       }),
     );
+  });
+
+  it.each([16, 1])('given any events, when asked what changed after a position (the last %i events listed), then every pair changed after it, once', (eventsKept) => {
+    const kept = pairChangeLog.eventsKept;
+    pairChangeLog.eventsKept = eventsKept;
+    try {
+      fc.assert(
+        fc.property(fc.array(step, { minLength: 8, maxLength: 30 }), fc.integer({ min: -1, max: 30 }), (steps, after) => {
+          const f = fold(eventsOf(steps));
+          const changed = [...pairsChangedAfter(f, after)];
+          const keyOf = (r: { body: { earlier: { assertionId: string }; later: { assertionId: string } } }) => `${r.body.earlier.assertionId}/${r.body.later.assertionId}`;
+          expect(changed.map(keyOf).sort()).toEqual([...f.discrepancies.values()].filter((r) => r.seq > after).map(keyOf).sort());
+        }),
+      );
+    } finally {
+      pairChangeLog.eventsKept = kept;
+    }
   });
 });

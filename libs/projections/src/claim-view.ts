@@ -47,6 +47,13 @@ export interface ClaimFold extends ClaimDefinition {
    * every pair of the claim (n²/2 of n assertions).
    */
   openPairs: Map<string, Map<string, string>>;
+  /**
+   * The pairs the latest events changed, oldest first ([position, key]), every change after
+   * `pairChangesFrom` (pairsChangedAfter): the discrepancies view writes a batch's pairs without
+   * going through every pair of the claim.
+   */
+  pairChanges: [number, string][];
+  pairChangesFrom: number;
 }
 
 export interface LastChange {
@@ -114,6 +121,8 @@ export function foldClaim(fold: ClaimFold | null, event: ClaimEvent, ctx: EventC
       verdicts: [],
       discrepancies: new Map(),
       openPairs: new Map(),
+      pairChanges: [],
+      pairChangesFrom: -1,
     };
   }
   // Events of a claim never precede its opening; a fold without one has nothing to attach them to.
@@ -216,6 +225,7 @@ function foldDiscrepancies(fold: ClaimFold, touched: string, ctx: EventContext):
   const save = (key: string, body: StoredDiscrepancy): void => {
     fold.discrepancies.set(key, { body, seq: ctx.position, ordinal: fold.discrepancies.get(key)?.ordinal ?? ordinalOf(ctx.position, index) });
     index++;
+    fold.pairChanges.push([ctx.position, key]);
     for (const [side, other] of [[body.earlier.assertionId, body.later.assertionId], [body.later.assertionId, body.earlier.assertionId]] as const) {
       let open = fold.openPairs.get(side);
       if (body.status === 'open') {
@@ -249,6 +259,28 @@ function foldDiscrepancies(fold: ClaimFold, touched: string, ctx: EventContext):
   }
   // Open before this event and not any more: a retraction or correction resolved it.
   for (const [key, { body }] of wasOpen) save(key, { ...body, status: 'resolved', resolvedAt: ctx.recordedAt, resolution: fold.lastChange.summary });
+  // The changes of the claim's last few events are listed (an event changes at most one pair with
+  // each other assertion); a reader further behind goes through every pair.
+  const kept = pairChangeLog.eventsKept * (fold.assertions.length + 1);
+  if (fold.pairChanges.length > 2 * kept) fold.pairChangesFrom = fold.pairChanges.splice(0, fold.pairChanges.length - kept).at(-1)![0];
+}
+
+/** How many of a claim's events the changed-pairs list covers, at least (tests lower it to go past it). */
+export const pairChangeLog = { eventsKept: 16 };
+
+/** The discrepancy rows changed by the claim's events after the log position `after`. */
+export function* pairsChangedAfter(fold: ClaimFold, after: number): Generator<DiscrepancyRow> {
+  if (after < fold.pairChangesFrom) {
+    for (const row of fold.discrepancies.values()) if (row.seq > after) yield row;
+    return;
+  }
+  const seen = new Set<string>();
+  for (let i = fold.pairChanges.length - 1; i >= 0 && fold.pairChanges[i]![0] > after; i--) {
+    const key = fold.pairChanges[i]![1];
+    if (seen.has(key)) continue;
+    seen.add(key);
+    yield fold.discrepancies.get(key)!;
+  }
 }
 
 const sideOf = (a: AssertionEntry): DiscrepancySide => ({

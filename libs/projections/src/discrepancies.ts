@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ClaimFoldModel } from './claim-folds.js';
-import type { StoredDiscrepancy } from './claim-view.js';
+import { pairsChangedAfter, type StoredDiscrepancy } from './claim-view.js';
 import { decodeCursor, encodeCursor, type Page } from './paging.js';
 import type { OpenOptions, Projection } from './projection.js';
 
@@ -52,8 +52,7 @@ export class DiscrepanciesModel extends ClaimFoldModel {
   apply(): void {
     const after = this.appliedTo;
     for (const fold of this.changedFolds()) {
-      for (const { body: d, seq, ordinal } of fold.discrepancies.values()) {
-        if (seq <= after) continue;
+      for (const { body: d, seq, ordinal } of pairsChangedAfter(fold, after)) {
         this.put.run(d.claimId, d.earlier.assertionId, d.later.assertionId, d.relation, d.status, d.earlier.sourceId, d.later.sourceId, seq, ordinal, JSON.stringify(d));
       }
     }
