@@ -45,7 +45,7 @@ export class ClaimHistory {
       const ctx = contextOf(recorded);
       if (recorded.position > until || Date.parse(ctx.recordedAt) > asOf) break;
       const event = this.decode(recorded);
-      if (isClaimEvent(event)) fold = foldClaim(fold, event, ctx);
+      if (isClaimEvent(event)) fold = foldClaim(fold, event, ctx, { pairs: false });
     }
     return fold ?? undefined;
   }

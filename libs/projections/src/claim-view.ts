@@ -4,6 +4,7 @@ import {
   compareValues,
   CONCURRENT_WITHIN_DAYS,
   DISCREPANCY_RELATIONS,
+  disagreeingPairs,
   relateValues,
   saidWithin,
   type Standing,
@@ -43,8 +44,8 @@ export interface ClaimFold extends ClaimDefinition {
   discrepancies: Map<string, DiscrepancyRow>;
   /**
    * The open ones by assertion (each with the other assertion of the pair and the pair's key): an
-   * event looks at its own assertion's pairs only, and the state counts them, without going through
-   * every pair of the claim (n²/2 of n assertions).
+   * event looks at its own assertion's pairs only, not at every pair of the claim (n²/2 of n
+   * assertions).
    */
   openPairs: Map<string, Map<string, string>>;
   /**
@@ -100,8 +101,12 @@ export interface EventContext {
   actor: string;
 }
 
-/** Folds one claim event into `fold` (changing it) and returns it; an opening starts a new fold. */
-export function foldClaim(fold: ClaimFold | null, event: ClaimEvent, ctx: EventContext): ClaimFold | null {
+/**
+ * Folds one claim event into `fold` (changing it) and returns it; an opening starts a new fold.
+ * Without `pairs` the discrepancy pairs are not kept (a read of the past counts them from the
+ * assertions, and their words cost more than the rest of the fold).
+ */
+export function foldClaim(fold: ClaimFold | null, event: ClaimEvent, ctx: EventContext, { pairs = true }: { pairs?: boolean } = {}): ClaimFold | null {
   if (event.type === 'claimline.claim-opened') {
     const d = event.data;
     return {
@@ -167,7 +172,7 @@ export function foldClaim(fold: ClaimFold | null, event: ClaimEvent, ctx: EventC
       throw new Error(`unhandled claim event ${(unexpected as ClaimEvent).type}`);
     }
   }
-  foldDiscrepancies(fold, event.data.assertionId, ctx);
+  if (pairs) foldDiscrepancies(fold, event.data.assertionId, ctx);
   return fold;
 }
 
@@ -198,8 +203,17 @@ export interface StoredDiscrepancy {
   resolution: string | null;
 }
 
+/** A discrepancy as the fold keeps it: as stored but for its explanation (storedDiscrepancy). */
+export type PairBody = Omit<StoredDiscrepancy, 'explanation'>;
+
 export interface DiscrepancyRow {
-  body: StoredDiscrepancy;
+  body: PairBody;
+  /**
+   * The two values as they were when the row last changed, earlier first: the explanation is put
+   * into words from them when the row is written (words for every pair of a claim read whole from
+   * the log were most of the time it took).
+   */
+  values: readonly [Value, Value];
   /** Position of the event that last changed the row: a file at a later checkpoint already holds it. */
   seq: number;
   /**
@@ -222,8 +236,8 @@ function foldDiscrepancies(fold: ClaimFold, touched: string, ctx: EventContext):
   const wasOpen = new Map<string, DiscrepancyRow>();
   for (const key of fold.openPairs.get(touched)?.values() ?? []) wasOpen.set(key, fold.discrepancies.get(key)!);
   let index = 0;
-  const save = (key: string, body: StoredDiscrepancy): void => {
-    fold.discrepancies.set(key, { body, seq: ctx.position, ordinal: fold.discrepancies.get(key)?.ordinal ?? ordinalOf(ctx.position, index) });
+  const save = (key: string, body: PairBody, values: readonly [Value, Value]): void => {
+    fold.discrepancies.set(key, { body, values, seq: ctx.position, ordinal: fold.discrepancies.get(key)?.ordinal ?? ordinalOf(ctx.position, index) });
     index++;
     fold.pairChanges.push([ctx.position, key]);
     for (const [side, other] of [[body.earlier.assertionId, body.later.assertionId], [body.later.assertionId, body.earlier.assertionId]] as const) {
@@ -245,20 +259,19 @@ function foldDiscrepancies(fold: ClaimFold, touched: string, ctx: EventContext):
       const d = pairDiscrepancy(fold.claimId, x, y, fold.entities);
       if (!d) continue;
       const key = pairKey(d.earlierAssertionId, d.laterAssertionId);
-      const previous = wasOpen.get(key)?.body;
+      const previous = wasOpen.get(key);
       wasOpen.delete(key);
       const earlier = sideOf(d.earlierAssertionId === x.assertionId ? x : y);
       const later = sideOf(d.laterAssertionId === x.assertionId ? x : y);
-      const explanation = comparisonOf(d, fold.entities).explanation;
-      if (previous && sameDiscrepancy(previous, d, explanation, earlier, later)) continue;
+      if (previous && sameDiscrepancy(previous, d, earlier, later)) continue;
       save(key, {
-        claimId: d.claimId, subject: fold.subject, predicate: fold.predicate, relation: d.relation, explanation,
-        concurrent: d.concurrent, earlier, later, status: 'open', openedAt: previous?.openedAt ?? ctx.recordedAt, resolvedAt: null, resolution: null,
-      });
+        claimId: d.claimId, subject: fold.subject, predicate: fold.predicate, relation: d.relation,
+        concurrent: d.concurrent, earlier, later, status: 'open', openedAt: previous?.body.openedAt ?? ctx.recordedAt, resolvedAt: null, resolution: null,
+      }, [d.earlierValue, d.laterValue]);
     }
   }
   // Open before this event and not any more: a retraction or correction resolved it.
-  for (const [key, { body }] of wasOpen) save(key, { ...body, status: 'resolved', resolvedAt: ctx.recordedAt, resolution: fold.lastChange.summary });
+  for (const [key, { body, values }] of wasOpen) save(key, { ...body, status: 'resolved', resolvedAt: ctx.recordedAt, resolution: fold.lastChange.summary }, values);
   // The changes of the claim's last few events are listed (an event changes at most one pair with
   // each other assertion); a reader further behind goes through every pair.
   const kept = pairChangeLog.eventsKept * (fold.assertions.length + 1);
@@ -290,9 +303,19 @@ const sideOf = (a: AssertionEntry): DiscrepancySide => ({
 const sameSide = (a: DiscrepancySide, b: DiscrepancySide): boolean =>
   a.assertionId === b.assertionId && a.sourceId === b.sourceId && a.quote === b.quote && a.value === b.value && a.speaker === b.speaker && a.saidAt === b.saidAt;
 
-function sameDiscrepancy(stored: StoredDiscrepancy, d: Discrepancy, explanation: string, earlier: DiscrepancySide, later: DiscrepancySide): boolean {
-  return stored.relation === d.relation && stored.explanation === explanation && stored.concurrent === d.concurrent &&
-    sameSide(stored.earlier, earlier) && sameSide(stored.later, later);
+/** Values that give the same words (the same object, or one equal to it). */
+const sameValue = (a: Value, b: Value): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
+
+function sameDiscrepancy(stored: DiscrepancyRow, d: Discrepancy, earlier: DiscrepancySide, later: DiscrepancySide): boolean {
+  const { body } = stored;
+  return body.relation === d.relation && body.concurrent === d.concurrent && sameSide(body.earlier, earlier) && sameSide(body.later, later) &&
+    sameValue(stored.values[0], d.earlierValue) && sameValue(stored.values[1], d.laterValue);
+}
+
+/** A discrepancy row as the view stores it, its explanation put into words. */
+export function storedDiscrepancy(row: DiscrepancyRow, entities: readonly Entity[]): StoredDiscrepancy {
+  const { claimId, subject, predicate, relation, ...rest } = row.body;
+  return { claimId, subject, predicate, relation, explanation: compareValues(row.values[0], row.values[1], { entities }).explanation, ...rest };
 }
 
 // ---- derived views -------------------------------------------------------------------------------
@@ -401,26 +424,6 @@ export interface Discrepancy {
   laterValue: Value;
 }
 
-/** The relation of the pair in words (compareValues; relateValues gives the same relation faster). */
-const comparisonOf = (d: Discrepancy, entities: readonly Entity[]): Comparison => compareValues(d.earlierValue, d.laterValue, { entities });
-
-/**
- * How many pairs of these live assertions disagree: the open pairs the fold keeps among them
- * (foldDiscrepancies relates an assertion to every other live one at each of its events, so the
- * open pairs are exactly the pairs that disagree now).
- */
-function disagreeingPairs(fold: ClaimFold, live: readonly AssertionEntry[], filter: ViewFilter): number {
-  let ends = 0;
-  if (filter.saidBy === undefined) {
-    // Every live assertion is shown: every open pair is counted.
-    for (const open of fold.openPairs.values()) ends += open.size;
-  } else {
-    const shown = new Set(live.map((a) => a.assertionId));
-    for (const id of shown) for (const other of fold.openPairs.get(id)?.keys() ?? []) if (shown.has(other)) ends++;
-  }
-  // Each pair has two ends.
-  return ends / 2;
-}
 
 /**
  * The discrepancy between two live assertions of a claim, if they disagree (which is earlier is
@@ -478,7 +481,7 @@ export function stateOf(fold: ClaimFold, filter: ViewFilter = {}): ClaimStateVie
       retracted: all.length - live.length,
       corrected: all.filter((a) => a.corrections.length > 0).length,
       sources: new Set(live.map((a) => a.sourceId)).size,
-      discrepancies: disagreeingPairs(fold, live, filter),
+      discrepancies: disagreeingPairs(live.map((a) => a.value), { entities: fold.entities }),
       verdicts: fold.verdicts.length,
     },
     verdict: fold.verdicts.at(-1) ?? null,

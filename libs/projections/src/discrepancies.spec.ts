@@ -1,3 +1,4 @@
+import { compareValues, parseDate } from '#domain';
 import { contestedClaim, disagreeingSources, eachSpec, recordAssertion } from '../../../test/support/read-model-spec.js';
 import { discrepanciesProjection, DiscrepanciesModel } from './discrepancies.js';
 
@@ -19,6 +20,8 @@ describe(DiscrepanciesModel.name, () => {
         later: expect.objectContaining({ assertionId: 'a-2', sourceId: 's-2028', value: 'in 2028' }),
       }),
     ]);
+    // In words, as compareValues puts the pair (earlier, then later).
+    expect(items[0]!.explanation).toBe(compareValues(parseDate('in 2026'), parseDate('in 2028')).explanation);
     expect(spec().model.list({ limit: 10, source: 's-2028' }).items).toHaveLength(1);
     expect(spec().model.list({ limit: 10, claim: 'c-2' }).items).toHaveLength(0);
   });
@@ -32,6 +35,7 @@ describe(DiscrepanciesModel.name, () => {
     const [resolved, ...rest] = spec().model.list({ limit: 10, status: 'resolved' }).items;
     expect(rest).toEqual([]);
     expect(resolved).toMatchObject({ claimId: 'c-1', status: 'resolved', resolvedAt: expect.any(String), resolution: expect.stringContaining('etract') });
+    expect(resolved!.explanation).toBe(compareValues(parseDate('in 2026'), parseDate('in 2028')).explanation);
     expect(spec().model.list({ limit: 10, status: 'all' }).items).toHaveLength(1);
   });
 

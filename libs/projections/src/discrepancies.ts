@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ClaimFoldModel } from './claim-folds.js';
-import { pairsChangedAfter, type StoredDiscrepancy } from './claim-view.js';
+import { pairsChangedAfter, storedDiscrepancy, type StoredDiscrepancy } from './claim-view.js';
 import { decodeCursor, encodeCursor, type Page } from './paging.js';
 import type { OpenOptions, Projection } from './projection.js';
 
@@ -52,7 +52,9 @@ export class DiscrepanciesModel extends ClaimFoldModel {
   apply(): void {
     const after = this.appliedTo;
     for (const fold of this.changedFolds()) {
-      for (const { body: d, seq, ordinal } of pairsChangedAfter(fold, after)) {
+      for (const row of pairsChangedAfter(fold, after)) {
+        const { seq, ordinal } = row;
+        const d = storedDiscrepancy(row, fold.entities);
         this.put.run(d.claimId, d.earlier.assertionId, d.later.assertionId, d.relation, d.status, d.earlier.sourceId, d.later.sourceId, seq, ordinal, JSON.stringify(d));
       }
     }

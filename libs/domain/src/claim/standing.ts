@@ -1,4 +1,4 @@
-import { type CompareOptions, relateValues, textAgreement } from '../values/compare.js';
+import { type CompareOptions, relateValues, relationKey, textAgreement } from '../values/compare.js';
 import type { DateValue, Relation, TextValue, Value } from '../values/value.js';
 
 /**
@@ -179,7 +179,7 @@ const gapDays = (endOfFirst: number | null, startOfSecond: number | null): numbe
 function valueRelations(live: readonly StandingAssertion[], options: CompareOptions): { relate: (i: number, j: number) => { relation: Relation; kind: ChangeKind | null }; kindOf: readonly number[] } {
   const kinds = new Map<string, number>();
   const kindOf = live.map(({ value }) => {
-    const key = JSON.stringify(value.type === 'text' ? [value.type, value.normalized] : [value.type, value.type === 'quantity' ? value.unit : null, value.bounds.lo, value.bounds.hi]);
+    const key = relationKey(value);
     let kind = kinds.get(key);
     if (kind === undefined) kinds.set(key, (kind = kinds.size));
     return kind;

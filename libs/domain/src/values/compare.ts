@@ -1,7 +1,7 @@
 import * as D from './decimal.js';
 import { formatDayWords } from './calendar.js';
 import { isCurrency } from './units.js';
-import type { Comparison, Relation, TextValue, Value } from './value.js';
+import { DISCREPANCY_RELATIONS, type Comparison, type Relation, type TextValue, type Value } from './value.js';
 
 /** A thing named in a claim and the other names it goes by (the claim's entities). */
 export interface Named {
@@ -154,6 +154,37 @@ export function relateValues(a: Value, b: Value, options: CompareOptions = {}): 
   if (a.type === 'text' || b.type === 'text') return textAgreement(a as TextValue, b as TextValue, options) === 'different' ? 'contradicts' : 'same';
   if (a.type === 'quantity' && b.type === 'quantity' && a.unit !== b.unit) return 'incomparable';
   return relateBounds(a.bounds, b.bounds, a.type === 'quantity');
+}
+
+/**
+ * What relateValues reads of a value: two values with the same key relate alike to every value (a
+ * claim's assertions repeat a few values, so their pairs need relating once per pair of keys).
+ */
+export function relationKey(value: Value): string {
+  return JSON.stringify(value.type === 'text' ? [value.type, value.normalized] : [value.type, value.type === 'quantity' ? value.unit : null, value.bounds.lo, value.bounds.hi]);
+}
+
+/**
+ * How many pairs of these values disagree (overlap or contradict, DISCREPANCY_RELATIONS), counted
+ * by distinct value: each pair of keys is related once, however many assertions state them.
+ */
+export function disagreeingPairs(values: readonly Value[], options: CompareOptions = {}): number {
+  const byKey = new Map<string, { value: Value; n: number }>();
+  for (const value of values) {
+    const key = relationKey(value);
+    const seen = byKey.get(key);
+    if (seen) seen.n++;
+    else byKey.set(key, { value, n: 1 });
+  }
+  const kinds = [...byKey.values()];
+  let pairs = 0;
+  for (let i = 0; i < kinds.length; i++) {
+    // Values of one key are the same (never a discrepancy); the relation is symmetric in disagreeing.
+    for (let j = i + 1; j < kinds.length; j++) {
+      if (DISCREPANCY_RELATIONS.includes(relateValues(kinds[i]!.value, kinds[j]!.value, options))) pairs += kinds[i]!.n * kinds[j]!.n;
+    }
+  }
+  return pairs;
 }
 
 /** Relation of a later value `b` to an earlier value `a` (DESIGN 3), with an explanation in words. */

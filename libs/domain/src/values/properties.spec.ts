@@ -2,10 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import edtf from 'edtf';
 import fc from 'fast-check';
 import { MONTH_NAMES, daysInMonth } from './calendar.js';
-import { compareValues, relateValues } from './compare.js';
+import { compareValues, disagreeingPairs, relateValues } from './compare.js';
 import { formatValue } from './format.js';
 import { parseValue, type ParseContext, type ValueInput } from './parse.js';
-import { type Relation, UnparseableValue, type Value, type ValueType } from './value.js';
+import { DISCREPANCY_RELATIONS, type Relation, UnparseableValue, type Value, type ValueType } from './value.js';
 
 // FC_RUNS=20000 for a deeper search; the default keeps the suite quick on shared cores.
 const RUNS = { numRuns: Number(process.env.FC_RUNS ?? 400) };
@@ -205,6 +205,28 @@ describe(compareValues.name, () => {
       fc.property(anyPhrase, saidAt, ([type, text], ctx) => {
         const value = parseValue({ type, text }, ctx);
         expect(compareValues(value, value).relation).toBe('same');
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe(disagreeingPairs.name, () => {
+  it('given values of one type, some stated again, when their disagreeing pairs are counted, then it is the count of pairs that overlap or contradict, one by one', () => {
+    const sameType = fc.oneof(
+      fc.array(typed('date', datePhrase), { maxLength: 6 }),
+      fc.array(typed('quantity', quantityPhrase), { maxLength: 6 }),
+      fc.array(typed('count', countPhrase), { maxLength: 6 }),
+      fc.array(anyPhrase, { maxLength: 6 }),
+    );
+    fc.assert(
+      fc.property(sameType, fc.array(fc.nat(5), { maxLength: 4 }), saidAt, (phrases, again, ctx) => {
+        const values = phrases.map(([type, text]) => parseValue({ type, text }, ctx));
+        // Some values stated again by other assertions (the same words, a new value object).
+        for (const i of again) if (phrases.length > 0) values.push(parseValue({ type: phrases[i % phrases.length]![0], text: phrases[i % phrases.length]![1] }, ctx));
+        let pairs = 0;
+        for (let i = 0; i < values.length; i++) for (let j = i + 1; j < values.length; j++) if (DISCREPANCY_RELATIONS.includes(relateValues(values[i]!, values[j]!))) pairs++;
+        expect(disagreeingPairs(values)).toBe(pairs);
       }),
       RUNS,
     );
