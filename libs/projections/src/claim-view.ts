@@ -240,17 +240,8 @@ function foldDiscrepancies(fold: ClaimFold, touched: string, ctx: EventContext):
     fold.discrepancies.set(key, { body, values, seq: ctx.position, ordinal: fold.discrepancies.get(key)?.ordinal ?? ordinalOf(ctx.position, index) });
     index++;
     fold.pairChanges.push([ctx.position, key]);
-    for (const [side, other] of [[body.earlier.assertionId, body.later.assertionId], [body.later.assertionId, body.earlier.assertionId]] as const) {
-      let open = fold.openPairs.get(side);
-      if (body.status === 'open') {
-        if (!open) fold.openPairs.set(side, (open = new Map()));
-        open.set(other, key);
-      } else if (open?.get(other) === key) {
-        // (A correction of said-at can turn a pair around: its new key is open, its old key resolved.)
-        open.delete(other);
-        if (open.size === 0) fold.openPairs.delete(side);
-      }
-    }
+    indexPair(fold.openPairs, body.earlier.assertionId, body.later.assertionId, key, body.status === 'open');
+    indexPair(fold.openPairs, body.later.assertionId, body.earlier.assertionId, key, body.status === 'open');
   };
   const x = fold.assertions.find((a) => a.assertionId === touched);
   if (x && isLiveAssertion(x)) {
@@ -276,6 +267,19 @@ function foldDiscrepancies(fold: ClaimFold, touched: string, ctx: EventContext):
   // each other assertion); a reader further behind goes through every pair.
   const kept = pairChangeLog.eventsKept * (fold.assertions.length + 1);
   if (fold.pairChanges.length > 2 * kept) fold.pairChangesFrom = fold.pairChanges.splice(0, fold.pairChanges.length - kept).at(-1)![0];
+}
+
+/** Notes (or, resolved, forgets) an open pair under one of its two assertions. */
+function indexPair(openPairs: ClaimFold['openPairs'], side: string, other: string, key: string, open: boolean): void {
+  let pairs = openPairs.get(side);
+  if (open) {
+    if (!pairs) openPairs.set(side, (pairs = new Map()));
+    pairs.set(other, key);
+  } else if (pairs?.get(other) === key) {
+    // (A correction of said-at can turn a pair around: its new key is open, its old key resolved.)
+    pairs.delete(other);
+    if (pairs.size === 0) openPairs.delete(side);
+  }
 }
 
 /** How many of a claim's events the changed-pairs list covers, at least (tests lower it to go past it). */
