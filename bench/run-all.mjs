@@ -4,11 +4,12 @@
  * bench/results.json: a list of { metric, value, unit, baseline: { name, value }, ratio, ... }.
  *
  *   npm run bench            # = npm run build && node bench/run-all.mjs
- *   node bench/run-all.mjs [--skip store,http,rebuild,search,suggest,memory] [--events 1000000] [--seconds 10]
+ *   node bench/run-all.mjs [--skip store,http,big-claim,rebuild,search,suggest,memory] [--events 1000000] [--seconds 10]
  *
  * 1. the event-store benchmark (bench/store.mjs, owned separately), when it is there: run as it is,
  *    its results taken from bench/results-store.json (or bench/results.json) if written by this run;
  * 2. http.post_assertion, http.get_claim (bench/http.mjs);
+ *    write.claim_growth: a POST to a claim of 400 assertions against one of 25 (bench/big-claim.mjs);
  * 3. rebuild.events_per_s, ingest.scaling_1m_vs_100k (bench/rebuild.mjs), leaving a 1M-event store;
  * 4. search.claims_q_p99_ms on that store against the LIKE scan it replaced (bench/search.mjs);
  *    with intake.candidates_p50_ms (the index's candidate claims for an article, against reading every claim);
@@ -20,6 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { here, load, log, machine } from './common.mjs';
+import { runBigClaimBench } from './big-claim.mjs';
 import { runHttpBench } from './http.mjs';
 import { runRebuildBench } from './rebuild.mjs';
 import { runSearchBench } from './search.mjs';
@@ -77,6 +79,12 @@ if (!skip.has('store') && existsSync(join(here, 'store.mjs'))) {
 if (!skip.has('http')) {
   const loadBefore = load();
   const { results: rows } = await runHttpBench({ seconds });
+  results.push(...stamp(rows, loadBefore));
+}
+
+if (!skip.has('big-claim')) {
+  const loadBefore = load();
+  const { results: rows } = await runBigClaimBench();
   results.push(...stamp(rows, loadBefore));
 }
 
