@@ -6,7 +6,7 @@
  *   node bench/search.mjs --data-dir DIR [--queries 200]
  *   node bench/search.mjs [--events 1000000]                              # makes the store first
  *
- * search.claims_q_p99_ms: p99 of the claim-state model's listJson({ q, limit: 20 }) (what the claims
+ * search.claims_q_p99_ms: p99 of the claim-state model's listBytes({ q, limit: 20 }) (what the claims
  * page's search box asks GET /claims?q= for, without HTTP) over --queries queries: three in four
  * taken from the claims' own words (one to four consecutive words of a subject, predicate,
  * description, entity name or current value, typed as is, so the last word is read as a prefix),
@@ -132,7 +132,7 @@ async function stepSearch(dataDir, count) {
     return terms.map((t, i) => `${t}${ranked[i] ? '' : ' (matched, not ranked)'}`).join(' AND ');
   });
 
-  const ours = (q, limit, cursor) => read.listJson({ q, limit, cursor });
+  const ours = (q, limit, cursor) => read.listBytes({ q, limit, cursor });
   // One untimed pass: both sides start from a warm page cache.
   for (const q of queries) {
     ours(q, LIMITS[0]);
@@ -155,7 +155,7 @@ async function stepSearch(dataDir, count) {
       const [b, likeJson] = timed(() => baseline.search(q, limit));
       oursMs.push(a);
       likeMs.push(b);
-      const page = JSON.parse(json);
+      const page = JSON.parse(json.toString());
       if (page.items.length > 0) found.ours += 1;
       if (JSON.parse(likeJson).items.length > 0) found.like += 1;
       if (page.nextCursor) secondPageMs.push(timed(() => ours(q, limit, page.nextCursor))[0]);
