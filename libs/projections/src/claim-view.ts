@@ -428,7 +428,6 @@ export interface Discrepancy {
   laterValue: Value;
 }
 
-
 /**
  * The discrepancy between two live assertions of a claim, if they disagree (which is earlier is
  * their said-at order). Text values are compared through the claim's entities.
