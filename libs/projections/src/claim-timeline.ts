@@ -54,9 +54,8 @@ export class ClaimTimelineModel extends ClaimFoldModel {
       CREATE TABLE IF NOT EXISTS citing (source_id TEXT NOT NULL, claim_id TEXT NOT NULL);`);
     this.s = {
       put: db.prepare<[string, number, string]>('INSERT OR REPLACE INTO timelines (claim_id, revision, timeline) VALUES (?, ?, ?)'),
-      get: db.prepare<[string], string>('SELECT timeline FROM timelines WHERE claim_id = ?').pluck(),
-      // To send: the stored UTF-8 as it is (claim-state.ts `stateBytes` says why).
-      bytes: db.prepare<[string], Buffer>('SELECT CAST(timeline AS BLOB) FROM timelines WHERE claim_id = ?').pluck(),
+      // The stored UTF-8 as it is, to send (claim-state.ts `stateBytes` says why), or to read.
+      get: db.prepare<[string], Buffer>('SELECT CAST(timeline AS BLOB) FROM timelines WHERE claim_id = ?').pluck(),
       // SQLite picks the entry out of the stored JSON: nothing else is parsed.
       relation: db.prepare<[string, string], string>(
         "SELECT e.value -> '$.relationToPrevious' FROM timelines t, json_each(t.timeline, '$.entries') e WHERE t.claim_id = ? AND e.value ->> '$.assertionId' = ?",
@@ -120,7 +119,7 @@ export class ClaimTimelineModel extends ClaimFoldModel {
 
   private checkQuotes(sourceId: string): void {
     for (const claimId of this.s.citing.all(sourceId)) {
-      const stored = this.s.get.get(claimId);
+      const stored = this.timelineJson(claimId);
       if (stored === undefined) continue;
       const timeline = JSON.parse(stored) as StoredTimeline;
       for (const entry of timeline.entries) if (entry.sourceId === sourceId) entry.quoteInCurrentText = this.quotes.occurs(entry);
@@ -149,12 +148,12 @@ export class ClaimTimelineModel extends ClaimFoldModel {
 
   /** The live timeline of a claim as the JSON text stored. */
   timelineJson(claimId: string): string | undefined {
-    return this.s.get.get(claimId);
+    return this.timelineBytes(claimId)?.toString('utf8');
   }
 
   /** The same JSON as stored, in UTF-8, to send. */
   timelineBytes(claimId: string): Buffer | undefined {
-    return this.s.bytes.get(claimId);
+    return this.s.get.get(claimId);
   }
 
   /**

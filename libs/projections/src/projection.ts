@@ -82,8 +82,8 @@ export function handlesEvent(projection: Projection, type: string): boolean {
 /**
  * What the claim views hold in memory: the folds kept between batches (a miss reads the claim's
  * stream from the log), at most this many, and at most this many entries between them: a fold's
- * assertions and its discrepancy pairs, about 1 KB each (a pair keeps both sides and the words of
- * its explanation; ten disagreeing assertions make 45 pairs). Tests lower them to go past them.
+ * assertions and its discrepancy pairs, about 1 KB each (a pair keeps both sides, its two values
+ * and its place in the fold's indexes; ten disagreeing assertions make 45 pairs). Tests lower them to go past them.
  */
 export const claimMemory = {
   foldsKept: 10_000,

@@ -1,4 +1,4 @@
-import { type CompareOptions, relateValues, relationKey, textAgreement } from '../values/compare.js';
+import { type CompareOptions, relateValues, textAgreement, valueKinds } from '../values/compare.js';
 import type { DateValue, Relation, TextValue, Value } from '../values/value.js';
 
 /**
@@ -177,16 +177,10 @@ const gapDays = (endOfFirst: number | null, startOfSecond: number | null): numbe
  * pair afresh made the standing of a claim of hundreds of assertions take a large part of a second.
  */
 function valueRelations(live: readonly StandingAssertion[], options: CompareOptions): { relate: (i: number, j: number) => { relation: Relation; kind: ChangeKind | null }; kindOf: readonly number[] } {
-  const kinds = new Map<string, number>();
-  const kindOf = live.map(({ value }) => {
-    const key = relationKey(value);
-    let kind = kinds.get(key);
-    if (kind === undefined) kinds.set(key, (kind = kinds.size));
-    return kind;
-  });
+  const { kindOf, kinds } = valueKinds(live.map((a) => a.value));
   const known: ({ relation: Relation; kind: ChangeKind | null } | undefined)[] = [];
   const relate = (i: number, j: number) => {
-    const key = kindOf[i]! * kinds.size + kindOf[j]!;
+    const key = kindOf[i]! * kinds.length + kindOf[j]!;
     let pair = known[key];
     if (!pair) {
       const [a, b] = [live[i]!.value, live[j]!.value];

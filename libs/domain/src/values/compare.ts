@@ -160,26 +160,36 @@ export function relateValues(a: Value, b: Value, options: CompareOptions = {}): 
  * What relateValues reads of a value: two values with the same key relate alike to every value (a
  * claim's assertions repeat a few values, so their pairs need relating once per pair of keys).
  */
-export function relationKey(value: Value): string {
+function relationKey(value: Value): string {
   return JSON.stringify(value.type === 'text' ? [value.type, value.normalized] : [value.type, value.type === 'quantity' ? value.unit : null, value.bounds.lo, value.bounds.hi]);
+}
+
+/** Values grouped by relationKey: each value's kind (an index), and one value and its count per kind. */
+export function valueKinds(values: readonly Value[]): { kindOf: number[]; kinds: { value: Value; n: number }[] } {
+  const byKey = new Map<string, number>();
+  const kinds: { value: Value; n: number }[] = [];
+  const kindOf = values.map((value) => {
+    const key = relationKey(value);
+    let kind = byKey.get(key);
+    if (kind === undefined) {
+      byKey.set(key, (kind = kinds.length));
+      kinds.push({ value, n: 0 });
+    }
+    kinds[kind]!.n++;
+    return kind;
+  });
+  return { kindOf, kinds };
 }
 
 /**
  * How many pairs of these values disagree (overlap or contradict, DISCREPANCY_RELATIONS), counted
- * by distinct value: each pair of keys is related once, however many assertions state them.
+ * by distinct value: each pair of kinds is related once, however many assertions state them.
  */
 export function disagreeingPairs(values: readonly Value[], options: CompareOptions = {}): number {
-  const byKey = new Map<string, { value: Value; n: number }>();
-  for (const value of values) {
-    const key = relationKey(value);
-    const seen = byKey.get(key);
-    if (seen) seen.n++;
-    else byKey.set(key, { value, n: 1 });
-  }
-  const kinds = [...byKey.values()];
+  const { kinds } = valueKinds(values);
   let pairs = 0;
   for (let i = 0; i < kinds.length; i++) {
-    // Values of one key are the same (never a discrepancy); the relation is symmetric in disagreeing.
+    // Values of one kind are the same (never a discrepancy); the relation is symmetric in disagreeing.
     for (let j = i + 1; j < kinds.length; j++) {
       if (DISCREPANCY_RELATIONS.includes(relateValues(kinds[i]!.value, kinds[j]!.value, options))) pairs += kinds[i]!.n * kinds[j]!.n;
     }
