@@ -53,6 +53,32 @@ const MONTH = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?
 const MONTH_WORD = new RegExp(`(?:^|[^a-z])${MONTH}(?:[^a-z]|$)`);
 const DAY = '(\\d{1,2})(?:st|nd|rd|th)?';
 const WEEKDAY = '(sun|mon|tue|tues|wed|thu|thur|thurs|fri|sat)(?:day|nesday|rsday|sday|urday)?';
+const FISCAL = '(?:fiscal(?:\\s+year)?|financial\\s+year|fy)';
+
+// Made once: a pattern made where it is used was made and looked up again at every call (a said-at
+// date went through a dozen of them, about half of parseDate's time).
+const PERIOD = new RegExp(`^(${MONTH}\\s?[–-]\\s?${MONTH}(?:,?\\s+\\d{4})?)\\s+(?:period|quarter)$`);
+const MONTH_DASH_RANGE = new RegExp(`^(${MONTH})–(.+)$`);
+const ENDS_MONTH_YEAR = new RegExp(`${MONTH},?\\s+\\d{4}$`);
+const MONTH_END = new RegExp(`^(${MONTH}(?:,?\\s+\\d{4})?)[\\s-]end$`);
+const MONTH_END_YEAR = new RegExp(`^(${MONTH})[\\s-]end,?\\s+(\\d{4})$`);
+const FISCAL_YEARS = new RegExp(`^${FISCAL}\\s?'?(\\d{4})\\s?[–\\-/]\\s?(\\d{2}|\\d{4})$`);
+const YEARS_FISCAL = new RegExp(`^(\\d{4})\\s?[–\\-/]\\s?(\\d{2}|\\d{4})\\s+${FISCAL}$`);
+const FISCAL_YEAR = new RegExp(`^${FISCAL}\\s?'?(\\d{2}|\\d{4})$`);
+const RELATIVE_FISCAL = new RegExp(`^(this|current|next|coming|last|previous)\\s+${FISCAL}$`);
+const RELATIVE_WEEKDAY = new RegExp(`^(last|next|this|coming)?\\s*${WEEKDAY}$`);
+const WEEKDAY_FIRST = new RegExp(`^${WEEKDAY},?\\s+(.+)$`);
+const DAY_MONTH_YEAR = new RegExp(`^${DAY}\\s+(?:of\\s+)?${MONTH},?\\s+(\\d{4})$`);
+const MONTH_DAY_YEAR = new RegExp(`^${MONTH}\\s+${DAY},?\\s+(\\d{4})$`);
+const MONTH_YEAR = new RegExp(`^${MONTH},?\\s+(?:of\\s+)?(\\d{4})$`);
+const DAYS_MONTH_YEAR = new RegExp(`^${DAY}[–-]${DAY}\\s+${MONTH},?\\s+(\\d{4})$`);
+const MONTH_DAYS_YEAR = new RegExp(`^${MONTH}\\s+${DAY}[–-]${DAY},?\\s+(\\d{4})$`);
+const MONTHS_YEAR = new RegExp(`^${MONTH}[–-]${MONTH},?\\s+(\\d{4})$`);
+const DAY_MONTH = new RegExp(`^${DAY}\\s+(?:of\\s+)?${MONTH}$`);
+const MONTH_DAY = new RegExp(`^${MONTH}\\s+${DAY}$`);
+const MONTH_TO_MONTH = new RegExp(`^${MONTH}\\s?[–-]\\s?${MONTH}$`);
+const MONTH_DASH_TWO_DIGITS = new RegExp(`^${MONTH}-\\d{2}$`);
+const MONTH_ONLY = new RegExp(`^${MONTH}$`);
 
 function monthNumber(word: string): number {
   const w = word.replace(/\.$/, '');
@@ -131,7 +157,7 @@ class Reader {
     const filler = /^(in|on|for|during|sometime in|some time in|at some point in|the|dated|as of)\s+(?!or\b)(.+)$/.exec(s);
     if (filler) return this.operators(filler[2]);
     // "the July-September period", "the October-December quarter"
-    const period = new RegExp(`^(${MONTH}\\s?[–-]\\s?${MONTH}(?:,?\\s+\\d{4})?)\\s+(?:period|quarter)$`).exec(s);
+    const period = PERIOD.exec(s);
     if (period) return this.operators(period[1]);
 
     const onwards = /^(.+?)\s+(onwards|onward|and later|or later|and after|or after)$/.exec(s);
@@ -173,7 +199,7 @@ class Reader {
 
     // "2026 to 2027", "September 2026 – March 2027"; a year range "2026–27" is an atom, not this.
     if (!/^\d{4}\s?[–-]\s?\d{2}(\d{2})?$/.test(s)) {
-      const range = /^(.+?)\s+(?:to|until|till|through|–|-)\s+(.+)$/.exec(s) ?? new RegExp(`^(${MONTH})–(.+)$`).exec(s);
+      const range = /^(.+?)\s+(?:to|until|till|through|–|-)\s+(.+)$/.exec(s) ?? MONTH_DASH_RANGE.exec(s);
       if (range) return this.range(range[1], range[range.length - 1]);
     }
     return this.parts(s);
@@ -211,7 +237,7 @@ class Reader {
     // What the end says is tried first, so "September–December 2026" is not read against said-at.
     const tries: string[] = [];
     const year = /(\d{4})$/.exec(right)?.[1];
-    const monthYear = new RegExp(`${MONTH},?\\s+\\d{4}$`).exec(right)?.[0];
+    const monthYear = ENDS_MONTH_YEAR.exec(right)?.[0];
     if (year) tries.push(`${left} ${year}`);
     if (monthYear) tries.push(`${left} ${monthYear}`);
     tries.push(left);
@@ -233,9 +259,9 @@ class Reader {
     // "year-end 2022", "by year-end" (said-at's year), "December-end": the end of it.
     m = /^(?:year[\s-]?end)(?:,?\s+(?:of\s+)?(.+))?$/.exec(s);
     if (m) return this.third('end', m[1] === undefined ? this.relativeWords('this year')! : this.operators(m[1]), s);
-    m = new RegExp(`^(${MONTH}(?:,?\\s+\\d{4})?)[\\s-]end$`).exec(s);
+    m = MONTH_END.exec(s);
     if (m) return this.third('end', this.operators(m[1]), s);
-    m = new RegExp(`^(${MONTH})[\\s-]end,?\\s+(\\d{4})$`).exec(s);
+    m = MONTH_END_YEAR.exec(s);
     if (m) return this.third('end', this.operators(`${m[1]} ${m[3]}`), s);
 
     m = /^(early|mid|late|the beginning of|beginning of|the start of|start of|the middle of|middle of|the end of|end of|end)[\s-]+(.+)$/.exec(s);
@@ -285,19 +311,17 @@ class Reader {
    */
   private fiscalLabel(s: string): Span | null {
     const t = s.replace(/^the\s+/, '');
-    const FISCAL = '(?:fiscal(?:\\s+year)?|financial\\s+year|fy)';
     let m: RegExpExecArray | null;
     if ((m = /^fy\s?'?(\d{2})\s?[–\-/]\s?(\d{2}|\d{4})$/.exec(t))) {
       throw new Refusal(`"${s}": FY${m[1]} to FY${m[2]}, or the fiscal year 20${m[1]}–${m[2]}? Write "FY20${m[1]}-${m[2]}" or name both years`);
     }
-    m = new RegExp(`^${FISCAL}\\s?'?(\\d{4})\\s?[–\\-/]\\s?(\\d{2}|\\d{4})$`).exec(t)
-      ?? new RegExp(`^(\\d{4})\\s?[–\\-/]\\s?(\\d{2}|\\d{4})\\s+${FISCAL}$`).exec(t);
+    m = FISCAL_YEARS.exec(t) ?? YEARS_FISCAL.exec(t);
     if (m) return this.yearRange(Number(m[1]), m[2], s, true);
-    if ((m = new RegExp(`^${FISCAL}\\s?'?(\\d{2}|\\d{4})$`).exec(t))) {
+    if ((m = FISCAL_YEAR.exec(t))) {
       const named = m[1].length === 2 ? (Number(m[1]) >= 50 ? 1900 : 2000) + Number(m[1]) : Number(m[1]);
       return this.fiscalYears(named, named, this.fiscalMonth(s));
     }
-    m = new RegExp(`^(this|current|next|coming|last|previous)\\s+${FISCAL}$`).exec(t);
+    m = RELATIVE_FISCAL.exec(t);
     if (m) {
       const month = this.fiscalMonth(s);
       const n = /next|coming/.test(m[1]) ? 1 : /last|previous/.test(m[1]) ? -1 : 0;
@@ -365,7 +389,7 @@ class Reader {
         unit === 'year' ? calendarYear(ref, -n) : unit === 'month' ? calendarMonth(ref, -n) : { lo: addDays(ref, -n), hi: addDays(ref, -n), res: 'day' },
       );
     }
-    m = new RegExp(`^(last|next|this|coming)?\\s*${WEEKDAY}$`).exec(s);
+    m = RELATIVE_WEEKDAY.exec(s);
     if (m) {
       const target = weekdayNumber(m[2]);
       const which = m[1];
@@ -387,7 +411,7 @@ class Reader {
   private atom(s: string): Span {
     let text = s;
     // A weekday before a full date is checked, then dropped: "Wednesday, December 24, 2025".
-    const weekday = new RegExp(`^${WEEKDAY},?\\s+(.+)$`).exec(text);
+    const weekday = WEEKDAY_FIRST.exec(text);
     let expectedWeekday: number | undefined;
     if (weekday && /\d/.test(weekday[2])) {
       expectedWeekday = weekdayNumber(weekday[1]);
@@ -426,35 +450,35 @@ class Reader {
     if ((m = /^(\d{3})0s$/.exec(s))) return { lo: yearStart(Number(m[1]) * 10), hi: yearEnd(Number(m[1]) * 10 + 9), res: 'span' };
 
     // Day and month in either order, with or without the year.
-    if ((m = new RegExp(`^${DAY}\\s+(?:of\\s+)?${MONTH},?\\s+(\\d{4})$`).exec(s))) return daySpan(Number(m[3]), monthNumber(m[2]), Number(m[1]), s);
-    if ((m = new RegExp(`^${MONTH}\\s+${DAY},?\\s+(\\d{4})$`).exec(s))) return daySpan(Number(m[3]), monthNumber(m[1]), Number(m[2]), s);
-    if ((m = new RegExp(`^${MONTH},?\\s+(?:of\\s+)?(\\d{4})$`).exec(s))) return monthSpan(Number(m[2]), monthNumber(m[1]));
-    if ((m = new RegExp(`^${DAY}[–-]${DAY}\\s+${MONTH},?\\s+(\\d{4})$`).exec(s))) {
+    if ((m = DAY_MONTH_YEAR.exec(s))) return daySpan(Number(m[3]), monthNumber(m[2]), Number(m[1]), s);
+    if ((m = MONTH_DAY_YEAR.exec(s))) return daySpan(Number(m[3]), monthNumber(m[1]), Number(m[2]), s);
+    if ((m = MONTH_YEAR.exec(s))) return monthSpan(Number(m[2]), monthNumber(m[1]));
+    if ((m = DAYS_MONTH_YEAR.exec(s))) {
       const mo = monthNumber(m[3]);
       const y = Number(m[4]);
       return this.checkedRange(daySpan(y, mo, Number(m[1]), s), daySpan(y, mo, Number(m[2]), s));
     }
-    if ((m = new RegExp(`^${MONTH}\\s+${DAY}[–-]${DAY},?\\s+(\\d{4})$`).exec(s))) {
+    if ((m = MONTH_DAYS_YEAR.exec(s))) {
       const mo = monthNumber(m[1]);
       const y = Number(m[4]);
       return this.checkedRange(daySpan(y, mo, Number(m[2]), s), daySpan(y, mo, Number(m[3]), s));
     }
-    if ((m = new RegExp(`^${MONTH}[–-]${MONTH},?\\s+(\\d{4})$`).exec(s))) {
+    if ((m = MONTHS_YEAR.exec(s))) {
       const y = Number(m[3]);
       return this.checkedRange(monthSpan(y, monthNumber(m[1])), monthSpan(y, monthNumber(m[2])));
     }
-    if ((m = new RegExp(`^${DAY}\\s+(?:of\\s+)?${MONTH}$`).exec(s)) || (m = new RegExp(`^${MONTH}\\s+${DAY}$`).exec(s))) {
+    if ((m = DAY_MONTH.exec(s)) || (m = MONTH_DAY.exec(s))) {
       const dayFirst = /^\d/.test(s);
       const mo = monthNumber(dayFirst ? m[2] : m[1]);
       const d = Number(dayFirst ? m[1] : m[2]);
       if (d < 1 || d > 31) throw new Refusal(`"${s}" is not a day of the calendar`);
       return this.recurring(s, (y) => (isValidDay(y, mo, d) ? day(y, mo, d) : null), (y) => (isValidDay(y, mo, d) ? day(y, mo, d) : null));
     }
-    if ((m = new RegExp(`^${MONTH}$`).exec(s))) {
+    if ((m = MONTH_ONLY.exec(s))) {
       const mo = monthNumber(m[1]);
       return this.recurring(s, (y) => monthStart(y, mo), (y) => monthEnd(y, mo), 'month');
     }
-    if ((m = new RegExp(`^${MONTH}\\s?[–-]\\s?${MONTH}$`).exec(s))) {
+    if ((m = MONTH_TO_MONTH.exec(s))) {
       // "July-September" without a year: the last (or, read forward, the next) such stretch.
       const [a, b] = [monthNumber(m[1]), monthNumber(m[2])];
       if (a > b) throw new Refusal(`"${s}" runs across a year end; give the years`);
@@ -477,7 +501,7 @@ class Reader {
    * text that names a month is kept: no relative words, and a year only as four digits written.
    */
   private chronoDate(s: string): Span | null {
-    if (!MONTH_WORD.test(s) || new RegExp(`^${MONTH}-\\d{2}$`).test(s)) return null; // "Sep-12": the 12th or 2012?
+    if (!MONTH_WORD.test(s) || MONTH_DASH_TWO_DIGITS.test(s)) return null; // "Sep-12": the 12th or 2012?
     const results = chronoGB.parse(s, { instant: new Date(Date.UTC(2000, 0, 1)), timezone: 0 });
     if (results.length !== 1) return null;
     const [r] = results;
