@@ -48,6 +48,8 @@ const FUTURE = /\b(will|would|shall|is to|are to|to be|due|expected|likely|sched
 const WEEKDAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
 const MONTH = '(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\\.?';
 const WHEN_SAID = `(?:on\\s+(?:(?:last|this)\\s+)?${WEEKDAY}|on\\s+\\d{1,2}\\s+${MONTH}(?:,?\\s+\\d{4})?|on\\s+${MONTH}\\s+\\d{1,2}(?:,?\\s+\\d{4})?|yesterday|today|earlier\\s+today)`;
+/** "confirmed by Rajnath Singh": who said it, after the verb. */
+const SAID_BY = new RegExp(`\\b(?:${SPEECH})\\s+by\\s+([\\p{Lu}][\\p{L}-]*(?:\\s+[\\p{Lu}][\\p{L}-]*){0,5})`, 'gu');
 const SAID_THEN = new RegExp(`\\b(?:${SPEECH})\\b((?:\\s+[\\p{L}-]+){0,3}?)\\s+(${WHEN_SAID})\\b`, 'giu');
 /** "NEW DELHI, Jan 14 (Reuters) -": the place in capitals, the day the story was filed, then the agency or a dash. */
 const DATELINE = new RegExp(`^[\\p{Lu}][\\p{Lu} .]+,\\s+(${MONTH}\\s+\\d{1,2}(?:,?\\s+\\d{4})?|\\d{1,2}\\s+${MONTH}(?:,?\\s+\\d{4})?)\\s*(?=\\(|[-–—])`, 'u');
@@ -134,8 +136,7 @@ function speakersIn(text: string, sentence: Span, earlier: string | null): Named
     const name = trimName(m[1]!.split(/\s+/).slice(0, 8).join(' '));
     if (name && (/^\p{Lu}/u.test(name) || NOUNS_THAT_SPEAK.test(name))) found.push({ name, words: m[0], at: sentence.start + m.index });
   }
-  const agent = new RegExp(`\\b(?:${SPEECH})\\s+by\\s+([\\p{Lu}][\\p{L}-]*(?:\\s+[\\p{Lu}][\\p{L}-]*){0,5})`, 'gu');
-  for (let m = agent.exec(body); m; m = agent.exec(body)) found.push({ name: m[1]!, words: m[0], at: sentence.start + m.index });
+  for (const m of body.matchAll(SAID_BY)) found.push({ name: m[1]!, words: m[0], at: sentence.start + m.index });
   return found;
 }
 

@@ -78,6 +78,7 @@ const DATE = new RegExp(
 
 /** A month named alone is a date only after one of these ("in May", "by December"); else it may be a verb or a name. */
 const BEFORE_BARE_MONTH = /\b(in|by|since|until|till|from|before|after|during|of|early|mid|late|end|last|next|this)\s*$/i;
+const BARE_MONTH = new RegExp(`^${MONTH}$`, 'u');
 
 const CURRENCY_BEFORE = '(?:US\\$|A\\$|C\\$|S\\$|HK\\$|\\$|₹|€|£|₽|Rs\\.?|Re\\.?|INR|USD|EUR|GBP|RUB|CNY|JPY)';
 const NUMBER = '(?:\\d{1,3}(?:,\\d{2,3})+|\\d+)(?:\\.\\d+)?';
@@ -156,7 +157,7 @@ export function findValues(text: string, span: Span, read: ReadAt, taken: Span[]
   for (const m of body.matchAll(DATE)) {
     let core = { start: span.start + m.index, end: span.start + m.index + m[0].length };
     if (!free(core)) continue;
-    if (new RegExp(`^${MONTH}$`, 'u').test(m[0]) && !BEFORE_BARE_MONTH.test(text.slice(span.start, core.start))) continue;
+    if (BARE_MONTH.test(m[0]) && !BEFORE_BARE_MONTH.test(text.slice(span.start, core.start))) continue;
     core = joinedRange(text, span, core, busy);
     accept('date', dateTries(text, span, core));
   }
