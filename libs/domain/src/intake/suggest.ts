@@ -1,6 +1,6 @@
 import { assertionContext } from '../claim/claim.js';
 import type { Modality } from '../events/events.js';
-import { occurrencesOf, type QuoteSelector, selectorAt } from '../quote/quote.js';
+import { QuoteOccurrences, type QuoteSelector, selectorAt } from '../quote/quote.js';
 import { compareValues } from '../values/compare.js';
 import type { FiscalYearStart } from '../values/dates.js';
 import { parseDate, parseValue } from '../values/parse.js';
@@ -91,6 +91,9 @@ export function* suggestionSteps(source: IntakeSource, claims: readonly TrackedC
   const index = new ClaimIndex(claims.filter((c) => c.valueType !== 'text'));
   yield;
   const { text } = source;
+  // Each suggestion says which occurrence its quote is when the text holds it more than once.
+  const quotes = new QuoteOccurrences(text);
+  yield* quotes.indexing();
   let title = source.title;
   let lede: Sentence | null = null;
   const suggestions: Suggestion[] = [];
@@ -136,7 +139,7 @@ export function* suggestionSteps(source: IntakeSource, claims: readonly TrackedC
     for (const mention of found.found) {
       if (SPEAKS_NEXT.test(text.slice(mention.end, mention.end + 12))) continue; // "two officials said": who spoke, not a value
       const cues = cuesAt(mention.start);
-      const suggestion = suggestionFor(source, index, sentence, before, title, lede, mention, cues, modalityAt.get(mention.start)!, saidAtOf(cues));
+      const suggestion = suggestionFor(source, index, quotes, sentence, before, title, lede, mention, cues, modalityAt.get(mention.start)!, saidAtOf(cues));
       if (suggestion) suggestions.push(suggestion);
     }
     for (const c of cues) if (c.speaker) earlierSpeaker = c.speaker.name;
@@ -189,6 +192,7 @@ function readAsWritten(type: FoundType, words: string, cues: Cues, saidAt: DayBo
 function suggestionFor(
   source: IntakeSource,
   index: ClaimIndex,
+  quotes: QuoteOccurrences,
   sentence: Sentence,
   before: Sentence[],
   title: string | null,
@@ -201,7 +205,7 @@ function suggestionFor(
   const { text } = source;
   const span = quoteSpan(text, sentence, mention);
   const selector = selectorAt(text, span.start, span.end - span.start);
-  const occurrences = occurrencesOf(text, selector.exact);
+  const occurrences = quotes.of(selector.exact);
   const occurrence = occurrences.length > 1 ? occurrences.indexOf(span.start) + 1 : undefined;
   const said = saidAtInText ?? source.publishedAt;
   const v = mention.value;

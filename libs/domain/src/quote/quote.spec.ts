@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { DomainError } from '../events/domain-error.js';
-import { occurrencesOf, QUOTE_CONTEXT_LENGTH, quoteOccursIn, quoteStandsIn, selectorAt, selectQuote } from './quote.js';
+import { occurrencesOf, QUOTE_CONTEXT_LENGTH, QuoteOccurrences, quoteOccursIn, quoteStandsIn, selectorAt, selectQuote } from './quote.js';
 
 describe(selectQuote.name, () => {
   it('round-trips any substring that occurs once: slice(start, end) is exact, context hugs it', () => {
@@ -54,13 +54,13 @@ describe(selectQuote.name, () => {
   });
 });
 
-describe(occurrencesOf.name, () => {
-  /** The plain definition: try every offset. */
-  const everyOffset = (text: string, exact: string): number[] =>
-    exact === '' ? [] : Array.from({ length: text.length + 1 }, (_, i) => i).filter((i) => text.startsWith(exact, i));
-  // Two or three letters make quotes that overlap themselves and each other, where a search goes wrong.
-  const letters = (alphabet: readonly string[], maxLength: number) => fc.array(fc.constantFrom(...alphabet), { maxLength }).map((cs) => cs.join(''));
+/** The plain definition: try every offset. */
+const everyOffset = (text: string, exact: string): number[] =>
+  exact === '' ? [] : Array.from({ length: text.length + 1 }, (_, i) => i).filter((i) => text.startsWith(exact, i));
+// Two or three letters make quotes that overlap themselves and each other, where a search goes wrong.
+const letters = (alphabet: readonly string[], maxLength: number) => fc.array(fc.constantFrom(...alphabet), { maxLength }).map((cs) => cs.join(''));
 
+describe(occurrencesOf.name, () => {
   it('finds every occurrence, overlapping ones included, as trying every offset does', () => {
     fc.assert(
       fc.property(fc.constantFrom(['a', 'b'], ['a', 'b', 'c'], ['😀', 'a']), fc.nat(), (alphabet, seed) => {
@@ -80,6 +80,30 @@ describe(occurrencesOf.name, () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe(QuoteOccurrences.name, () => {
+  // A text that repeats itself (an article pasted twice, a boilerplate paragraph) holds long quotes
+  // more than once; a few letters make them overlap too.
+  const repeating = fc.tuple(letters(['a', 'b', 'c'], 80), fc.integer({ min: 1, max: 6 }), letters(['a', 'b'], 20)).map(([part, times, tail]) => part.repeat(times) + tail);
+
+  it('finds what trying every offset finds, for quotes cut from the text and others, however far it was indexed first', () => {
+    fc.assert(
+      fc.property(repeating, fc.nat(), fc.integer({ min: 1, max: 90 }), letters(['a', 'b', 'c'], 40), fc.nat({ max: 6 }), fc.integer({ min: 1, max: 64 }), (text, at, length, other, steps, slice) => {
+        const sut = new QuoteOccurrences(text);
+        const indexing = sut.indexing(slice);
+        for (let i = 0; i < steps; i++) indexing.next();
+        const start = text.length === 0 ? 0 : at % text.length;
+        for (const exact of [text.slice(start, start + length), other]) expect(sut.of(exact)).toEqual(everyOffset(text, exact));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('finds every overlapping occurrence in a run of one letter (where its index gives too many candidates)', () => {
+    const text = `b${'a'.repeat(3000)}b`;
+    for (const exact of ['a'.repeat(40), `b${'a'.repeat(30)}`, `${'a'.repeat(30)}b`]) expect(new QuoteOccurrences(text).of(exact)).toEqual(everyOffset(text, exact));
   });
 });
 
