@@ -124,6 +124,32 @@ describe(suggest.name, () => {
     expect(pages.flatMap((p) => p.suggestions)).toEqual(whole.suggestions);
   });
 
+  it('reads who spoke alike on a page and before it: wherever the pages start, they are the whole answer', () => {
+    // "he said" after a clause that names a speaker is that speaker, on a page or before one.
+    const speaking = [
+      'Defence Minister Rajnath Singh said the S-400 units will be delivered by August 2026.',
+      'Sergei Shoigu said the S-400 visit was useful in 2018, while he said the remaining S-400 units will be delivered by August 2026.',
+      'He said the S-400 deal was signed in 2018.',
+      'The remaining S-400 units are due by 2026–27, he added.',
+      'Weather was fine.',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...speaking), { minLength: 2, maxLength: 8 }), fc.constantFrom(' ', '\n'), fc.integer({ min: 1, max: 3 }), (parts, joiner, perPage) => {
+        const text = parts.join(joiner);
+        const whole = suggest(source(text), CLAIMS).suggestions;
+        const paged = [];
+        for (let page = suggest(source(text), CLAIMS, 0, perPage); ; page = suggest(source(text), CLAIMS, page.next!, perPage)) {
+          paged.push(...page.suggestions);
+          if (page.next === null) break;
+        }
+        expect(paged).toEqual(whole);
+      }),
+      { numRuns: 150 },
+    );
+    const text = speaking.slice(0, 3).join(' ');
+    expect(suggest(source(text), CLAIMS).suggestions.map((s) => s.speaker)).toEqual(['Defence Minister Rajnath Singh', 'Sergei Shoigu', 'Sergei Shoigu', 'Sergei Shoigu']);
+  });
+
   it('is a sentence at a time: it yields at least once per sentence, and the steps give what suggest gives', () => {
     const text = FRAGMENTS.join('\n');
     const steps = suggestionSteps(source(text), CLAIMS);

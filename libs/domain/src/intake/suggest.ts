@@ -114,7 +114,7 @@ export function* suggestionSteps(source: IntakeSource, claims: readonly TrackedC
     if (recent.length > 2) recent.shift();
     if (sentence.start < from) {
       // Read only for who spoke ("he said" on the next page needs the name given before it).
-      for (const clause of sentence.clauses) earlierSpeaker = cuesOf(text, sentence, clause, earlierSpeaker).speaker?.name ?? earlierSpeaker;
+      earlierSpeaker = cuesOfClauses(text, sentence, earlierSpeaker).speaker;
       if (i % 5 === 0) yield;
       continue;
     }
@@ -122,7 +122,7 @@ export function* suggestionSteps(source: IntakeSource, claims: readonly TrackedC
       next = sentence.start;
       break;
     }
-    const cues = sentence.clauses.map((clause) => cuesOf(text, sentence, clause, earlierSpeaker));
+    const { cues, speaker } = cuesOfClauses(text, sentence, earlierSpeaker);
     const cuesAt = (at: number): Cues => cues[Math.max(0, sentence.clauses.findIndex((c) => c.end > at))] ?? cues[0]!;
     const saidAtOf = (c: Cues): DateValue | null => (c.saidAt ? readSaidAt(c.saidAt.words, source.publishedAt) : null);
     const modalityAt = new Map<number, Modality>();
@@ -142,10 +142,26 @@ export function* suggestionSteps(source: IntakeSource, claims: readonly TrackedC
       const suggestion = suggestionFor(source, index, quotes, sentence, before, title, lede, mention, cues, modalityAt.get(mention.start)!, saidAtOf(cues));
       if (suggestion) suggestions.push(suggestion);
     }
-    for (const c of cues) if (c.speaker) earlierSpeaker = c.speaker.name;
+    earlierSpeaker = speaker;
     yield;
   }
   return { sourceId: source.sourceId, from, next, suggestions, unread };
+}
+
+/**
+ * The cues of a sentence's clauses, clause after clause, and who spoke last: "he said" is the
+ * speaker named last before it, in an earlier sentence or an earlier clause ("X said …, while he
+ * said …" is X). Read alike on a page and before it, so where a page starts never changes who spoke.
+ */
+function cuesOfClauses(text: string, sentence: Sentence, earlierSpeaker: string | null): { cues: Cues[]; speaker: string | null } {
+  const cues: Cues[] = [];
+  let speaker = earlierSpeaker;
+  for (const clause of sentence.clauses) {
+    const c = cuesOf(text, sentence, clause, speaker);
+    cues.push(c);
+    speaker = c.speaker?.name ?? speaker;
+  }
+  return { cues, speaker };
 }
 
 /** The suggestions at once (for callers with nothing else to run meanwhile). */
