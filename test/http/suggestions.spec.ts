@@ -36,6 +36,20 @@ describe('GET /sources/:id/suggestions', () => {
     expect(end.body).toMatchObject({ from: ARTICLE.length, next: null, suggestions: [] });
   });
 
+  it('given a text of several pages, when they are asked for in turn, then each is the page asked for on its own', async () => {
+    // Over 1,000 values: three pages. Asked in turn, each page reads on from the one before; asked
+    // again out of turn, it is read afresh from its offset. Both readings must give the same page.
+    const sentences = ['Rajnath Singh said the S-400 units will be delivered by March 2027.', 'He said the Rs 35,000 crore deal was signed in 2018.', 'Officials said five squadrons were ordered, while he said three were delivered.'];
+    const text = Array.from({ length: 720 }, (_, i) => `${sentences[i % sentences.length]}${i % 4 === 3 ? '\n' : ' '}`).join('').trim();
+    const id = await register(text);
+    const ask = async (from: number) => (await sut.request({ method: 'GET', url: `/sources/${id}/suggestions?from=${from}`, as: 'none' })).body;
+    const inTurn = [await ask(0)];
+    while (inTurn.at(-1).next !== null) inTurn.push(await ask(inTurn.at(-1).next));
+    expect(inTurn.length).toBeGreaterThanOrEqual(3);
+    const afresh = [await ask(inTurn[1].next), await ask(inTurn[0].next), await ask(0)];
+    expect(afresh).toEqual([inTurn[2], inTurn[1], inTurn[0]]);
+  });
+
   it('given an unknown source, when asked, then 404 as problem+json', async () => {
     const res = await sut.request({ method: 'GET', url: '/sources/no-such-source/suggestions', as: 'none' });
     expect(res.status).toBe(404);

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import { suggestionSteps, type SuggestionsFor, type TrackedClaim } from '#domain';
+import { nextPageOf, suggestionPages, type SuggestionsFor, type TrackedClaim } from '#domain';
 import { Projections, type ClaimStateView } from '#projections';
 
 /** A claim as the intake matcher sees it: what names it, its current value and its recorded assertions. */
@@ -94,6 +94,11 @@ export class Suggestions {
   private found: { key: string; claims: TrackedClaim[] } | null = null;
   /** How many claims there are, as of the claim views' checkpoints. */
   private counted: { at: string; claims: number } | null = null;
+  /**
+   * The reading of the text last asked about, stopped where its last answer stopped: asked for the
+   * next page (from that answer's `next`), it reads on instead of reading the text before it again.
+   */
+  private reading: { key: string; next: number; pages: Generator<SuggestionsFor | undefined, void> } | null = null;
   /** Where the store stops counting as small (EVERY_CLAIM_UP_TO; tests set it lower). */
   everyClaimUpTo = EVERY_CLAIM_UP_TO;
 
@@ -104,14 +109,22 @@ export class Suggestions {
     const source = this.projections.sources.source(sourceId);
     if (!source) return undefined;
     const { title, publisher, publishedAt, text, fiscalYear, textVersion } = source;
-    const claims = await this.candidates(`${sourceId}@${textVersion}`, title, text);
-    const steps = suggestionSteps({ sourceId, title, publisher, publishedAt, text, fiscalYear: fiscalYear ?? undefined }, claims, from);
-    return runInSlices(steps, SUGGESTION_SLICE_MS);
-  }
-
-  private async candidates(textKey: string, title: string, text: string): Promise<TrackedClaim[]> {
     const runner = this.projections.runner;
     const at = `${runner.checkpoint('claim-state')}:${runner.checkpoint('claim-timeline')}`;
+    const textKey = `${sourceId}@${textVersion}`;
+    const claims = await this.candidates(textKey, at, title, text);
+    // Same text, same claims, and the page after the last one answered: read on.
+    const key = `${textKey}:${at}`;
+    const kept = this.reading?.key === key && this.reading.next === from ? this.reading.pages : undefined;
+    // Taken while it runs: a request for the same page meanwhile reads afresh rather than share it.
+    if (kept) this.reading = null;
+    const pages = kept ?? suggestionPages({ sourceId, title, publisher, publishedAt, text, fiscalYear: fiscalYear ?? undefined }, claims, from);
+    const page = await runInSlices(nextPageOf(pages), SUGGESTION_SLICE_MS);
+    this.reading = page.next === null ? null : { key, next: page.next, pages };
+    return page;
+  }
+
+  private async candidates(textKey: string, at: string, title: string, text: string): Promise<TrackedClaim[]> {
     if (this.counted?.at !== at) this.counted = { at, claims: this.projections.claimState.count() };
     if (this.counted.claims > this.everyClaimUpTo) {
       const key = `${textKey}:${at}`;

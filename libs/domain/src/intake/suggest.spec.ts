@@ -5,7 +5,7 @@ import { selectQuote } from '../quote/quote.js';
 import { parseDate, parseValue } from '../values/parse.js';
 import type { ValueType } from '../values/value.js';
 import type { TrackedClaim } from './match.js';
-import { type IntakeSource, suggest, suggestionSteps } from './suggest.js';
+import { type IntakeSource, suggest, suggestionPages, suggestionSteps } from './suggest.js';
 import { sentencesOf } from './text.js';
 
 const S400 = { name: 'S-400 Triumf', aliases: ['S-400'] };
@@ -124,13 +124,14 @@ describe(suggest.name, () => {
     expect(pages.flatMap((p) => p.suggestions)).toEqual(whole.suggestions);
   });
 
-  it('reads who spoke alike on a page and before it: wherever the pages start, they are the whole answer', () => {
+  it('reads who spoke alike on a page and before it: wherever the pages start, they are the whole answer, read on or read afresh', () => {
     // "he said" after a clause that names a speaker is that speaker, on a page or before one.
     const speaking = [
       'Defence Minister Rajnath Singh said the S-400 units will be delivered by August 2026.',
       'Sergei Shoigu said the S-400 visit was useful in 2018, while he said the remaining S-400 units will be delivered by August 2026.',
       'He said the S-400 deal was signed in 2018.',
       'The remaining S-400 units are due by 2026–27, he added.',
+      'He said the Rs 40,000-odd crore S-400 deal is due in 2026.',
       'Weather was fine.',
     ];
     fc.assert(
@@ -139,10 +140,13 @@ describe(suggest.name, () => {
         const whole = suggest(source(text), CLAIMS).suggestions;
         const paged = [];
         for (let page = suggest(source(text), CLAIMS, 0, perPage); ; page = suggest(source(text), CLAIMS, page.next!, perPage)) {
-          paged.push(...page.suggestions);
+          paged.push(page);
           if (page.next === null) break;
         }
-        expect(paged).toEqual(whole);
+        expect(paged.flatMap((p) => p.suggestions)).toEqual(whole);
+        // One reading kept going from page to page gives the same pages as a reading for each.
+        const continued = [...suggestionPages(source(text), CLAIMS, 0, perPage)].filter((p) => p !== undefined);
+        expect(continued).toEqual(paged);
       }),
       { numRuns: 150 },
     );

@@ -87,7 +87,17 @@ export const SUGGESTIONS_PER_PAGE = 500;
  * after the sentence that brings it to `perPage` suggestions (`next` says where to go on). Pure: the
  * same source and claims give the same suggestions.
  */
-export function* suggestionSteps(source: IntakeSource, claims: readonly TrackedClaim[], from = 0, perPage = SUGGESTIONS_PER_PAGE): Generator<void, SuggestionsFor> {
+export function suggestionSteps(source: IntakeSource, claims: readonly TrackedClaim[], from = 0, perPage = SUGGESTIONS_PER_PAGE): Generator<void, SuggestionsFor> {
+  return nextPageOf(suggestionPages(source, claims, from, perPage));
+}
+
+/**
+ * suggestionSteps page after page: a step yields nothing and a page yields itself, then the reading
+ * goes on from its `next` with everything it knew there (who spoke, the title, the lede, the text's
+ * index), so a caller that keeps the generator gets the next page without reading the text before
+ * it again. Each page is what suggestionSteps gives from that page's `from`.
+ */
+export function* suggestionPages(source: IntakeSource, claims: readonly TrackedClaim[], from = 0, perPage = SUGGESTIONS_PER_PAGE): Generator<SuggestionsFor | undefined, void> {
   const index = new ClaimIndex(claims.filter((c) => c.valueType !== 'text'));
   yield;
   const { text } = source;
@@ -96,13 +106,13 @@ export function* suggestionSteps(source: IntakeSource, claims: readonly TrackedC
   yield* quotes.indexing();
   let title = source.title;
   let lede: Sentence | null = null;
-  const suggestions: Suggestion[] = [];
-  const unread: UnreadValue[] = [];
+  let pageFrom = from;
+  let suggestions: Suggestion[] = [];
+  let unread: UnreadValue[] = [];
   let earlierSpeaker: string | null = null;
   /** The two sentences before this one (the paragraph's context). */
   const recent: Sentence[] = [];
 
-  let next: number | null = null;
   let i = 0;
   for (const sentence of sentencesIn(text)) {
     i += 1;
@@ -112,15 +122,17 @@ export function* suggestionSteps(source: IntakeSource, claims: readonly TrackedC
     const before = recent.filter((s) => s.paragraph === sentence.paragraph);
     recent.push(sentence);
     if (recent.length > 2) recent.shift();
-    if (sentence.start < from) {
+    if (sentence.start < pageFrom) {
       // Read only for who spoke ("he said" on the next page needs the name given before it).
       earlierSpeaker = cuesOfClauses(text, sentence, earlierSpeaker).speaker;
       if (i % 5 === 0) yield;
       continue;
     }
     if (suggestions.length >= perPage) {
-      next = sentence.start;
-      break;
+      yield { sourceId: source.sourceId, from: pageFrom, next: sentence.start, suggestions, unread };
+      pageFrom = sentence.start;
+      suggestions = [];
+      unread = [];
     }
     const { cues, speaker } = cuesOfClauses(text, sentence, earlierSpeaker);
     const cuesAt = (at: number): Cues => cues[Math.max(0, sentence.clauses.findIndex((c) => c.end > at))] ?? cues[0]!;
@@ -145,7 +157,19 @@ export function* suggestionSteps(source: IntakeSource, claims: readonly TrackedC
     earlierSpeaker = speaker;
     yield;
   }
-  return { sourceId: source.sourceId, from, next, suggestions, unread };
+  yield { sourceId: source.sourceId, from: pageFrom, next: null, suggestions, unread };
+}
+
+/**
+ * The steps of suggestionPages up to its next page, which it returns. The pages are read with
+ * next() (not for…of, which would close them at the return), so they can go on afterwards.
+ */
+export function* nextPageOf(pages: Generator<SuggestionsFor | undefined, void>): Generator<void, SuggestionsFor> {
+  for (let step = pages.next(); !step.done; step = pages.next()) {
+    if (step.value) return step.value;
+    yield;
+  }
+  throw new Error('the suggestion pages ended after their last page');
 }
 
 /**

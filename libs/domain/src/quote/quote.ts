@@ -86,7 +86,7 @@ export class QuoteOccurrences {
   constructor(private readonly text: string) {}
 
   /** Indexes the text a slice at a time, a step each, so a caller can let others run between slices. */
-  *indexing(sliceChars = 1 << 16): Generator<void> {
+  *indexing(sliceChars = 1 << 16): Generator<undefined, void> {
     while (this.indexedTo < this.text.length) {
       this.indexUpTo(this.indexedTo + sliceChars);
       yield;
