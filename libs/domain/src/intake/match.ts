@@ -250,6 +250,20 @@ export interface ContextZones {
 /** A sentence's words, read once however many values it holds. */
 const tokensIn = new WeakMap<Span, Token[]>();
 
+/** The words of a sentence of the text (the value's, one before it, the lede), read once for every value near it. */
+function tokensOfSpan(text: string, span: Span): Token[] {
+  let tokens = tokensIn.get(span);
+  if (!tokens) tokensIn.set(span, (tokens = tokensOf(text.slice(span.start, span.end), span.start)));
+  return tokens;
+}
+
+/** The title's words, read once for all the values of a text (the last title read is kept). */
+let titleRead: { title: string; tokens: Token[] } | undefined;
+function tokensOfTitle(title: string): Token[] {
+  if (titleRead?.title !== title) titleRead = { title, tokens: tokensOf(title) };
+  return titleRead.tokens;
+}
+
 /** Nearness in words; a comma, semicolon or dash between a word and the value counts as this many more. */
 const PUNCTUATION_DISTANCE = 3;
 
@@ -267,8 +281,7 @@ export function contextOf(text: string, value: Span, zones: ContextZones): { con
     const had = context.get(key);
     if (!had || had.weight < weight) context.set(key, { weight, word });
   };
-  let sentenceTokens = tokensIn.get(zones.sentence);
-  if (!sentenceTokens) tokensIn.set(zones.sentence, (sentenceTokens = tokensOf(text.slice(zones.sentence.start, zones.sentence.end), zones.sentence.start)));
+  const sentenceTokens = tokensOfSpan(text, zones.sentence);
   const first = sentenceTokens.find((t) => t.end > value.start);
   const last = [...sentenceTokens].reverse().find((t) => t.start < value.end);
   for (const t of sentenceTokens) {
@@ -282,14 +295,14 @@ export function contextOf(text: string, value: Span, zones: ContextZones): { con
     put(t.key, (inQuote ? 1 : 0.6) * (0.5 + 0.5 * (3 / (3 + distance))), t.word);
   }
   const zone = (span: Span, weight: number): void => {
-    for (const t of tokensOf(text.slice(span.start, span.end), span.start)) {
+    for (const t of tokensOfSpan(text, span)) {
       about.add(t.key);
       put(t.key, weight, t.word);
     }
   };
   for (const s of zones.before) zone(s, 0.3);
   // The title weighs in, but is not enough to say what a passage is about: headlines sum up the whole article.
-  if (zones.title) for (const t of tokensOf(zones.title)) put(t.key, 0.25, t.word);
+  if (zones.title) for (const t of tokensOfTitle(zones.title)) put(t.key, 0.25, t.word);
   if (zones.lede) zone(zones.lede, 0.2);
   for (const key of zones.implied) put(key, 0.8, `(${key})`);
   return { context, about };
