@@ -239,8 +239,8 @@ export interface ContextZones {
   sentence: Span;
   /** Earlier sentences of the same paragraph. */
   before: Span[];
-  /** The headline or title, when there is one (and the value is not in it). */
-  title: string | null;
+  /** The words of the headline or title, when there is one (and the value is not in it). */
+  title: readonly Token[] | null;
   /** The article's first sentence after the title (when the value is elsewhere). */
   lede: Span | null;
   /** Words that say something of the value beyond its wording ("plan" when it lies ahead). */
@@ -255,13 +255,6 @@ function tokensOfSpan(text: string, span: Span): Token[] {
   let tokens = tokensIn.get(span);
   if (!tokens) tokensIn.set(span, (tokens = tokensOf(text.slice(span.start, span.end), span.start)));
   return tokens;
-}
-
-/** The title's words, read once for all the values of a text (the last title read is kept). */
-let titleRead: { title: string; tokens: Token[] } | undefined;
-function tokensOfTitle(title: string): Token[] {
-  if (titleRead?.title !== title) titleRead = { title, tokens: tokensOf(title) };
-  return titleRead.tokens;
 }
 
 /** Nearness in words; a comma, semicolon or dash between a word and the value counts as this many more. */
@@ -302,7 +295,7 @@ export function contextOf(text: string, value: Span, zones: ContextZones): { con
   };
   for (const s of zones.before) zone(s, 0.3);
   // The title weighs in, but is not enough to say what a passage is about: headlines sum up the whole article.
-  if (zones.title) for (const t of tokensOfTitle(zones.title)) put(t.key, 0.25, t.word);
+  if (zones.title) for (const t of zones.title) put(t.key, 0.25, t.word);
   if (zones.lede) zone(zones.lede, 0.2);
   for (const key of zones.implied) put(key, 0.8, `(${key})`);
   return { context, about };

@@ -8,7 +8,7 @@ import { UnparseableValue, type Comparison, type DateValue, type DayBounds, type
 import { type Cues, cuesOf } from './cues.js';
 import { findValues, type FoundType, type ReadAt, type UnreadValue, type ValueMention } from './find-values.js';
 import { type CandidateClaim, ClaimIndex, contextOf, recordedIn, type TrackedClaim } from './match.js';
-import { quoteSpan, type Sentence, sentencesIn, type Span } from './text.js';
+import { quoteSpan, type Sentence, sentencesIn, type Span, type Token, tokensOf } from './text.js';
 
 /** A headline has no full stop; a sentence of the story has one. */
 const PROSE_END = /[.!?]["”’)]?\s*$/u;
@@ -105,6 +105,8 @@ export function* suggestionPages(source: IntakeSource, claims: readonly TrackedC
   const quotes = new QuoteOccurrences(text);
   yield* quotes.indexing();
   let title = source.title;
+  // Its words, read once: every value's context counts them.
+  let titleWords = title === null ? null : tokensOf(title);
   let lede: Sentence | null = null;
   let pageFrom = from;
   let suggestions: Suggestion[] = [];
@@ -116,7 +118,10 @@ export function* suggestionPages(source: IntakeSource, claims: readonly TrackedC
   let i = 0;
   for (const sentence of sentencesIn(text)) {
     i += 1;
-    if (title === null && sentence.paragraph === 0) title = text.slice(sentence.start, sentence.end);
+    if (title === null && sentence.paragraph === 0) {
+      title = text.slice(sentence.start, sentence.end);
+      titleWords = tokensOf(title);
+    }
     // The lede is the first sentence of the story: after the headline, or the first line when the text starts with prose.
     if (lede === null && (sentence.paragraph > 0 || PROSE_END.test(text.slice(sentence.start, sentence.end)))) lede = sentence;
     const before = recent.filter((s) => s.paragraph === sentence.paragraph);
@@ -151,7 +156,7 @@ export function* suggestionPages(source: IntakeSource, claims: readonly TrackedC
     for (const mention of found.found) {
       if (SPEAKS_NEXT.test(text.slice(mention.end, mention.end + 12))) continue; // "two officials said": who spoke, not a value
       const cues = cuesAt(mention.start);
-      const suggestion = suggestionFor(source, index, quotes, sentence, before, title, lede, mention, cues, modalityAt.get(mention.start)!, saidAtOf(cues));
+      const suggestion = suggestionFor(source, index, quotes, sentence, before, title, titleWords, lede, mention, cues, modalityAt.get(mention.start)!, saidAtOf(cues));
       if (suggestion) suggestions.push(suggestion);
     }
     earlierSpeaker = speaker;
@@ -236,6 +241,7 @@ function suggestionFor(
   sentence: Sentence,
   before: Sentence[],
   title: string | null,
+  titleWords: readonly Token[] | null,
   lede: Sentence | null,
   mention: ValueMention,
   cues: Cues,
@@ -256,7 +262,7 @@ function suggestionFor(
     quote: span,
     sentence,
     before,
-    title: sentence.paragraph === 0 ? null : title,
+    title: sentence.paragraph === 0 ? null : titleWords,
     lede: lede && lede !== sentence ? lede : null,
     implied: ahead ? ['plan'] : [],
   });
