@@ -111,10 +111,10 @@ export class Suggestions {
     const { title, publisher, publishedAt, text, fiscalYear, textVersion } = source;
     const runner = this.projections.runner;
     const at = `${runner.checkpoint('claim-state')}:${runner.checkpoint('claim-timeline')}`;
-    const textKey = `${sourceId}@${textVersion}`;
-    const claims = await this.candidates(textKey, at, title, text);
-    // Same text, same claims, and the page after the last one answered: read on.
-    const key = `${textKey}:${at}`;
+    // The text as it is and the claims as they are: what the candidates and a kept reading hold for.
+    const key = `${sourceId}@${textVersion}:${at}`;
+    const claims = await this.candidates(key, at, title, text);
+    // The page after the last one answered for the same key: read on.
     const kept = this.reading?.key === key && this.reading.next === from ? this.reading.pages : undefined;
     // Taken while it runs: a request for the same page meanwhile reads afresh rather than share it.
     if (kept) this.reading = null;
@@ -124,10 +124,9 @@ export class Suggestions {
     return page;
   }
 
-  private async candidates(textKey: string, at: string, title: string, text: string): Promise<TrackedClaim[]> {
+  private async candidates(key: string, at: string, title: string, text: string): Promise<TrackedClaim[]> {
     if (this.counted?.at !== at) this.counted = { at, claims: this.projections.claimState.count() };
     if (this.counted.claims > this.everyClaimUpTo) {
-      const key = `${textKey}:${at}`;
       if (this.found?.key !== key) this.found = { key, claims: await runInSlices(claimsFoundFor(this.projections, title, text), SUGGESTION_SLICE_MS) };
       return this.found.claims;
     }

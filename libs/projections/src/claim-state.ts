@@ -124,10 +124,8 @@ export class ClaimStateModel extends ClaimFoldModel {
   /** `list` as the JSON it is sent as, in UTF-8: the stored states joined, none parsed and re-serialized. */
   listBytes(filter: ClaimFilter): Buffer {
     const { states, nextCursor } = this.rows(filter);
-    const parts: Buffer[] = [Buffer.from('{"items":[')];
-    states.forEach((state, i) => parts.push(...(i === 0 ? [state] : [COMMA, state])));
-    parts.push(Buffer.from(`],"nextCursor":${JSON.stringify(nextCursor)}}`));
-    return Buffer.concat(parts);
+    const items = states.flatMap((state, i) => (i === 0 ? [state] : [COMMA, state]));
+    return Buffer.concat([Buffer.from('{"items":['), ...items, Buffer.from(`],"nextCursor":${JSON.stringify(nextCursor)}}`)]);
   }
 
   /** Every claim with a verdict, for the ClaimReview export. */

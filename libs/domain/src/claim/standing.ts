@@ -209,15 +209,10 @@ function currentOf(
   const inner = contested ? [] : standing.filter((c) => oneOfEach.every((m) => contains(m, c)));
   let chosen = standing.at(-1)!;
   if (inner.length > 0) {
-    // How often its words are stated, once for each form of words (all agree: one form, many times).
+    // How often its words are stated: each form of words counted once over the inner ones.
     const counted = new Map<string, number>();
-    const stated = (c: number) => {
-      const { value } = live[c]!;
-      const key = JSON.stringify([value.normalized.toLowerCase(), value.type, value.type === 'quantity' ? value.unit : null]);
-      let n = counted.get(key);
-      if (n === undefined) counted.set(key, (n = inner.filter((o) => sameWords(live[o]!.value, value)).length));
-      return n;
-    };
+    for (const o of inner) counted.set(wordsOf(live[o]!.value), (counted.get(wordsOf(live[o]!.value)) ?? 0) + 1);
+    const stated = (c: number) => counted.get(wordsOf(live[c]!.value))!;
     chosen = inner.reduce((best, c) => (stated(c) >= stated(best) ? c : best));
   }
   const supportedBy = standing
@@ -226,9 +221,8 @@ function currentOf(
   return { assertionId: live[chosen]!.assertionId, supportedBy };
 }
 
-function sameWords(a: Value, b: Value): boolean {
-  return a.normalized.toLowerCase() === b.normalized.toLowerCase() && (a.type !== 'quantity' || (b.type === 'quantity' && a.unit === b.unit));
-}
+/** A value's words as written, case aside (and a quantity's unit): two values state the same words when these are equal. */
+const wordsOf = (value: Value): string => JSON.stringify([value.normalized.toLowerCase(), value.type === 'quantity' ? value.unit : null]);
 
 function supportOf(member: Value, current: Value, options: CompareOptions): Support {
   if (member.type === 'text' && current.type === 'text') return textAgreement(member as TextValue, current as TextValue, options) === 'variant' ? 'spelling-variant' : 'states';
