@@ -19,6 +19,25 @@ describe(cuesOf.name, () => {
     expect(cues('It was stated by Moscow that the units would be supplied by September 2026.', 'September').speaker?.name).toBe('Moscow');
   });
 
+  it('names who spoke before a description set off by commas, not the description’s last word', () => {
+    const speaker = (text: string, at: string) => cues(text, at).speaker?.name;
+    expect(speaker('The fifth will follow by the end of 2027, Dmitry Shugaev, director of Russia’s Federal Service for Military-Technical Cooperation, said.', '2027')).toBe('Dmitry Shugaev');
+    expect(speaker('Denis Alipov, Russia’s ambassador to India, said the units would come by March 2027.', 'March')).toBe('Denis Alipov');
+    expect(speaker('"The duty starts in August," Peter Navarro, a trade adviser to the president, told reporters.', 'August')).toBe('Peter Navarro');
+    expect(speaker('Rajnath Singh, Defence Minister, said the units would come in 2026.', '2026')).toBe('Rajnath Singh');
+    expect(speaker('Moscow, however, said the units would come in 2026.', '2026')).toBe('Moscow');
+    // What describes the speaker is the writer's: said by no one named, when the story was filed.
+    const described = cues('Defence Minister Rajnath Singh, who co-chaired the last session on December 4, said last month that the timeline held.', 'December 4');
+    expect(described.speaker).toBeNull();
+    expect(described.saidAt).toBeNull();
+    const statement = cues('Defence Minister Rajnath Singh, who co-chaired the last session on December 4, said last month that the timeline held.', 'timeline');
+    expect(statement.speaker?.name).toBe('Defence Minister Rajnath Singh');
+    expect(statement.saidAt?.words).toBe('last month');
+    // No description between the name and the verb: as before.
+    expect(speaker('The units will arrive in 2026, Shugaev said.', '2026')).toBe('Shugaev');
+    expect(speaker('The units will arrive in 2026, two Indian defence officials said.', '2026')).toBe('Indian defence officials');
+  });
+
   it('prefers the speaker of the clause holding the value', () => {
     expect(cues('Russia has assured India that two units will arrive by March 2027, defence sources said.', 'March').speaker?.name).toBe('Russia');
   });
@@ -47,5 +66,20 @@ describe(cuesOf.name, () => {
     expect(dateline.saidAt?.words).toBe('Jan 14');
     expect(dateline.future).toBe(false);
     expect(cues('The summit was held on Friday in New Delhi.', 'Friday').saidAt).toBeNull();
+  });
+
+  it('reads a month or a span back from the day of writing right after a verb of saying as when it was said', () => {
+    const saidAt = (text: string, at: string) => cues(text, at).saidAt?.words;
+    expect(saidAt('Indian officials had said in December that the units would arrive by September 2026.', 'September')).toBe('in December');
+    expect(saidAt('SIPRI said in March 2025 that Russia’s share fell to 36 per cent.', '36')).toBe('in March 2025');
+    expect(saidAt('Rajnath Singh said last month that the units would come by 2026.', '2026')).toBe('last month');
+    expect(saidAt('Moscow said earlier this week that the units would come by 2026.', '2026')).toBe('earlier this week');
+    // Further from the verb, or after a verb that may date the event itself, the month is the value's.
+    expect(saidAt('Officials said deliveries would end in December.', 'December')).toBeUndefined();
+    expect(saidAt('The deal, announced in October 2018, was worth $5.43 billion.', 'October')).toBeUndefined();
+    expect(saidAt('Exporters, who sold $87 billion of goods to the United States last year, said orders had slowed.', '87')).toBeUndefined();
+    expect(cues('Indian officials had said in December that the units would arrive by September 2026.', 'September').saidAtSpans.map((s) => s.start)).toEqual([
+      'Indian officials had said '.length,
+    ]);
   });
 });

@@ -48,12 +48,22 @@ const FUTURE = /\b(will|would|shall|is to|are to|to be|due|expected|likely|sched
 const WEEKDAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
 const MONTH = '(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\\.?';
 const WHEN_SAID = `(?:on\\s+(?:(?:last|this)\\s+)?${WEEKDAY}|on\\s+\\d{1,2}\\s+${MONTH}(?:,?\\s+\\d{4})?|on\\s+${MONTH}\\s+\\d{1,2}(?:,?\\s+\\d{4})?|yesterday|today|earlier\\s+today)`;
+/**
+ * When it was said, right after the verb ("had said in December that", "said last week"): a month
+ * or a span back from the day of writing. Only adjacent to the verb: a few words further on, "in
+ * December" is as likely the value ("said deliveries end in December").
+ */
+const WHEN_SAID_NEXT = `(?:in\\s+(?:early\\s+|mid-|late\\s+)?${MONTH}(?:\\s+\\d{4})?|(?:last|earlier\\s+this|this)\\s+(?:week|month|year))`;
 /** "confirmed by Rajnath Singh": who said it, after the verb. */
 const SAID_BY = new RegExp(`\\b(?:${SPEECH})\\s+by\\s+([\\p{Lu}][\\p{L}-]*(?:\\s+[\\p{Lu}][\\p{L}-]*){0,5})`, 'gu');
-const SAID_THEN = new RegExp(`\\b(?:${SPEECH})\\b((?:\\s+[\\p{L}-]+){0,3}?)\\s+(${WHEN_SAID})\\b`, 'giu');
+const SAID_THEN = new RegExp(`\\b(?:${SPEECH})\\b(?:\\s+[\\p{L}-]+){0,3}?\\s+(?<when>${WHEN_SAID})\\b`, 'giu');
+/** Verbs of saying alone: "announced in October 2018" or "reported in March" may date what happened, not the saying. */
+const SAYING = 'said|says|told|tells|stated|states|added|noted|claimed|insisted|maintained|acknowledged|reiterated|confirmed|assured|warned|cautioned|hinted';
+// Case matters: "the United States last year" is no verb of saying.
+const SAID_NEXT = new RegExp(`\\b(?:${SAYING})\\s+(?<when>${WHEN_SAID_NEXT})\\b`, 'gu');
 /** "NEW DELHI, Jan 14 (Reuters) -": the place in capitals, the day the story was filed, then the agency or a dash. */
 const DATELINE = new RegExp(`^[\\p{Lu}][\\p{Lu} .]+,\\s+(${MONTH}\\s+\\d{1,2}(?:,?\\s+\\d{4})?|\\d{1,2}\\s+${MONTH}(?:,?\\s+\\d{4})?)\\s*(?=\\(|[-–—])`, 'u');
-const THEN_SAID = new RegExp(`\\b(${WHEN_SAID})\\s+(?:${SPEECH})\\b`, 'giu');
+const THEN_SAID = new RegExp(`\\b(?<when>${WHEN_SAID})\\s+(?:${SPEECH})\\b`, 'giu');
 
 /**
  * Reads the cues of the clause `clause` of the sentence `sentence`: the speaker named nearest to
@@ -63,7 +73,7 @@ const THEN_SAID = new RegExp(`\\b(${WHEN_SAID})\\s+(?:${SPEECH})\\b`, 'giu');
 export function cuesOf(text: string, sentence: Span, clause: Span, earlierSpeaker: string | null = null): Cues {
   const body = text.slice(sentence.start, sentence.end);
   const clauseText = text.slice(clause.start, clause.end);
-  const speaker = speakerOf(text, sentence, clause, earlierSpeaker);
+  const { speaker, describes } = speakerOf(text, sentence, clause, earlierSpeaker);
 
   let modality: Cues['modality'] = null;
   for (const scope of [clauseText, body]) {
@@ -83,35 +93,46 @@ export function cuesOf(text: string, sentence: Span, clause: Span, earlierSpeake
     const at = sentence.start + dateline.index + dateline[0].indexOf(dateline[1]!);
     found.push({ start: at, end: at + dateline[1]!.length, words: dateline[1]! });
   }
-  for (const re of [SAID_THEN, THEN_SAID]) {
+  for (const re of [SAID_THEN, SAID_NEXT, THEN_SAID]) {
     re.lastIndex = 0;
     for (let m = re.exec(body); m; m = re.exec(body)) {
-      const words = re === SAID_THEN ? m[2]! : m[1]!;
-      const at = sentence.start + m.index + (re === SAID_THEN ? m[0].length - words.length : 0);
+      const words = m.groups!.when!;
+      const at = sentence.start + m.index + (re === THEN_SAID ? 0 : m[0].length - words.length);
       found.push({ start: at, end: at + words.length, words });
     }
   }
 
-  return { speaker, modality, saidAt: found[0] ?? null, saidAtSpans: found, future: FUTURE.test(clauseText) };
+  // A clause that describes who spoke is the writer's, said when the story was filed (the dateline, if any).
+  const saidAt = describes ? (dateline ? found[0]! : null) : (found[0] ?? null);
+  return { speaker, modality, saidAt, saidAtSpans: found, future: FUTURE.test(clauseText) };
 }
 
 interface Named {
   name: string;
   words: string;
   at: number;
+  /** The words between commas that describe who spoke ("director of the service"), when the text gives some. */
+  description?: Span;
 }
 
 /** The speakers a sentence names, read once per sentence (its clauses each pick the nearest). */
 const namedIn = new WeakMap<Span, { earlier: string | null; found: Named[] }>();
 
-function speakerOf(text: string, sentence: Span, clause: Span, earlier: string | null): Cues['speaker'] {
+/**
+ * Who spoke the clause: the speaker named nearest to it. A clause within the words that describe a
+ * speaker ("Rajnath Singh, who co-chaired the session on December 4, said") is not that speaker's
+ * statement but the writer's: `describes` says so.
+ */
+function speakerOf(text: string, sentence: Span, clause: Span, earlier: string | null): { speaker: Cues['speaker']; describes: boolean } {
   let named = namedIn.get(sentence);
   if (!named || named.earlier !== earlier) namedIn.set(sentence, (named = { earlier, found: speakersIn(text, sentence, earlier) }));
-  const { found } = named;
-  if (found.length === 0) return null;
+  const within = (n: Named): boolean => n.description !== undefined && clause.start >= n.description.start && clause.end <= n.description.end;
+  const found = named.found.filter((n) => !within(n));
+  const describes = found.length < named.found.length;
+  if (found.length === 0) return { speaker: null, describes };
   const distance = (n: Named): number => (n.at >= clause.start && n.at <= clause.end ? 0 : Math.min(Math.abs(n.at - clause.start), Math.abs(n.at - clause.end)));
   const best = [...found].sort((a, b) => distance(a) - distance(b) || a.at - b.at)[0]!;
-  return { name: best.name, words: best.words };
+  return { speaker: { name: best.name, words: best.words }, describes };
 }
 
 function speakersIn(text: string, sentence: Span, earlier: string | null): Named[] {
@@ -121,6 +142,12 @@ function speakersIn(text: string, sentence: Span, earlier: string | null): Named
   SPEECH_VERB.lastIndex = 0;
   for (let m = SPEECH_VERB.exec(body); m; m = SPEECH_VERB.exec(body)) {
     const verbAt = m.index;
+    const apposed = nameBeforeApposition(body, verbAt);
+    if (apposed) {
+      const description = { start: sentence.start + apposed.description.start, end: sentence.start + apposed.description.end };
+      found.push({ name: apposed.name, words: `${apposed.words} ${m[0]}`, at: sentence.start + verbAt, description });
+      continue;
+    }
     const before = nameBefore(body, verbAt);
     const after = before ? null : nameAfter(body, verbAt + m[0].length);
     const name = before ?? after;
@@ -138,6 +165,26 @@ function speakersIn(text: string, sentence: Span, earlier: string | null): Named
   }
   for (const m of body.matchAll(SAID_BY)) found.push({ name: m[1]!, words: m[0], at: sentence.start + m.index });
   return found;
+}
+
+/** Words that make a phrase between commas a description of who spoke ("Russia's ambassador to India", "Defence Minister"). */
+const DESCRIBES = /(^|\s)\p{Ll}|\b(minister|secretary|chief|ambassador|director|adviser|advisor|spokes(?:person|man|woman)|president|chairman|head|commander|officer)\b/iu;
+
+/**
+ * "Dmitry Shugaev, director of the service, said": the name before a description set off by commas
+ * that ends at the verb (the last word before the verb is the description's, not a name).
+ */
+function nameBeforeApposition(body: string, verbAt: number): { name: string; words: string; description: Span } | null {
+  const before = body.slice(0, verbAt).trimEnd();
+  if (!before.endsWith(',')) return null;
+  const open = before.lastIndexOf(',', before.length - 2);
+  if (open < 0) return null;
+  const apposition = before.slice(open + 1, -1).trim();
+  if (!apposition || apposition.split(/\s+/).length > 30 || !DESCRIBES.test(apposition) || /[.;:!?]/.test(apposition)) return null;
+  const name = nameBefore(body, open);
+  if (!name || PRONOUNS.test(name)) return null;
+  const start = body.indexOf(apposition, open + 1);
+  return { name, words: `${name}, ${apposition},`, description: { start, end: start + apposition.length } };
 }
 
 /** The name right before a verb of saying: capitalised words, initials and the lower-case words of titles and sources. */
