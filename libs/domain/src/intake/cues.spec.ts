@@ -17,6 +17,8 @@ describe(cuesOf.name, () => {
     expect(cues('The units will arrive in 2026, says Air Chief Marshal A P Singh.', '2026').speaker?.name).toBe('Air Chief Marshal A P Singh');
     expect(cues('India imported 36% of its arms from Russia, according to the Stockholm International Peace Research Institute.', '36%').speaker?.name).toBe('Stockholm International Peace Research Institute');
     expect(cues('It was stated by Moscow that the units would be supplied by September 2026.', 'September').speaker?.name).toBe('Moscow');
+    expect(cues('Indian exporters said the 50% rate would hit their shipments.', '50%').speaker?.name).toBe('Indian exporters');
+    expect(cues('The rate will hit shipments by 2026, economists said.', '2026').speaker?.name).toBe('economists');
   });
 
   it('names who spoke before a description set off by commas, not the description’s last word', () => {

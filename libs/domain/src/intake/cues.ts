@@ -21,11 +21,12 @@ const SPEECH_VERB = new RegExp(`\\b(?:(?:has|have|had|also|further|earlier|later
 const SPEAKER_WORDS = new Set(
   ('sources source officials official executives executive analysts analyst experts expert spokesperson spokesman spokeswoman ' +
     'ministry defence defense military government senior top company industry diplomats diplomatic people familiar with ' +
-    'the preparations matter talks plans negotiations minister ministers chief secretary embassy army navy air force').split(' '),
+    'the preparations matter talks plans negotiations minister ministers chief secretary embassy army navy air force ' +
+    'exporters importers traders economists lawmakers legislators negotiators envoys manufacturers investors bankers producers observers insiders').split(' '),
 );
 
 const PRONOUNS = /^(he|she|they|it|we|i)$/i;
-const NOUNS_THAT_SPEAK = /\b(sources?|officials?|executives?|analysts?|experts?|spokes(?:person|man|woman)|ministry|embassy|government|minister|chief|diplomats?|people)\b/i;
+const NOUNS_THAT_SPEAK = /\b(sources?|officials?|executives?|analysts?|experts?|spokes(?:person|man|woman)|ministry|embassy|government|minister|chief|diplomats?|people|(?:ex|im)porters|traders|economists|lawmakers|legislators|negotiators|envoys|manufacturers|investors|bankers|producers|observers|insiders)\b/i;
 
 /** Modalities by the words that signal them, strongest first (a denial outranks the "said" around it). */
 const MODALITY_CUES: ReadonlyArray<[Modality, RegExp]> = [
