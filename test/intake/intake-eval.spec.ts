@@ -175,9 +175,10 @@ describe('intake evaluation (test/intake)', () => {
 
   it('scores the held-out set: recall, wrong filings, speakers and said-at', async () => {
     const summary = await evaluate('held-out.json', 'held-out', 'intake-held-out.json');
-    // Floors at the score the set had when it was committed: a change that loses ground fails here.
+    // Recall at the score the set had when it was committed (0.742); speakers and said-at at what the
+    // changes made for it reached (0.75 and 0.636 before them, 1 and 1 after): a change that loses ground fails here.
     expect(summary.recall).toBeGreaterThanOrEqual(0.74);
-    expect(summary.speakerAgreement).toBeGreaterThanOrEqual(0.75);
-    expect(summary.saidAtAgreement).toBeGreaterThanOrEqual(0.63);
+    expect(summary.speakerAgreement).toBeGreaterThanOrEqual(0.9);
+    expect(summary.saidAtAgreement).toBeGreaterThanOrEqual(0.9);
   }, 120_000);
 });
