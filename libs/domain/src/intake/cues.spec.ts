@@ -35,6 +35,9 @@ describe(cuesOf.name, () => {
     const statement = cues('Defence Minister Rajnath Singh, who co-chaired the last session on December 4, said last month that the timeline held.', 'timeline');
     expect(statement.speaker?.name).toBe('Defence Minister Rajnath Singh');
     expect(statement.saidAt?.words).toBe('last month');
+    expect(speaker('The units will come in 2026, Shugaev, 58, said.', '2026')).toBe('Shugaev');
+    expect(speaker('The units will come in 2026, Shugaev, FSMTC, said.', '2026')).toBe('Shugaev');
+    expect(speaker('"The duty starts in August," Peter Navarro, a U.S. trade adviser, said.', 'August')).toBe('Peter Navarro');
     // No description between the name and the verb: as before.
     expect(speaker('The units will arrive in 2026, Shugaev said.', '2026')).toBe('Shugaev');
     expect(speaker('The units will arrive in 2026, two Indian defence officials said.', '2026')).toBe('Indian defence officials');

@@ -168,12 +168,10 @@ function speakersIn(text: string, sentence: Span, earlier: string | null): Named
   return found;
 }
 
-/** Words that make a phrase between commas a description of who spoke ("Russia's ambassador to India", "Defence Minister"). */
-const DESCRIBES = /(^|\s)\p{Ll}|\b(minister|secretary|chief|ambassador|director|adviser|advisor|spokes(?:person|man|woman)|president|chairman|head|commander|officer)\b/iu;
-
 /**
- * "Dmitry Shugaev, director of the service, said": the name before a description set off by commas
- * that ends at the verb (the last word before the verb is the description's, not a name).
+ * "Dmitry Shugaev, director of the service, said": the name before words set off by commas that end
+ * at the verb. A comma right before a verb of saying closes a description or an aside ("Shugaev, 58,
+ * said", "Moscow, however, said"), so its last word is no name.
  */
 function nameBeforeApposition(body: string, verbAt: number): { name: string; words: string; description: Span } | null {
   const before = body.slice(0, verbAt).trimEnd();
@@ -181,7 +179,7 @@ function nameBeforeApposition(body: string, verbAt: number): { name: string; wor
   const open = before.lastIndexOf(',', before.length - 2);
   if (open < 0) return null;
   const apposition = before.slice(open + 1, -1).trim();
-  if (!apposition || apposition.split(/\s+/).length > 30 || !DESCRIBES.test(apposition) || /[.;:!?]/.test(apposition)) return null;
+  if (!apposition || apposition.split(/\s+/).length > 30 || /[;:!?]/.test(apposition)) return null;
   const name = nameBefore(body, open);
   if (!name || PRONOUNS.test(name)) return null;
   const start = body.indexOf(apposition, open + 1);
