@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedId } from '#claims';
+import { parseDate } from '#domain';
 import { createTestApp, type TestApp } from '../support/app.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -20,7 +21,7 @@ interface Expected {
   relation?: string;
   /** Who said it, as the text names them (held-out set). */
   speaker?: string;
-  /** When it was said, as EDTF (held-out set). */
+  /** When it was said, as EDTF (held-out sets), compared by its bounds. */
   saidAt?: string;
 }
 interface Case {
@@ -38,7 +39,7 @@ interface Suggestion {
   claims: { claimId: string; subject: string; predicate: string; score: number; reason: string }[];
   relationToCurrent: { relation: string; explanation: string } | null;
   speaker: string;
-  saidAt: { normalized: string };
+  saidAt: { normalized: string; bounds: { lo: string | null; hi: string | null } };
 }
 
 /** Every place the expected words stand in the text (inside `in` when given). */
@@ -126,7 +127,8 @@ describe('intake evaluation (test/intake)', () => {
           }
           if (e.saidAt !== undefined) {
             saidAtsGiven++;
-            if (hit.saidAt.normalized === e.saidAt) saidAtAgrees++;
+            const expected = parseDate(e.saidAt).bounds;
+            if (hit.saidAt.bounds.lo === expected.lo && hit.saidAt.bounds.hi === expected.hi) saidAtAgrees++;
             else misses.push({ saidAtOf: e.value, expected: e.saidAt, got: hit.saidAt.normalized });
           }
         } else {
@@ -180,5 +182,13 @@ describe('intake evaluation (test/intake)', () => {
     expect(summary.recall).toBeGreaterThanOrEqual(0.74);
     expect(summary.speakerAgreement).toBeGreaterThanOrEqual(0.9);
     expect(summary.saidAtAgreement).toBeGreaterThanOrEqual(0.9);
+  }, 120_000);
+
+  it('scores the second held-out set (written after the changes the first one led to)', async () => {
+    const summary = await evaluate('held-out-2.json', 'held-out', 'intake-held-out-2.json');
+    // Floors at its score when first run (recall 0.875, speakers 1, said-at 0.857): nothing was tuned on it.
+    expect(summary.recall).toBeGreaterThanOrEqual(0.87);
+    expect(summary.speakerAgreement).toBeGreaterThanOrEqual(0.9);
+    expect(summary.saidAtAgreement).toBeGreaterThanOrEqual(0.85);
   }, 120_000);
 });
