@@ -186,9 +186,9 @@ describe('intake evaluation (test/intake)', () => {
 
   it('scores the second held-out set (written after the changes the first one led to)', async () => {
     const summary = await evaluate('held-out-2.json', 'held-out', 'intake-held-out-2.json');
-    // Floors at its score when first run (recall 0.875, speakers 1, said-at 0.857): nothing was tuned on it.
+    // Floors at its score when first run (recall 0.875, speakers 1, said-at 0.857); said-at was tuned on it since (1).
     expect(summary.recall).toBeGreaterThanOrEqual(0.87);
     expect(summary.speakerAgreement).toBeGreaterThanOrEqual(0.9);
-    expect(summary.saidAtAgreement).toBeGreaterThanOrEqual(0.85);
+    expect(summary.saidAtAgreement).toBeGreaterThanOrEqual(0.9);
   }, 120_000);
 });

@@ -79,6 +79,9 @@ describe(cuesOf.name, () => {
     expect(saidAt('SIPRI said in March 2025 that Russia’s share fell to 36 per cent.', '36')).toBe('in March 2025');
     expect(saidAt('Rajnath Singh said last month that the units would come by 2026.', '2026')).toBe('last month');
     expect(saidAt('Moscow said earlier this week that the units would come by 2026.', '2026')).toBe('earlier this week');
+    expect(saidAt('Pieter Wezeman said in an interview last month that Russia supplied 36 per cent.', '36')).toBe('last month');
+    expect(saidAt('The minister told reporters last week that the units would come by 2026.', '2026')).toBe('last week');
+    expect(saidAt('The ministry said in a statement in March that the units would come by 2026.', '2026')).toBe('in March');
     // Further from the verb, or after a verb that may date the event itself, the month is the value's.
     expect(saidAt('Officials said deliveries would end in December.', 'December')).toBeUndefined();
     expect(saidAt('The deal, announced in October 2018, was worth $5.43 billion.', 'October')).toBeUndefined();

@@ -60,8 +60,10 @@ const SAID_BY = new RegExp(`\\b(?:${SPEECH})\\s+by\\s+([\\p{Lu}][\\p{L}-]*(?:\\s
 const SAID_THEN = new RegExp(`\\b(?:${SPEECH})\\b(?:\\s+[\\p{L}-]+){0,3}?\\s+(?<when>${WHEN_SAID})\\b`, 'giu');
 /** Verbs of saying alone: "announced in October 2018" or "reported in March" may date what happened, not the saying. */
 const SAYING = 'said|says|told|tells|stated|states|added|noted|claimed|insisted|maintained|acknowledged|reiterated|confirmed|assured|warned|cautioned|hinted';
+/** Where it was said, between the verb and when: "said in an interview last month", "told reporters last week". */
+const SAID_WHERE = `(?:\\s+(?:in|at|during)\\s+(?:an?|the|his|her|its|their)\\s+(?:[\\p{Ll}-]+\\s+){0,2}?(?:interview|statement|briefing|news\\s+conference|press\\s+conference|conference|speech|address|post|letter|hearing)|\\s+(?:reporters|journalists))`;
 // Case matters: "the United States last year" is no verb of saying.
-const SAID_NEXT = new RegExp(`\\b(?:${SAYING})\\s+(?<when>${WHEN_SAID_NEXT})\\b`, 'gu');
+const SAID_NEXT = new RegExp(`\\b(?:${SAYING})${SAID_WHERE}?\\s+(?<when>${WHEN_SAID_NEXT})\\b`, 'gu');
 /** "NEW DELHI, Jan 14 (Reuters) -": the place in capitals, the day the story was filed, then the agency or a dash. */
 const DATELINE = new RegExp(`^[\\p{Lu}][\\p{Lu} .]+,\\s+(${MONTH}\\s+\\d{1,2}(?:,?\\s+\\d{4})?|\\d{1,2}\\s+${MONTH}(?:,?\\s+\\d{4})?)\\s*(?=\\(|[-–—])`, 'u');
 const THEN_SAID = new RegExp(`\\b(?<when>${WHEN_SAID})\\s+(?:${SPEECH})\\b`, 'giu');
