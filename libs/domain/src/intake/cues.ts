@@ -50,9 +50,9 @@ const WEEKDAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
 const MONTH = '(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\\.?';
 const WHEN_SAID = `(?:on\\s+(?:(?:last|this)\\s+)?${WEEKDAY}|on\\s+\\d{1,2}\\s+${MONTH}(?:,?\\s+\\d{4})?|on\\s+${MONTH}\\s+\\d{1,2}(?:,?\\s+\\d{4})?|yesterday|today|earlier\\s+today)`;
 /**
- * When it was said, right after the verb ("had said in December that", "said last week"): a month
- * or a span back from the day of writing. Only adjacent to the verb: a few words further on, "in
- * December" is as likely the value ("said deliveries end in December").
+ * When it was said, right after the verb or after where it was said ("had said in December that",
+ * "said in an interview last week"): a month or a span back from the day of writing. Nowhere else:
+ * a few other words further on, "in December" is as likely the value ("said deliveries end in December").
  */
 const WHEN_SAID_NEXT = `(?:in\\s+(?:early\\s+|mid-|late\\s+)?${MONTH}(?:\\s+\\d{4})?|(?:last|earlier\\s+this|this)\\s+(?:week|month|year))`;
 /** "confirmed by Rajnath Singh": who said it, after the verb. */
