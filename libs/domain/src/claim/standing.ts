@@ -211,7 +211,10 @@ function currentOf(
   if (inner.length > 0) {
     // How often its words are stated: each form of words counted once over the inner ones.
     const counted = new Map<string, number>();
-    for (const o of inner) counted.set(wordsOf(live[o]!.value), (counted.get(wordsOf(live[o]!.value)) ?? 0) + 1);
+    for (const o of inner) {
+      const words = wordsOf(live[o]!.value);
+      counted.set(words, (counted.get(words) ?? 0) + 1);
+    }
     const stated = (c: number) => counted.get(wordsOf(live[c]!.value))!;
     chosen = inner.reduce((best, c) => (stated(c) >= stated(best) ? c : best));
   }

@@ -17,16 +17,18 @@ export interface Cues {
 const SPEECH = 'said|says|say|told|tells|stated|states|announced|announces|added|noted|claimed|claims|confirmed|confirms|assured|assures|pledged|pledges|promised|promises|hinted|hints|warned|cautioned|estimated|estimates|reported|reports|insisted|denied|denies|maintained|acknowledged|reiterated|invited';
 const SPEECH_VERB = new RegExp(`\\b(?:(?:has|have|had|also|further|earlier|later|again)\\s+)*(?:${SPEECH})\\b`, 'g');
 
+/** Groups that speak in the news ("Indian exporters said"): a name of who spoke, alone or after other words. */
+const GROUPS = 'exporters importers traders economists lawmakers legislators negotiators envoys manufacturers investors bankers producers observers insiders';
+
 /** Lower-case words that may belong to the name of who spoke ("senior defence officials", "industry executives"). */
 const SPEAKER_WORDS = new Set(
   ('sources source officials official executives executive analysts analyst experts expert spokesperson spokesman spokeswoman ' +
     'ministry defence defense military government senior top company industry diplomats diplomatic people familiar with ' +
-    'the preparations matter talks plans negotiations minister ministers chief secretary embassy army navy air force ' +
-    'exporters importers traders economists lawmakers legislators negotiators envoys manufacturers investors bankers producers observers insiders').split(' '),
+    `the preparations matter talks plans negotiations minister ministers chief secretary embassy army navy air force ${GROUPS}`).split(' '),
 );
 
 const PRONOUNS = /^(he|she|they|it|we|i)$/i;
-const NOUNS_THAT_SPEAK = /\b(sources?|officials?|executives?|analysts?|experts?|spokes(?:person|man|woman)|ministry|embassy|government|minister|chief|diplomats?|people|(?:ex|im)porters|traders|economists|lawmakers|legislators|negotiators|envoys|manufacturers|investors|bankers|producers|observers|insiders)\b/i;
+const NOUNS_THAT_SPEAK = new RegExp(`\\b(sources?|officials?|executives?|analysts?|experts?|spokes(?:person|man|woman)|ministry|embassy|government|minister|chief|diplomats?|people|${GROUPS.replaceAll(' ', '|')})\\b`, 'i');
 
 /** Modalities by the words that signal them, strongest first (a denial outranks the "said" around it). */
 const MODALITY_CUES: ReadonlyArray<[Modality, RegExp]> = [
@@ -91,11 +93,10 @@ export function cuesOf(text: string, sentence: Span, clause: Span, earlierSpeake
   }
 
   const found: (Span & { words: string })[] = [];
-  const dateline = DATELINE.exec(body);
-  if (dateline) {
-    const at = sentence.start + dateline.index + dateline[0].indexOf(dateline[1]!);
-    found.push({ start: at, end: at + dateline[1]!.length, words: dateline[1]! });
-  }
+  const filed = DATELINE.exec(body);
+  const start = filed ? sentence.start + filed.index + filed[0].indexOf(filed[1]!) : 0;
+  const dateline = filed ? { start, end: start + filed[1]!.length, words: filed[1]! } : null;
+  if (dateline) found.push(dateline);
   for (const re of [SAID_THEN, SAID_NEXT, THEN_SAID]) {
     re.lastIndex = 0;
     for (let m = re.exec(body); m; m = re.exec(body)) {
@@ -106,7 +107,7 @@ export function cuesOf(text: string, sentence: Span, clause: Span, earlierSpeake
   }
 
   // A clause that describes who spoke is the writer's, said when the story was filed (the dateline, if any).
-  const saidAt = describes ? (dateline ? found[0]! : null) : (found[0] ?? null);
+  const saidAt = describes ? dateline : (found[0] ?? null);
   return { speaker, modality, saidAt, saidAtSpans: found, future: FUTURE.test(clauseText) };
 }
 
