@@ -25,6 +25,26 @@ describe(findValues.name, () => {
     expect(found('The next meeting is planned for mid-2025 or early next year, and a later meeting in Q3 2027.')).toEqual([['date', 'mid-2025'], ['date', 'early next year'], ['date', 'Q3 2027']]);
   });
 
+  it('finds parts of a year or month that said-at names, with the words that set their bounds', () => {
+    expect(found('The meeting will take place in the second half of the year.')).toEqual([['date', 'the second half of the year']]);
+    expect(found('It is planned for the first quarter of next year, and a review in the second half of this year.')).toEqual([
+      ['date', 'the first quarter of next year'],
+      ['date', 'the second half of this year'],
+    ]);
+    expect(found('They are due by the end of the year, the rest by the middle of next year or by mid-next year.')).toEqual([
+      ['date', 'by the end of the year'],
+      ['date', 'by the middle of next year'],
+      ['date', 'by mid-next year'],
+    ]);
+    expect(found('Payment is due by the end of the month, the plant by year-end and the fleet by the end of the decade.')).toEqual([
+      ['date', 'by the end of the month'],
+      ['date', 'by year-end'],
+      ['date', 'by the end of the decade'],
+    ]);
+    // A year named earlier is not said-at's: "that year" is left to the editor.
+    expect(found('The year of the deal, its first year, and the end of that year.')).toEqual([]);
+  });
+
   it('takes a month named alone only after a word that makes it a date', () => {
     expect(found('Moscow promised it in December. May the talks go well.')).toEqual([['date', 'December']]);
   });

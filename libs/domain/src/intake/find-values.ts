@@ -36,6 +36,10 @@ const YEAR = '(?:1[89]\\d\\d|20\\d\\d)';
 const WEEKDAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
 const NOT_IN_WORD = '(?<![\\p{L}\\p{N}$₹£€])';
 const END = '(?![\\p{L}\\p{N}])';
+/** A year said-at names ("next year", "the current year", "the year"); read only inside a part of it ("the second half of the year"). */
+const SAID_AT_YEAR = `(?:(?:${anyCase(['next', 'last', 'this', 'previous'])})\\s+year|${anyCase(['the'])}\\s+(?:current|previous)\\s+year|${anyCase(['the'])}\\s+year)`;
+/** The same, or a month or decade said-at names ("the end of the month", "by the end of the decade"). */
+const SAID_AT_PERIOD = `(?:${SAID_AT_YEAR}|(?:${anyCase(['next', 'last', 'this', 'the'])})\\s+(?:month|decade))`;
 const SMALL_NUMBER = 'a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|twenty-five|thirty|forty|fifty|\\d+';
 
 /** Date words, longest forms first at any one place (the regex engine takes the first that matches). */
@@ -55,6 +59,12 @@ const DATE = new RegExp(
       `(?:${anyCase(['early', 'mid', 'late'])})[\\s-]+${MONTH}`,
       `(?:${anyCase(['the'])}\\s+)?(?:${anyCase(['first', 'second', 'third', 'fourth', 'last'])}|1st|2nd|3rd|4th)\\s+quarter\\s+(?:of\\s+)?${YEAR}`,
       `(?:${anyCase(['the'])}\\s+)?(?:${anyCase(['first', 'second'])})\\s+half\\s+(?:of\\s+)?${YEAR}`,
+      // Parts of a year said-at names: the reader knows them (RULES.md, relative words), and the year alone would be wider than written.
+      `(?:${anyCase(['the'])}\\s+)?(?:${anyCase(['first', 'second', 'third', 'fourth', 'last'])}|1st|2nd|3rd|4th)\\s+quarter\\s+of\\s+${SAID_AT_YEAR}`,
+      `(?:${anyCase(['the'])}\\s+)?(?:${anyCase(['first', 'second'])})\\s+half\\s+of\\s+${SAID_AT_YEAR}`,
+      `(?:${anyCase(['the'])}\\s+)?(?:beginning|start|middle|end)\\s+of\\s+${SAID_AT_PERIOD}`,
+      `(?:${anyCase(['early', 'mid', 'late'])})-(?:next|this|last)\\s+year`,
+      `(?:${anyCase(['the'])}\\s+)?year-end`,
       `Q[1-4]\\s*${YEAR}`,
       `${YEAR}\\s*Q[1-4]`,
       `H[12]\\s*${YEAR}`,
