@@ -60,6 +60,12 @@ describe(ClaimIndex.name, () => {
     expect(share.map((c) => c.claimId)).not.toContain('value');
   });
 
+  it('offers a rate recorded in per cent for points of it, saying the relation will be incomparable', () => {
+    const points = candidatesFor("Russia's share of India's arms imports fell by 40 percentage points.", '40 percentage points', 'quantity');
+    expect(points[0]?.claimId).toBe('share');
+    expect(points[0]!.reason).toMatch(/pp, recorded in % \(incomparable/);
+  });
+
   it('offers nothing when the passage names nothing the claim is about', () => {
     expect(candidatesFor('The air force is down to 29 fighter squadrons.', '29 fighter squadrons', 'count')).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import type { ClaimDefinition } from '../events/events.js';
 import { relateValues } from '../values/compare.js';
-import { isCurrency } from '../values/units.js';
+import { isCurrency, isRateUnit } from '../values/units.js';
 import type { Relation, Value } from '../values/value.js';
 import { isNameLike, type Span, type Token, tokensOf } from './text.js';
 
@@ -172,7 +172,8 @@ export class ClaimIndex {
 
   /**
    * Whether a quantity's unit fits what the claim has recorded: the same unit counts for it; another
-   * currency is offered (the relation is then "incomparable", worth seeing); % against money is not.
+   * currency, or points against per cent, is offered (the relation is then "incomparable", worth
+   * seeing); % against money is not.
    */
   private unitFit(claim: number, value: Value): { factor: number; words: string | null } | null {
     if (value.type !== 'quantity') return { factor: 1, words: null };
@@ -181,6 +182,8 @@ export class ClaimIndex {
     if (units.has(value.unit)) return { factor: 1.2, words: `unit: ${value.unit}, as recorded` };
     const recorded = [...units][0]!;
     if (isCurrency(value.unit) && isCurrency(recorded)) return { factor: 1, words: `unit: ${value.unit}, recorded in ${recorded} (incomparable: no exchange rate is applied)` };
+    // "25 percentage points" of a 50% tariff is its part in the rate's own terms: worth offering, never equated.
+    if (isRateUnit(value.unit) && isRateUnit(recorded)) return { factor: 1, words: `unit: ${value.unit}, recorded in ${recorded} (incomparable: points of a rate are not the rate)` };
     return null;
   }
 }

@@ -76,6 +76,11 @@ export function isCurrency(unit: string): boolean {
   return CODES.has(unit);
 }
 
+/** Units a rate or share is stated in: per cent, and the points a rate moves by or is made of. */
+export function isRateUnit(unit: string): boolean {
+  return unit === '%' || unit === 'pp' || unit === 'bp';
+}
+
 /** How a canonical unit is written after a number. */
 export function unitWords(unit: string, plural: boolean): string {
   if (unit === '%') return '%';
