@@ -28,6 +28,9 @@ describe(cuesOf.name, () => {
     expect(speaker('"The duty starts in August," Peter Navarro, a trade adviser to the president, told reporters.', 'August')).toBe('Peter Navarro');
     expect(speaker('Rajnath Singh, Defence Minister, said the units would come in 2026.', '2026')).toBe('Rajnath Singh');
     expect(speaker('Moscow, however, said the units would come in 2026.', '2026')).toBe('Moscow');
+    expect(speaker('Russia will complete the deliveries in 2026-2027, the deputy head of the Federal Service for Military-Technical Cooperation, Vladimir Drozhzhov, told journalists.', '2026')).toBe('Vladimir Drozhzhov');
+    expect(speaker('The rest will come in 2027, its chief executive, Alexander Mikheyev, said.', '2027')).toBe('Alexander Mikheyev');
+    expect(speaker('The rest will come in 2027, the state arms exporter, Rosoboronexport, said.', '2027')).toBe('Rosoboronexport');
     // What describes the speaker is the writer's: said by no one named, when the story was filed.
     const described = cues('Defence Minister Rajnath Singh, who co-chaired the last session on December 4, said last month that the timeline held.', 'December 4');
     expect(described.speaker).toBeNull();

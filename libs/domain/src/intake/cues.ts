@@ -174,7 +174,8 @@ function speakersIn(text: string, sentence: Span, earlier: string | null): Named
 /**
  * "Dmitry Shugaev, director of the service, said": the name before words set off by commas that end
  * at the verb. A comma right before a verb of saying closes a description or an aside ("Shugaev, 58,
- * said", "Moscow, however, said"), so its last word is no name.
+ * said", "Moscow, however, said"), so its last word is no name. The other way round, "the deputy
+ * head of the service, Vladimir Drozhzhov, told", the name is what the commas set off.
  */
 function nameBeforeApposition(body: string, verbAt: number): { name: string; words: string; description: Span } | null {
   const before = body.slice(0, verbAt).trimEnd();
@@ -183,10 +184,29 @@ function nameBeforeApposition(body: string, verbAt: number): { name: string; wor
   if (open < 0) return null;
   const apposition = before.slice(open + 1, -1).trim();
   if (!apposition || apposition.split(/\s+/).length > 30 || /[;:!?]/.test(apposition)) return null;
+  const described = describedName(body, open, apposition);
+  if (described) return described;
   const name = nameBefore(body, open);
   if (!name || PRONOUNS.test(name)) return null;
   const start = body.indexOf(apposition, open + 1);
   return { name, words: `${name}, ${apposition},`, description: { start, end: start + apposition.length } };
+}
+
+/** A person's or body's name as written: up to five capitalised words or initials, no title ("Defence Minister") nor acronym alone ("FSMTC"). */
+const PROPER_NAME = /^(?:\p{Lu}[\p{Ll}'’-]+|\p{Lu}\.?)(?:\s+(?:\p{Lu}[\p{Ll}'’-]+|\p{Lu}\.?)){0,4}$/u;
+
+/**
+ * "the deputy head of the service, Vladimir Drozhzhov, said": a name set off by commas after words
+ * that describe it (they begin with an article, a possessive or a lower-case word).
+ */
+function describedName(body: string, open: number, apposition: string): { name: string; words: string; description: Span } | null {
+  if (!PROPER_NAME.test(apposition) || apposition.split(/\s+/).some((w) => SPEAKER_WORDS.has(w.toLowerCase()))) return null;
+  const from = body.lastIndexOf(',', open - 1) + 1;
+  const words = body.slice(from, open);
+  const start = from + words.length - words.trimStart().length;
+  const description = words.trim();
+  if (!/^(?:the|a|an|its|his|her|their|our|\p{Ll})/u.test(description) || description.split(/\s+/).length > 20) return null;
+  return { name: apposition, words: `${description}, ${apposition},`, description: { start, end: start + description.length } };
 }
 
 /** The name right before a verb of saying: capitalised words, initials and the lower-case words of titles and sources. */
