@@ -41,8 +41,19 @@ describe(findValues.name, () => {
       ['date', 'by year-end'],
       ['date', 'by the end of the decade'],
     ]);
+    expect(found('They come by end-2026, the rest by end-March 2027, the plant by year-end 2028 and the depot by March-end 2029.')).toEqual([
+      ['date', 'by end-2026'],
+      ['date', 'by end-March 2027'],
+      ['date', 'by year-end 2028'],
+      ['date', 'by March-end 2029'],
+    ]);
     // A year named earlier is not said-at's: "that year" is left to the editor.
     expect(found('The year of the deal, its first year, and the end of that year.')).toEqual([]);
+  });
+
+  it('leaves a year joined to a word by a hyphen: it names something', () => {
+    expect(found('He spoke at the Army-2026 forum and the MAKS-2025 air show, under Vision-2030.')).toEqual([]);
+    expect(found('The squadron came by Dec-2025.')).toEqual([['date', 'by Dec-2025']]);
   });
 
   it('takes a month named alone only after a word that makes it a date', () => {

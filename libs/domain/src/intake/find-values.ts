@@ -64,7 +64,10 @@ const DATE = new RegExp(
       `(?:${anyCase(['the'])}\\s+)?(?:${anyCase(['first', 'second'])})\\s+half\\s+of\\s+${SAID_AT_YEAR}`,
       `(?:${anyCase(['the'])}\\s+)?(?:beginning|start|middle|end)\\s+of\\s+${SAID_AT_PERIOD}`,
       `(?:${anyCase(['early', 'mid', 'late'])})-(?:next|this|last)\\s+year`,
-      `(?:${anyCase(['the'])}\\s+)?year-end`,
+      `(?:${anyCase(['the'])}\\s+)?year-end(?:\\s+${YEAR})?`,
+      `${anyCase(['end'])}-(?:${MONTH}\\s+)?${YEAR}`,
+      `${MONTH}-end(?:,?\\s+${YEAR})?`,
+      `${MONTH}-${YEAR}`,
       `Q[1-4]\\s*${YEAR}`,
       `${YEAR}\\s*Q[1-4]`,
       `H[12]\\s*${YEAR}`,
@@ -85,6 +88,10 @@ const DATE = new RegExp(
     `)${END}`,
   'gu',
 );
+
+/** A year joined to a word by a hyphen names something ("the Army-2026 forum", "MAKS-2025", "Vision-2030"); "mid-2026" and "end-2026" are read whole before. */
+const YEAR_IN_NAME = /^(?:1[89]|20)\d\d$/;
+const JOINED_TO_WORD = /\p{L}[-–]$/u;
 
 /** A month named alone is a date only after one of these ("in May", "by December"); else it may be a verb or a name. */
 const BEFORE_BARE_MONTH = /\b(in|by|since|until|till|from|before|after|during|of|early|mid|late|end|last|next|this)\s*$/i;
@@ -168,6 +175,7 @@ export function findValues(text: string, span: Span, read: ReadAt, taken: Span[]
     let core = { start: span.start + m.index, end: span.start + m.index + m[0].length };
     if (!free(core)) continue;
     if (BARE_MONTH.test(m[0]) && !BEFORE_BARE_MONTH.test(text.slice(span.start, core.start))) continue;
+    if (YEAR_IN_NAME.test(m[0]) && JOINED_TO_WORD.test(text.slice(Math.max(span.start, core.start - 2), core.start))) continue;
     core = joinedRange(text, span, core, busy);
     accept('date', dateTries(text, span, core));
   }
