@@ -74,6 +74,7 @@ describe(findValues.name, () => {
     expect(found('Three squadrons already delivered; two outstanding S-400 units remain.')).toEqual([['count', 'Three squadrons'], ['count', 'two outstanding S-400 units']]);
     expect(found('The 22nd session reviewed the Su-30MKI, T-90 and S-400 after a four-day conflict; 5.5 is no count.')).toEqual([]);
     expect(found('Of the five units contracted, three are operational.')).toEqual([['count', 'five units'], ['count', 'three']]);
+    expect(found('Of the five S-400 squadrons India contracted, two Indian Air Force units remain.')).toEqual([['count', 'five S-400 squadrons'], ['count', 'two Indian Air Force units']]);
   });
 
   it('leaves said-at words it is told to (they say when, not what)', () => {

@@ -306,9 +306,13 @@ function countTries(text: string, span: Span, core: Span): Span[] {
   const after = text.slice(core.end, span.end);
   const word = /^\s+([\p{L}\p{N}][\p{L}\p{N}'’-]*)/u;
   let offset = 0;
+  let previous = '';
   for (let i = 0; i < 4; i += 1) {
     const m = word.exec(after.slice(offset));
     if (!m || NOUN_STOP.has(m[1]!.toLowerCase()) || /ly$/i.test(m[1]!)) break;
+    // A name after a plural noun begins the next clause ("the five squadrons India contracted"; not "two outstanding S-400 units").
+    if (/^\p{Ll}+s$/u.test(previous) && /^\p{Lu}/u.test(m[1]!)) break;
+    previous = m[1]!;
     offset += m[0].length;
     // A participle or verb ends the noun unless a noun follows it ("five contracted units", not "five units ordered").
     if (!/(ed|ing)$/i.test(m[1]!)) nouns.push(core.end + offset);
