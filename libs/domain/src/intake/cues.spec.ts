@@ -19,6 +19,7 @@ describe(cuesOf.name, () => {
     expect(cues('It was stated by Moscow that the units would be supplied by September 2026.', 'September').speaker?.name).toBe('Moscow');
     expect(cues('Indian exporters said the 50% rate would hit their shipments.', '50%').speaker?.name).toBe('Indian exporters');
     expect(cues('The rate will hit shipments by 2026, economists said.', '2026').speaker?.name).toBe('economists');
+    expect(cues('Defence sources, however, expect the last squadron only in 2027.', '2027').speaker?.name).toBe('Defence sources');
   });
 
   it('names who spoke before a description set off by commas, not the description’s last word', () => {
@@ -74,6 +75,9 @@ describe(cuesOf.name, () => {
     expect(dateline.saidAt?.words).toBe('Jan 14');
     expect(dateline.future).toBe(false);
     expect(cues('The summit was held on Friday in New Delhi.', 'Friday').saidAt).toBeNull();
+    // As American papers write it, without "on"; a weekday that names something else is not when.
+    expect(cues('An Indian defense official said Tuesday the timeline had slipped to 2027.', '2027').saidAt?.words).toBe('Tuesday');
+    expect(cues("An official said Tuesday's talks would set a date in 2027.", '2027').saidAt).toBeNull();
   });
 
   it('reads a month or a span back from the day of writing right after a verb of saying as when it was said', () => {

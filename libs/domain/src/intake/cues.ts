@@ -14,7 +14,7 @@ export interface Cues {
   future: boolean;
 }
 
-const SPEECH = 'said|says|say|told|tells|stated|states|announced|announces|added|noted|claimed|claims|confirmed|confirms|assured|assures|pledged|pledges|promised|promises|hinted|hints|warned|cautioned|estimated|estimates|reported|reports|insisted|denied|denies|maintained|acknowledged|reiterated|invited';
+const SPEECH = 'said|says|say|told|tells|stated|states|announced|announces|added|noted|claimed|claims|confirmed|confirms|assured|assures|pledged|pledges|promised|promises|hinted|hints|warned|cautioned|estimated|estimates|expect|expects|reported|reports|insisted|denied|denies|maintained|acknowledged|reiterated|invited';
 const SPEECH_VERB = new RegExp(`\\b(?:(?:has|have|had|also|further|earlier|later|again)\\s+)*(?:${SPEECH})\\b`, 'g');
 
 /** Groups that speak in the news ("Indian exporters said"): a name of who spoke, alone or after other words. */
@@ -50,7 +50,8 @@ const FUTURE = /\b(will|would|shall|is to|are to|to be|due|expected|likely|sched
 
 const WEEKDAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
 const MONTH = '(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\\.?';
-const WHEN_SAID = `(?:on\\s+(?:(?:last|this)\\s+)?${WEEKDAY}|on\\s+\\d{1,2}\\s+${MONTH}(?:,?\\s+\\d{4})?|on\\s+${MONTH}\\s+\\d{1,2}(?:,?\\s+\\d{4})?|yesterday|today|earlier\\s+today)`;
+// "said on Tuesday", and as American papers write it, "said Tuesday" (not "said Tuesday's talks").
+const WHEN_SAID = `(?:(?:on\\s+)?(?:(?:last|this)\\s+)?${WEEKDAY}(?!['’])|on\\s+\\d{1,2}\\s+${MONTH}(?:,?\\s+\\d{4})?|on\\s+${MONTH}\\s+\\d{1,2}(?:,?\\s+\\d{4})?|yesterday|today|earlier\\s+today)`;
 /**
  * When it was said, right after the verb or after where it was said ("had said in December that",
  * "said in an interview last week"): a month or a span back from the day of writing. Nowhere else:
