@@ -70,6 +70,8 @@ describe(wordKey.name, () => {
     expect(new Set(['pending', 'outstanding', 'remaining', 'still'].map(wordKey))).toEqual(new Set(['remain']));
     expect(new Set(['squadrons', 'regiments', 'batteries', 'units'].map(wordKey))).toEqual(new Set(['unit']));
     expect(new Set(['deal', 'ordered', 'contracted', 'signed'].map(wordKey))).toEqual(new Set(['contract']));
+    // A summit is held as a visit ("as Putin wrapped up his visit to New Delhi on December 5").
+    expect(new Set(['held', 'hosted', 'meeting', 'visit', 'visited'].map(wordKey))).toEqual(new Set(['held']));
     expect(wordKey('Indian')).toBe(wordKey('India'));
   });
 

@@ -167,7 +167,7 @@ const SAME_IDEA: Record<string, readonly string[]> = {
   deliver: ['delivered', 'deliver', 'delivery', 'deliveries', 'received', 'receive', 'inducted', 'induction', 'arrived', 'arrive', 'arrival', 'handed', 'supplied', 'supply', 'operational', 'deployed', 'service'],
   contract: ['contract', 'contracted', 'ordered', 'order', 'deal', 'bought', 'signed', 'sign', 'inked'],
   unit: ['unit', 'units', 'squadron', 'regiment', 'battery', 'batteries', 'system'],
-  held: ['held', 'hold', 'hosted', 'host', 'convened', 'met', 'meeting'],
+  held: ['held', 'hold', 'hosted', 'host', 'convened', 'met', 'meeting', 'visit', 'visited'],
   plan: ['planned', 'plan', 'scheduled', 'schedule', 'due', 'expected', 'likely', 'slated', 'upcoming', 'forthcoming', 'next'],
   value: ['value', 'valued', 'worth', 'cost', 'priced'],
   india: ['indian'],
