@@ -20,6 +20,9 @@ describe(cuesOf.name, () => {
     expect(cues('Indian exporters said the 50% rate would hit their shipments.', '50%').speaker?.name).toBe('Indian exporters');
     expect(cues('The rate will hit shipments by 2026, economists said.', '2026').speaker?.name).toBe('economists');
     expect(cues('Defence sources, however, expect the last squadron only in 2027.', '2027').speaker?.name).toBe('Defence sources');
+    expect(cues('The last will come before 2028, one retired air marshal, who asked not to be named, doubts.', '2028').speaker?.name).toBe('retired air marshal');
+    // "According to him": the one named before.
+    expect(cues('According to him, the visit is on December 4-5.', 'December', 'Dmitry Peskov').speaker?.name).toBe('Dmitry Peskov');
   });
 
   it('names who spoke before a description set off by commas, not the description’s last word', () => {
@@ -45,6 +48,12 @@ describe(cuesOf.name, () => {
     // No description between the name and the verb: as before.
     expect(speaker('The units will arrive in 2026, Shugaev said.', '2026')).toBe('Shugaev');
     expect(speaker('The units will arrive in 2026, two Indian defence officials said.', '2026')).toBe('Indian defence officials');
+  });
+
+  it('does not give a clause the speaker of a later one that contrasts with it', () => {
+    const text = 'Officials now talk of the remaining two arriving in 2026-27, though one retired air marshal doubts the last will come before 2028.';
+    expect(cues(text, '2026-27').speaker).toBeNull();
+    expect(cues(text, '2028').speaker?.name).toBe('retired air marshal');
   });
 
   it('prefers the speaker of the clause holding the value', () => {

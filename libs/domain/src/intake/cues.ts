@@ -14,7 +14,7 @@ export interface Cues {
   future: boolean;
 }
 
-const SPEECH = 'said|says|say|told|tells|stated|states|announced|announces|added|noted|claimed|claims|confirmed|confirms|assured|assures|pledged|pledges|promised|promises|hinted|hints|warned|cautioned|estimated|estimates|expect|expects|reported|reports|insisted|denied|denies|maintained|acknowledged|reiterated|invited';
+const SPEECH = 'said|says|say|told|tells|stated|states|announced|announces|added|noted|claimed|claims|confirmed|confirms|assured|assures|pledged|pledges|promised|promises|hinted|hints|warned|cautioned|estimated|estimates|expect|expects|doubt|doubts|reported|reports|insisted|denied|denies|maintained|acknowledged|reiterated|invited';
 const SPEECH_VERB = new RegExp(`\\b(?:(?:has|have|had|also|further|earlier|later|again)\\s+)*(?:${SPEECH})\\b`, 'g');
 
 /** Groups that speak in the news ("Indian exporters said"): a name of who spoke, alone or after other words. */
@@ -24,11 +24,12 @@ const GROUPS = 'exporters importers traders economists lawmakers legislators neg
 const SPEAKER_WORDS = new Set(
   ('sources source officials official executives executive analysts analyst experts expert spokesperson spokesman spokeswoman ' +
     'ministry defence defense military government senior top company industry diplomats diplomatic people familiar with ' +
-    `the preparations matter talks plans negotiations minister ministers chief secretary embassy army navy air force ${GROUPS}`).split(' '),
+    `the preparations matter talks plans negotiations minister ministers chief secretary embassy army navy air force ` +
+    `retired former marshal officer officers admiral commander ${GROUPS}`).split(' '),
 );
 
 const PRONOUNS = /^(he|she|they|it|we|i)$/i;
-const NOUNS_THAT_SPEAK = new RegExp(`\\b(sources?|officials?|executives?|analysts?|experts?|spokes(?:person|man|woman)|ministry|embassy|government|minister|chief|diplomats?|people|${GROUPS.replaceAll(' ', '|')})\\b`, 'i');
+const NOUNS_THAT_SPEAK = new RegExp(`\\b(sources?|officials?|executives?|analysts?|experts?|spokes(?:person|man|woman)|ministry|embassy|government|minister|chief|diplomats?|people|marshal|officers?|admiral|commander|${GROUPS.replaceAll(' ', '|')})\\b`, 'i');
 
 /** Modalities by the words that signal them, strongest first (a denial outranks the "said" around it). */
 const MODALITY_CUES: ReadonlyArray<[Modality, RegExp]> = [
@@ -128,11 +129,15 @@ const namedIn = new WeakMap<Span, { earlier: string | null; found: Named[] }>();
  * speaker ("Rajnath Singh, who co-chaired the session on December 4, said") is not that speaker's
  * statement but the writer's: `describes` says so.
  */
+const CONTRAST_AFTER = /^[\s,;]*(?:though|although|but|while|whereas)\b/i;
+
 function speakerOf(text: string, sentence: Span, clause: Span, earlier: string | null): { speaker: Cues['speaker']; describes: boolean } {
   let named = namedIn.get(sentence);
   if (!named || named.earlier !== earlier) namedIn.set(sentence, (named = { earlier, found: speakersIn(text, sentence, earlier) }));
   const within = (n: Named): boolean => n.description !== undefined && clause.start >= n.description.start && clause.end <= n.description.end;
-  const found = named.found.filter((n) => !within(n));
+  // "X is due in 2027, though one official doubts it": who speaks after a "though" does not speak for what came before.
+  const contrasted = (n: Named): boolean => n.at >= clause.end && CONTRAST_AFTER.test(text.slice(clause.end, n.at));
+  const found = named.found.filter((n) => !within(n) && !contrasted(n));
   const describes = found.length < named.found.length;
   if (found.length === 0) return { speaker: null, describes };
   const distance = (n: Named): number => (n.at >= clause.start && n.at <= clause.end ? 0 : Math.min(Math.abs(n.at - clause.start), Math.abs(n.at - clause.end)));
@@ -165,6 +170,11 @@ function speakersIn(text: string, sentence: Span, earlier: string | null): Named
   }
   const according = /\baccording to ((?:the\s+)?[^,.;()]{2,80})/gi;
   for (let m = according.exec(body); m; m = according.exec(body)) {
+    // "According to him": the speaker named before.
+    if (/^(him|her|them)\b/i.test(m[1]!)) {
+      if (earlier) found.push({ name: earlier, words: m[0], at: sentence.start + m.index });
+      continue;
+    }
     const name = trimName(m[1]!.split(/\s+/).slice(0, 8).join(' '));
     if (name && (/^\p{Lu}/u.test(name) || NOUNS_THAT_SPEAK.test(name))) found.push({ name, words: m[0], at: sentence.start + m.index });
   }

@@ -69,6 +69,7 @@ describe(findValues.name, () => {
     expect(found('Imports fell from about 75 per cent to 36%.')).toEqual([['quantity', 'about 75 per cent'], ['quantity', '36%']]);
     expect(found('It has a range of up to 450 km.')).toEqual([['quantity', 'up to 450 km']]);
     expect(found('Half of that duty, a 25-percent penalty, was added.')).toEqual([['quantity', '25-percent']]);
+    expect(found('The contract worth more than five billion dollars was signed.')).toEqual([['quantity', 'more than five billion dollars']]);
   });
 
   it('finds counts with their noun, and not the numbers in names, ordinals, compounds or decimals', () => {

@@ -112,7 +112,7 @@ const QUANTITY = new RegExp(
     '(?:' +
     [
       `${CURRENCY_BEFORE}\\s?${NUMBER}(?:[\\s-]?${SCALE}${END})*`,
-      `${NUMBER}(?:\\s?${SCALE})*\\s?${CURRENCY_AFTER}`,
+      `(?:${NUMBER}|${WORD_NUMBER})(?:\\s?${SCALE})*\\s?${CURRENCY_AFTER}`,
       `(?:${NUMBER}|${WORD_NUMBER})[\\s-]?${UNIT_AFTER}`,
       `(?:${NUMBER}|${WORD_NUMBER})\\s${DURATION}(?!\\s+ago)`,
     ].join('|') +

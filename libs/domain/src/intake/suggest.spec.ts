@@ -96,6 +96,13 @@ describe(suggest.name, () => {
     expect(byWords.get('$5.43 billion')).toMatchObject({ speaker: 'officials', modality: 'stated', cues: { saidAt: { from: 'text', words: 'on Wednesday' } } });
   });
 
+  it('reads the whole of "two of the five units" as what was contracted', () => {
+    const claims = [...CLAIMS, tracked('contracted', 'units contracted', 'count', 'five units'), tracked('pending', 'units still to be delivered', 'count', 'two')];
+    const contracted = (text: string) => suggest(source(text), claims).suggestions.find((s) => s.value.text.startsWith('five'))?.claims.find((c) => c.claimId === 'contracted');
+    expect(contracted('A source said two of the five S-400 regimental sets were to be handed over.')?.reason).toMatch(/\(contract\)/);
+    expect(contracted('A source said two and five S-400 regimental sets were to be handed over.')?.reason).not.toMatch(/\(contract\)/);
+  });
+
   it('proposes a new claim for a value no tracked claim fits, and drops a lone number', () => {
     const { suggestions } = suggest(source('The BrahMos Aerospace export order from the Philippines was worth $375 million. One was enough.'), CLAIMS);
     expect(suggestions).toHaveLength(1);

@@ -8,11 +8,13 @@ import { UnparseableValue, type Comparison, type DateValue, type DayBounds, type
 import { type Cues, cuesOf } from './cues.js';
 import { findValues, type FoundType, type ReadAt, type UnreadValue, type ValueMention } from './find-values.js';
 import { type CandidateClaim, ClaimIndex, contextOf, recordedIn, type TrackedClaim } from './match.js';
-import { quoteSpan, type Sentence, sentencesIn, type Span, type Token, tokensOf } from './text.js';
+import { quoteSpan, type Sentence, sentencesIn, type Span, type Token, tokensOf, wordKey } from './text.js';
 
 /** A headline has no full stop; a sentence of the story has one. */
 const PROSE_END = /[.!?]["”’)]?\s*$/u;
 const SPEAKS_NEXT = /^\s+(said|say|says|told|stated)\b/;
+/** "two of the five units": the five are the whole, as contracted. */
+const OF_THE = /\bof\s+(?:the|its|their)\s+$/i;
 
 /** The source a suggestion reads: its current text and the defaults its assertions take. */
 export interface IntakeSource {
@@ -264,7 +266,7 @@ function suggestionFor(
     before,
     title: sentence.paragraph === 0 ? null : titleWords,
     lede: lede && lede !== sentence ? lede : null,
-    implied: ahead ? ['plan'] : [],
+    implied: [...(ahead ? ['plan'] : []), ...(mention.type === 'count' && OF_THE.test(text.slice(Math.max(0, mention.start - 12), mention.start)) ? [wordKey('contracted')!] : [])],
   });
   const claims = index.candidates(mention.value, context, about, past, (claim) => recordedIn(claim, source.sourceId, text, mention, mention.value));
   if (claims.length === 0 && !worthAClaim(mention)) return null;
