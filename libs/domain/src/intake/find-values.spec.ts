@@ -47,6 +47,11 @@ describe(findValues.name, () => {
       ['date', 'by year-end 2028'],
       ['date', 'by March-end 2029'],
     ]);
+    expect(found('The fourth was expected by March next year; they met on 4th December last year; all by 2026-end.')).toEqual([
+      ['date', 'by March next year'],
+      ['date', '4th December last year'],
+      ['date', 'by 2026-end'],
+    ]);
     // A year named earlier is not said-at's: "that year" is left to the editor.
     expect(found('The year of the deal, its first year, and the end of that year.')).toEqual([]);
   });

@@ -68,6 +68,9 @@ const DATE = new RegExp(
       `${anyCase(['end'])}-(?:${MONTH}\\s+)?${YEAR}`,
       `${MONTH}-end(?:,?\\s+${YEAR})?`,
       `${MONTH}-${YEAR}`,
+      `${YEAR}-end`,
+      // A day or month without its year, in the year said-at names ("by March next year", "on 4th December last year").
+      `(?:${DAY}\\s+(?:of\\s+)?${MONTH}|${MONTH}\\s+${DAY}|${MONTH})\\s+(?:next|last|this)\\s+year`,
       `Q[1-4]\\s*${YEAR}`,
       `${YEAR}\\s*Q[1-4]`,
       `H[12]\\s*${YEAR}`,

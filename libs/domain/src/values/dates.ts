@@ -62,6 +62,9 @@ const MONTH_DASH_RANGE = new RegExp(`^(${MONTH})–(.+)$`);
 const ENDS_MONTH_YEAR = new RegExp(`${MONTH},?\\s+\\d{4}$`);
 const MONTH_END = new RegExp(`^(${MONTH}(?:,?\\s+\\d{4})?)[\\s-]end$`);
 const MONTH_END_YEAR = new RegExp(`^(${MONTH})[\\s-]end,?\\s+(\\d{4})$`);
+const YEAR_END = /^(\d{4})[\s-]end$/;
+/** "March next year", "4th December last year": a day or month without its year, then the year said-at names. */
+const IN_SAID_AT_YEAR = /^(.+?)\s+(next|this|last|the previous|previous|the coming|the following|the current|current)\s+year$/;
 const FISCAL_YEARS = new RegExp(`^${FISCAL}\\s?'?(\\d{4})\\s?[–\\-/]\\s?(\\d{2}|\\d{4})$`);
 const YEARS_FISCAL = new RegExp(`^(\\d{4})\\s?[–\\-/]\\s?(\\d{2}|\\d{4})\\s+${FISCAL}$`);
 const FISCAL_YEAR = new RegExp(`^${FISCAL}\\s?'?(\\d{2}|\\d{4})$`);
@@ -263,6 +266,9 @@ class Reader {
     if (m) return this.third('end', this.operators(m[1]), s);
     m = MONTH_END_YEAR.exec(s);
     if (m) return this.third('end', this.operators(`${m[1]} ${m[3]}`), s);
+    // "2026-end", as the Indian press writes "end-2026".
+    m = YEAR_END.exec(s);
+    if (m) return this.third('end', this.operators(m[1]), s);
 
     m = /^(early|mid|late|the beginning of|beginning of|the start of|start of|the middle of|middle of|the end of|end of|end)[\s-]+(.+)$/.exec(s);
     if (m) return this.third(m[1], this.operators(m[2]), s);
@@ -284,6 +290,13 @@ class Reader {
     if (m) return this.part(3, Number(m[2]), m[1], s);
 
     if (/^(spring|summer|autumn|fall|winter|monsoon)\b/.test(s)) throw new Refusal('seasons differ by hemisphere and country');
+
+    m = IN_SAID_AT_YEAR.exec(s);
+    if (m && MONTH_WORD.test(m[1]) && !/\d{4}/.test(m[1])) {
+      const [words, which] = [m[1], m[2]];
+      const shift = /next|coming|following/.test(which) ? 1 : /last|previous/.test(which) ? -1 : 0;
+      return this.relative(s, (ref) => this.operators(`${words} ${splitDay(ref)[0] + shift}`));
+    }
 
     const relative = this.relativeWords(s);
     if (relative) return relative;
