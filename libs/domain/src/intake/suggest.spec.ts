@@ -55,6 +55,11 @@ describe(suggest.name, () => {
     expect(suggest({ ...source(headline), title: null }, CLAIMS).suggestions.find((s) => s.value.text === '2018')?.claims).toEqual([]);
   });
 
+  it('reads past a dateline on a line of its own to the lede', () => {
+    const text = 'Deliveries slip\n\nNew Delhi:\nThe remaining S-400 units will come late.\n\nIndia signed the deal in 2018.';
+    expect(suggest(source(text), CLAIMS).suggestions.find((s) => s.value.text === '2018')?.claims[0]?.claimId).toBe('year');
+  });
+
   it('suggests what the assertion endpoint records unchanged: the same selectors, the same value, accepted as it stands', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 8 }), fc.constantFrom(' ', '\n', '\n\n'), (parts, joiner) => {

@@ -13,6 +13,8 @@ import { quoteSpan, type Sentence, sentencesIn, type Span, type Token, tokensOf,
 /** A headline has no full stop; a sentence of the story has one. */
 const PROSE_END = /[.!?]["”’)]?\s*$/u;
 const SPEAKS_NEXT = /^\s+(said|say|says|told|stated)\b/;
+/** A dateline on a line of its own ("New Delhi:", "MOSCOW"): a place, not the story's first sentence. */
+const DATELINE_ALONE = /^(?:[\p{Lu}][\p{L}.'’-]*\s*){1,3}:?\s*$/u;
 /** "two of the five units": the five are the whole, as contracted. */
 const OF_THE = /\bof\s+(?:the|its|their)\s+$/i;
 
@@ -124,8 +126,9 @@ export function* suggestionPages(source: IntakeSource, claims: readonly TrackedC
       title = text.slice(sentence.start, sentence.end);
       titleWords = tokensOf(title);
     }
-    // The lede is the first sentence of the story: after the headline, or the first line when the text starts with prose.
-    if (lede === null && (sentence.paragraph > 0 || PROSE_END.test(text.slice(sentence.start, sentence.end)))) lede = sentence;
+    // The lede is the first sentence of the story: after the headline (and a dateline on a line of its own), or the first line when the text starts with prose.
+    const line = text.slice(sentence.start, sentence.end);
+    if (lede === null && ((sentence.paragraph > 0 && !DATELINE_ALONE.test(line)) || PROSE_END.test(line))) lede = sentence;
     const before = recent.filter((s) => s.paragraph === sentence.paragraph);
     recent.push(sentence);
     if (recent.length > 2) recent.shift();
