@@ -25,11 +25,11 @@ const SPEAKER_WORDS = new Set(
   ('sources source officials official executives executive analysts analyst experts expert spokesperson spokesman spokeswoman ' +
     'ministry defence defense military government senior top company industry diplomats diplomatic people familiar with ' +
     `the preparations matter talks plans negotiations minister ministers chief secretary embassy army navy air force ` +
-    `retired former marshal officer officers admiral commander ${GROUPS}`).split(' '),
+    `retired former marshal officer officers admiral commander side sides ${GROUPS}`).split(' '),
 );
 
 const PRONOUNS = /^(he|she|they|it|we|i)$/i;
-const NOUNS_THAT_SPEAK = new RegExp(`\\b(sources?|officials?|executives?|analysts?|experts?|spokes(?:person|man|woman)|ministry|embassy|government|minister|chief|diplomats?|people|marshal|officers?|admiral|commander|${GROUPS.replaceAll(' ', '|')})\\b`, 'i');
+const NOUNS_THAT_SPEAK = new RegExp(`\\b(sources?|officials?|executives?|analysts?|experts?|spokes(?:person|man|woman)|ministry|embassy|government|minister|chief|diplomats?|people|marshal|officers?|admiral|commander|sides?|${GROUPS.replaceAll(' ', '|')})\\b`, 'i');
 
 /** Modalities by the words that signal them, strongest first (a denial outranks the "said" around it). */
 const MODALITY_CUES: ReadonlyArray<[Modality, RegExp]> = [
