@@ -21,6 +21,8 @@ describe(cuesOf.name, () => {
     expect(cues('The rate will hit shipments by 2026, economists said.', '2026').speaker?.name).toBe('economists');
     expect(cues('Defence sources, however, expect the last squadron only in 2027.', '2027').speaker?.name).toBe('Defence sources');
     expect(cues('They reviewed the supply, which the Russian side assured would be completed by September, 2026.', 'September').speaker?.name).toBe('Russian side');
+    expect(cues('The last two squadrons: now "by 2026-27", per Business Standard (Dec 5).', '2026-27').speaker?.name).toBe('Business Standard');
+    expect(cues('The share rose to 36 per cent.', '36').speaker).toBeNull();
     expect(cues('The last will come before 2028, one retired air marshal, who asked not to be named, doubts.', '2028').speaker?.name).toBe('retired air marshal');
     // "According to him": the one named before.
     expect(cues('According to him, the visit is on December 4-5.', 'December', 'Dmitry Peskov').speaker?.name).toBe('Dmitry Peskov');

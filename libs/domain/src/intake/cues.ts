@@ -168,14 +168,15 @@ function speakersIn(text: string, sentence: Span, earlier: string | null): Named
     }
     found.push({ name, words: before ? `${name} ${m[0]}` : `${m[0]} ${name}`, at: sentence.start + verbAt });
   }
-  const according = /\baccording to ((?:the\s+)?[^,.;()]{2,80})/gi;
-  for (let m = according.exec(body); m; m = according.exec(body)) {
+  // "according to X", and "per X" for a name ("per Business Standard"; case-sensitive, so never "per cent").
+  for (const m of [...body.matchAll(/\baccording to ((?:the\s+)?[^,.;()]{2,80})/gi), ...body.matchAll(/\bper ((?:the\s+)?\p{Lu}[^,.;()]{1,80})/gu)]) {
     // "According to him": the speaker named before.
-    if (/^(him|her|them)\b/i.test(m[1]!)) {
+    const named = m[1]!;
+    if (/^(him|her|them)\b/i.test(named)) {
       if (earlier) found.push({ name: earlier, words: m[0], at: sentence.start + m.index });
       continue;
     }
-    const name = trimName(m[1]!.split(/\s+/).slice(0, 8).join(' '));
+    const name = trimName(named.split(/\s+/).slice(0, 8).join(' '));
     if (name && (/^\p{Lu}/u.test(name) || NOUNS_THAT_SPEAK.test(name))) found.push({ name, words: m[0], at: sentence.start + m.index });
   }
   for (const m of body.matchAll(SAID_BY)) found.push({ name: m[1]!, words: m[0], at: sentence.start + m.index });

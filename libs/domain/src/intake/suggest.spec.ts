@@ -108,6 +108,12 @@ describe(suggest.name, () => {
     expect(contracted('A source said two and five S-400 regimental sets were to be handed over.')?.reason).not.toMatch(/\(contract\)/);
   });
 
+  it('leaves out the people who speak ("two people familiar with the matter said"), not the people counted', () => {
+    const values = (text: string) => suggest(source(text), CLAIMS).suggestions.map((s) => s.value.text);
+    expect(values('The S-400 units arrive by June, two people familiar with the matter said.')).toEqual(['by June']);
+    expect(values('The S-400 venture employs about 2,000 people.')).toEqual(['about 2,000 people']);
+  });
+
   it('proposes a new claim for a value no tracked claim fits, and drops a lone number', () => {
     const { suggestions } = suggest(source('The BrahMos Aerospace export order from the Philippines was worth $375 million. One was enough.'), CLAIMS);
     expect(suggestions).toHaveLength(1);

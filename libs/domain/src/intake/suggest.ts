@@ -13,6 +13,9 @@ import { quoteSpan, type Sentence, sentencesIn, type Span, type Token, tokensOf,
 /** A headline has no full stop; a sentence of the story has one. */
 const PROSE_END = /[.!?]["”’)]?\s*$/u;
 const SPEAKS_NEXT = /^\s+(said|say|says|told|stated)\b/;
+/** A count of people who then speak ("two people familiar with the matter said"): who spoke, not what a claim counts. */
+const PEOPLE_WHO_SPEAK = /^\S+\s+(?:\S+\s+)?(?:people|persons|officials|sources|diplomats|executives|analysts|experts|spokespersons|lawmakers)\b/i;
+const SPEAK_LATER = /^[^.;:]*?\b(?:said|say|says|told)\b/;
 /** A dateline on a line of its own ("New Delhi:", "MOSCOW"): a place, not the story's first sentence. */
 const DATELINE_ALONE = /^(?:[\p{Lu}][\p{L}.'’-]*\s*){1,3}:?\s*$/u;
 /** "two of the five units": the five are the whole, as contracted. */
@@ -160,6 +163,8 @@ export function* suggestionPages(source: IntakeSource, claims: readonly TrackedC
 
     for (const mention of found.found) {
       if (SPEAKS_NEXT.test(text.slice(mention.end, mention.end + 12))) continue; // "two officials said": who spoke, not a value
+      // "two people familiar with the matter said": who spoke, not a value.
+      if (mention.type === 'count' && PEOPLE_WHO_SPEAK.test(mention.text) && SPEAK_LATER.test(text.slice(mention.end, mention.end + 80))) continue;
       const cues = cuesAt(mention.start);
       const suggestion = suggestionFor(source, index, quotes, sentence, before, title, titleWords, lede, mention, cues, modalityAt.get(mention.start)!, saidAtOf(cues));
       if (suggestion) suggestions.push(suggestion);
