@@ -66,6 +66,14 @@ describe(ClaimIndex.name, () => {
     expect(points[0]!.reason).toMatch(/pp, recorded in % \(incomparable/);
   });
 
+  it('weighs a deadline less for a claim of when something happened', () => {
+    const index = new ClaimIndex([...CLAIMS, claim('year', 'year signed', 'date', '2018'), claim('due', 'remaining deliveries due', 'date', 'by 2026–27')]);
+    const year = (text: string, words: string) => candidatesFor(text, words, 'date', index).find((c) => c.claimId === 'year');
+    expect(year('The S-400 contract was to be signed by 2019.', 'by 2019')?.reason).toMatch(/a deadline, and the claim records when something happened/);
+    expect(year('The S-400 contract was signed in 2018.', '2018')?.reason).not.toMatch(/deadline/);
+    expect(year('The S-400 contract has held since 2018.', 'since 2018')?.reason ?? '').not.toMatch(/deadline/);
+  });
+
   it('offers nothing when the passage names nothing the claim is about', () => {
     expect(candidatesFor('The air force is down to 29 fighter squadrons.', '29 fighter squadrons', 'count')).toEqual([]);
   });

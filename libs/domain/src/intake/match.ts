@@ -66,6 +66,8 @@ const CONSISTENT = 1.3;
 const CONSISTENT_RELATIONS: ReadonlySet<Relation> = new Set(['same', 'refines', 'generalizes']);
 /** A date already past when it was said is seldom what a plan ("date planned", "deliveries due") is about. */
 const PAST_FOR_A_PLAN = 0.6;
+/** A deadline ("by the end of 2026") is seldom what a claim of dates something happened on ("year signed") holds. */
+const DEADLINE_FOR_A_DAY = 0.7;
 
 interface Profile {
   /** key -> the best field it appears in. */
@@ -94,6 +96,8 @@ export class ClaimIndex {
   private readonly unseenIdf: number;
   private readonly nameNorms: number[];
   private readonly units: Set<string>[];
+  /** Date claims none of whose live values is a deadline: when something happened. */
+  private readonly onDays: boolean[];
 
   constructor(readonly claims: readonly TrackedClaim[]) {
     this.profiles = claims.map(profileOf);
@@ -110,6 +114,7 @@ export class ClaimIndex {
       return Math.sqrt(sum) || 1;
     });
     this.units = claims.map((c) => new Set(c.assertions.flatMap((a) => (a.value.type === 'quantity' ? [a.value.unit] : []))));
+    this.onDays = claims.map((c) => c.valueType === 'date' && c.assertions.some((a) => a.live) && c.assertions.every((a) => !a.live || !deadline(a.value)));
   }
 
   /**
@@ -156,6 +161,10 @@ export class ClaimIndex {
       if (past && profile.terms.get('plan')?.field === 'predicate') {
         score *= PAST_FOR_A_PLAN;
         reasons.push('already past when said, and the claim is about a plan');
+      }
+      if (this.onDays[i] && deadline(value)) {
+        score *= DEADLINE_FOR_A_DAY;
+        reasons.push('a deadline, and the claim records when something happened');
       }
       if (unit.words) reasons.push(unit.words);
       if (recorded) {
@@ -318,6 +327,9 @@ export function recordedIn(claim: TrackedClaim, sourceId: string, text: string, 
   }
   return null;
 }
+
+/** "by 2026", "before March": a date with no start, only an end (not "since 2010", which says when something began). */
+const deadline = (value: Value): boolean => value.type === 'date' && value.bounds.lo === null && value.bounds.hi !== null;
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
