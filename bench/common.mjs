@@ -74,7 +74,9 @@ export function cpuSecondsOf(pid) {
   }
 }
 
-let nextPort = 38000 + Math.floor(Math.random() * 2000);
+// Below Linux's ephemeral range (32768-60999): a port there can be a load client's own end of a
+// connection, and the next child's listen then fails with EADDRINUSE (a run-all at 1082219 did).
+let nextPort = 20000 + Math.floor(Math.random() * 10000);
 
 /**
  * Starts a Node script as a child on 127.0.0.1 and waits until `readyPath` answers 2xx.
