@@ -124,13 +124,14 @@ interface Named {
 /** The speakers a sentence names, read once per sentence (its clauses each pick the nearest). */
 const namedIn = new WeakMap<Span, { earlier: string | null; found: Named[] }>();
 
+/** A clause that contrasts with the one before it ("..., though one official doubts it"). */
+const CONTRAST_AFTER = /^[\s,;]*(?:though|although|but|while|whereas)\b/i;
+
 /**
  * Who spoke the clause: the speaker named nearest to it. A clause within the words that describe a
  * speaker ("Rajnath Singh, who co-chaired the session on December 4, said") is not that speaker's
  * statement but the writer's: `describes` says so.
  */
-const CONTRAST_AFTER = /^[\s,;]*(?:though|although|but|while|whereas)\b/i;
-
 function speakerOf(text: string, sentence: Span, clause: Span, earlier: string | null): { speaker: Cues['speaker']; describes: boolean } {
   let named = namedIn.get(sentence);
   if (!named || named.earlier !== earlier) namedIn.set(sentence, (named = { earlier, found: speakersIn(text, sentence, earlier) }));
@@ -138,7 +139,7 @@ function speakerOf(text: string, sentence: Span, clause: Span, earlier: string |
   // "X is due in 2027, though one official doubts it": who speaks after a "though" does not speak for what came before.
   const contrasted = (n: Named): boolean => n.at >= clause.end && CONTRAST_AFTER.test(text.slice(clause.end, n.at));
   const found = named.found.filter((n) => !within(n) && !contrasted(n));
-  const describes = found.length < named.found.length;
+  const describes = named.found.some(within);
   if (found.length === 0) return { speaker: null, describes };
   const distance = (n: Named): number => (n.at >= clause.start && n.at <= clause.end ? 0 : Math.min(Math.abs(n.at - clause.start), Math.abs(n.at - clause.end)));
   const best = [...found].sort((a, b) => distance(a) - distance(b) || a.at - b.at)[0]!;

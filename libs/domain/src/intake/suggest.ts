@@ -21,6 +21,13 @@ const DATELINE_ALONE = /^(?:[\p{Lu}][\p{L}.'’-]*\s*){1,3}:?\s*$/u;
 /** "two of the five units": the five are the whole, as contracted. */
 const OF_THE = /\bof\s+(?:the|its|their)\s+$/i;
 
+/** Words a value's place says of it beyond its words: a plan when it lies ahead, a contract when it is the whole of a part ("two of the five"). */
+function impliedWords(text: string, mention: ValueMention, ahead: boolean): string[] {
+  const implied = ahead ? ['plan'] : [];
+  if (mention.type === 'count' && OF_THE.test(text.slice(Math.max(0, mention.start - 12), mention.start))) implied.push(wordKey('contracted')!);
+  return implied;
+}
+
 /** The source a suggestion reads: its current text and the defaults its assertions take. */
 export interface IntakeSource {
   sourceId: string;
@@ -274,7 +281,7 @@ function suggestionFor(
     before,
     title: sentence.paragraph === 0 ? null : titleWords,
     lede: lede && lede !== sentence ? lede : null,
-    implied: [...(ahead ? ['plan'] : []), ...(mention.type === 'count' && OF_THE.test(text.slice(Math.max(0, mention.start - 12), mention.start)) ? [wordKey('contracted')!] : [])],
+    implied: impliedWords(text, mention, ahead),
   });
   const claims = index.candidates(mention.value, context, about, past, (claim) => recordedIn(claim, source.sourceId, text, mention, mention.value));
   if (claims.length === 0 && !worthAClaim(mention)) return null;
