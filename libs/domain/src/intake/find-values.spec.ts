@@ -52,6 +52,7 @@ describe(findValues.name, () => {
       ['date', '4th December last year'],
       ['date', 'by 2026-end'],
     ]);
+    expect(found('In its year-end review the ministry said the plant is due by year-end.')).toEqual([['date', 'by year-end']]);
     // A year named earlier is not said-at's: "that year" is left to the editor.
     expect(found('The year of the deal, its first year, and the end of that year.')).toEqual([]);
   });

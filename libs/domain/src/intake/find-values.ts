@@ -96,6 +96,10 @@ const DATE = new RegExp(
 const YEAR_IN_NAME = /^(?:1[89]|20)\d\d$/;
 const JOINED_TO_WORD = /\p{L}[-–]$/u;
 
+/** "year-end" alone is a date only after one of these ("by year-end"); else it may be an adjective ("its year-end review"). */
+const BARE_YEAR_END = /^(?:the\s+)?year-end$/i;
+const BEFORE_YEAR_END = /\b(by|until|till|before|after|at|around|from|since|through|to)\s*$/i;
+
 /** A month named alone is a date only after one of these ("in May", "by December"); else it may be a verb or a name. */
 const BEFORE_BARE_MONTH = /\b(in|by|since|until|till|from|before|after|during|of|early|mid|late|end|last|next|this)\s*$/i;
 const BARE_MONTH = new RegExp(`^${MONTH}$`, 'u');
@@ -179,6 +183,7 @@ export function findValues(text: string, span: Span, read: ReadAt, taken: Span[]
     if (!free(core)) continue;
     if (BARE_MONTH.test(m[0]) && !BEFORE_BARE_MONTH.test(text.slice(span.start, core.start))) continue;
     if (YEAR_IN_NAME.test(m[0]) && JOINED_TO_WORD.test(text.slice(Math.max(span.start, core.start - 2), core.start))) continue;
+    if (BARE_YEAR_END.test(m[0]) && !BEFORE_YEAR_END.test(text.slice(span.start, core.start))) continue;
     core = joinedRange(text, span, core, busy);
     accept('date', dateTries(text, span, core));
   }
