@@ -74,6 +74,26 @@ describe(ClaimIndex.name, () => {
     expect(year('The S-400 contract has held since 2018.', 'since 2018')?.reason ?? '').not.toMatch(/deadline/);
   });
 
+  it('counts the words of another value\'s part of the sentence less ("a 50% levy ..., of which 25 percentage points ... Russian oil")', () => {
+    const tariffs = { subject: 'US tariffs on Indian goods (2025)', entities: [] };
+    const index = new ClaimIndex([
+      claim('total', 'total rate announced', 'quantity', '50 per cent', tariffs),
+      claim('oil', 'part attributed to Russian oil purchases', 'quantity', '25 per cent', tariffs),
+    ]);
+    const text = 'Indian exporters pay a 50% US tariff on goods, of which 25 percentage points were imposed over purchases of Russian oil.';
+    const sentence = sentencesOf(text)[0]!;
+    const span = (words: string) => ({ start: text.indexOf(words), end: text.indexOf(words) + words.length });
+    const scores = (otherValues: { start: number; end: number }[]) => {
+      const { context, about } = contextOf(text, span('50%'), { quote: sentence, sentence, before: [], title: null, lede: null, implied: [], otherValues });
+      return Object.fromEntries(index.candidates(parseValue({ type: 'quantity', text: '50%' }), context, about, false, () => null).map((c) => [c.claimId, c.score]));
+    };
+    const alone = scores([]);
+    const withThe25 = scores([span('25 percentage points')]);
+    // The oil words stand in the 25's part: they count less for the 50%; the tariff's own words do not move.
+    expect(withThe25.oil! / withThe25.total!).toBeLessThan(alone.oil! / alone.total!);
+    expect(withThe25.oil!).toBeLessThan(alone.oil!);
+  });
+
   it('offers nothing when the passage names nothing the claim is about', () => {
     expect(candidatesFor('The air force is down to 29 fighter squadrons.', '29 fighter squadrons', 'count')).toEqual([]);
   });

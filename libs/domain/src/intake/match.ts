@@ -257,6 +257,8 @@ export interface ContextZones {
   lede: Span | null;
   /** Words that say something of the value beyond its wording ("plan" when it lies ahead). */
   implied: string[];
+  /** The sentence's other values of the same type. */
+  otherValues?: readonly Span[];
 }
 
 /** A sentence's words, read once however many values it holds. */
@@ -271,6 +273,13 @@ function tokensOfSpan(text: string, span: Span): Token[] {
 
 /** Nearness in words; a comma, semicolon or dash between a word and the value counts as this many more. */
 const PUNCTUATION_DISTANCE = 3;
+/**
+ * How much a word counts when it stands in another part of the sentence (between commas, semicolons,
+ * dashes, brackets) that holds another value of the same type: "a 50% levy ..., of which 25 percentage
+ * points were imposed over purchases of Russian oil" (the oil is the 25's).
+ */
+const IN_ANOTHER_VALUES_PART = 0.5;
+const PART_BREAK = /[,;()]|\s[–—-]\s/g;
 
 /**
  * The words around a value, weighted: in its quote 1, elsewhere in its sentence 0.6, in the
@@ -287,6 +296,9 @@ export function contextOf(text: string, value: Span, zones: ContextZones): { con
     if (!had || had.weight < weight) context.set(key, { weight, word });
   };
   const sentenceTokens = tokensOfSpan(text, zones.sentence);
+  const partOf = partsOf(text, zones.sentence);
+  const valuePart = partOf(value.start);
+  const othersParts = new Set((zones.otherValues ?? []).map((o) => partOf(o.start)).filter((p) => p !== valuePart));
   const first = sentenceTokens.find((t) => t.end > value.start);
   const last = [...sentenceTokens].reverse().find((t) => t.start < value.end);
   for (const t of sentenceTokens) {
@@ -297,7 +309,8 @@ export function contextOf(text: string, value: Span, zones: ContextZones): { con
     let distance = 0;
     if (first && t.index < first.index) distance = first.index - t.index + PUNCTUATION_DISTANCE * punctuation(text.slice(t.end, value.start));
     else if (last && t.index > last.index) distance = t.index - last.index + PUNCTUATION_DISTANCE * punctuation(text.slice(value.end, t.start));
-    put(t.key, (inQuote ? 1 : 0.6) * (0.5 + 0.5 * (3 / (3 + distance))), t.word);
+    const elsewhere = othersParts.has(partOf(t.start)) ? IN_ANOTHER_VALUES_PART : 1;
+    put(t.key, (inQuote ? 1 : 0.6) * (0.5 + 0.5 * (3 / (3 + distance))) * elsewhere, t.word);
   }
   const zone = (span: Span, weight: number): void => {
     for (const t of tokensOfSpan(text, span)) {
@@ -311,6 +324,16 @@ export function contextOf(text: string, value: Span, zones: ContextZones): { con
   if (zones.lede) zone(zones.lede, 0.2);
   for (const key of zones.implied) put(key, 0.8, `(${key})`);
   return { context, about };
+}
+
+/** Which part of the sentence (between commas, semicolons, dashes, brackets) a position is in. */
+function partsOf(text: string, sentence: Span): (at: number) => number {
+  const breaks = [...text.slice(sentence.start, sentence.end).matchAll(PART_BREAK)].map((m) => sentence.start + m.index);
+  return (at) => {
+    let part = 0;
+    while (part < breaks.length && breaks[part]! < at) part++;
+    return part;
+  };
 }
 
 function punctuation(between: string): number {

@@ -173,7 +173,8 @@ export function* suggestionPages(source: IntakeSource, claims: readonly TrackedC
       // "two people familiar with the matter said": who spoke, not a value.
       if (mention.type === 'count' && PEOPLE_WHO_SPEAK.test(mention.text) && SPEAK_LATER.test(text.slice(mention.end, mention.end + 80))) continue;
       const cues = cuesAt(mention.start);
-      const suggestion = suggestionFor(source, index, quotes, sentence, before, title, titleWords, lede, mention, cues, modalityAt.get(mention.start)!, saidAtOf(cues));
+      const others = found.found.filter((other) => other !== mention && other.type === mention.type);
+      const suggestion = suggestionFor(source, index, quotes, sentence, before, title, titleWords, lede, mention, others, cues, modalityAt.get(mention.start)!, saidAtOf(cues));
       if (suggestion) suggestions.push(suggestion);
     }
     earlierSpeaker = speaker;
@@ -261,6 +262,7 @@ function suggestionFor(
   titleWords: readonly Token[] | null,
   lede: Sentence | null,
   mention: ValueMention,
+  otherValues: readonly Span[],
   cues: Cues,
   modality: Modality,
   saidAtInText: DateValue | null,
@@ -282,6 +284,7 @@ function suggestionFor(
     title: sentence.paragraph === 0 ? null : titleWords,
     lede: lede && lede !== sentence ? lede : null,
     implied: impliedWords(text, mention, ahead),
+    otherValues,
   });
   const claims = index.candidates(mention.value, context, about, past, (claim) => recordedIn(claim, source.sourceId, text, mention, mention.value));
   if (claims.length === 0 && !worthAClaim(mention)) return null;
