@@ -114,6 +114,12 @@ describe(suggest.name, () => {
     expect(values('The S-400 venture employs about 2,000 people.')).toEqual(['about 2,000 people']);
   });
 
+  it('reads an interview\'s answer in the light of its question, and nothing from a question', () => {
+    const text = 'Interview\n\nThe marshal led the branch until 2024.\n\nQ: How many S-400 squadrons have arrived by 2026?\nA: Three are operational.';
+    const { suggestions } = suggest(source(text), CLAIMS);
+    expect(suggestions.filter((s) => s.claims.length > 0).map((s) => [s.value.text, s.claims[0]!.claimId])).toEqual([['Three', 'delivered']]);
+  });
+
   it('proposes a new claim for a value no tracked claim fits, and drops a lone number', () => {
     const { suggestions } = suggest(source('The BrahMos Aerospace export order from the Philippines was worth $375 million. One was enough.'), CLAIMS);
     expect(suggestions).toHaveLength(1);

@@ -18,6 +18,11 @@ const PEOPLE_WHO_SPEAK = /^\S+\s+(?:\S+\s+)?(?:people|persons|officials|sources|
 const SPEAK_LATER = /^[^.;:]*?\b(?:said|say|says|told)\b/;
 /** A dateline on a line of its own ("New Delhi:", "MOSCOW"): a place, not the story's first sentence. */
 const DATELINE_ALONE = /^(?:[\p{Lu}][\p{L}.'’-]*\s*){1,3}:?\s*$/u;
+/** An interview's lines: "Q: …" asks, "A: …" answers it. */
+const QUESTION_LINE = /^Q[:.]\s/;
+const ANSWER_LINE = /^A[:.]\s/;
+/** A sentence that asks. */
+const ASKS = /\?["”’)]*\s*$/u;
 /** "two of the five units": the five are the whole, as contracted. */
 const OF_THE = /\bof\s+(?:the|its|their)\s+$/i;
 
@@ -128,6 +133,9 @@ export function* suggestionPages(source: IntakeSource, claims: readonly TrackedC
   let earlierSpeaker: string | null = null;
   /** The two sentences before this one (the paragraph's context). */
   const recent: Sentence[] = [];
+  /** An interview's last question line and answer line ("Q: …", "A: …"): the question is the answer's context. */
+  let questionLine = -1;
+  let answerLine = -1;
 
   let i = 0;
   for (const sentence of sentencesIn(text)) {
@@ -139,7 +147,10 @@ export function* suggestionPages(source: IntakeSource, claims: readonly TrackedC
     // The lede is the first sentence of the story: after the headline (and a dateline on a line of its own), or the first line when the text starts with prose.
     const line = text.slice(sentence.start, sentence.end);
     if (lede === null && ((sentence.paragraph > 0 && !DATELINE_ALONE.test(line)) || PROSE_END.test(line))) lede = sentence;
-    const before = recent.filter((s) => s.paragraph === sentence.paragraph);
+    if (QUESTION_LINE.test(line)) questionLine = sentence.paragraph;
+    if (ANSWER_LINE.test(line)) answerLine = sentence.paragraph;
+    const answersQuestion = sentence.paragraph === answerLine && questionLine === answerLine - 1;
+    const before = recent.filter((s) => s.paragraph === sentence.paragraph || (answersQuestion && s.paragraph === questionLine));
     recent.push(sentence);
     if (recent.length > 2) recent.shift();
     if (sentence.start < pageFrom) {
@@ -165,7 +176,8 @@ export function* suggestionPages(source: IntakeSource, claims: readonly TrackedC
       return value;
     };
     const taken = cues.flatMap((c) => c.saidAtSpans);
-    const found = findValues(text, sentence, read, taken);
+    // A question asserts nothing ("How many squadrons does India have today?").
+    const found = ASKS.test(line) ? { found: [], unread: [] } : findValues(text, sentence, read, taken);
     unread.push(...found.unread);
 
     for (const mention of found.found) {
