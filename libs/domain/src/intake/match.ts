@@ -259,6 +259,8 @@ export interface ContextZones {
   implied: string[];
   /** The sentence's other values of the same type. */
   otherValues?: readonly Span[];
+  /** An interview's earlier questions: what the answers are about, though they do not name it. */
+  asked?: readonly Span[];
 }
 
 /** A sentence's words, read once however many values it holds. */
@@ -322,6 +324,7 @@ export function contextOf(text: string, value: Span, zones: ContextZones): { con
   // The title weighs in, but is not enough to say what a passage is about: headlines sum up the whole article.
   if (zones.title) for (const t of zones.title) put(t.key, 0.25, t.word);
   if (zones.lede) zone(zones.lede, 0.2);
+  for (const question of zones.asked ?? []) for (const t of tokensOfSpan(text, question)) about.add(t.key);
   for (const key of zones.implied) put(key, 0.8, `(${key})`);
   return { context, about };
 }

@@ -120,6 +120,12 @@ describe(suggest.name, () => {
     expect(suggestions.filter((s) => s.claims.length > 0).map((s) => [s.value.text, s.claims[0]!.claimId])).toEqual([['Three', 'delivered']]);
   });
 
+  it('reads an interview\'s later answers as about what was asked before', () => {
+    const text = 'Interview\n\nThe marshal led the branch until 2024.\n\nQ: When do the S-400 units come?\nA: Not all at once.\n\nQ: And the rest?\nA: The remaining units will be delivered by August 2027.';
+    const byWords = new Map(suggest(source(text), CLAIMS).suggestions.map((s) => [s.value.text, s]));
+    expect(byWords.get('by August 2027')?.claims[0]?.claimId).toBe('due');
+  });
+
   it('proposes a new claim for a value no tracked claim fits, and drops a lone number', () => {
     const { suggestions } = suggest(source('The BrahMos Aerospace export order from the Philippines was worth $375 million. One was enough.'), CLAIMS);
     expect(suggestions).toHaveLength(1);

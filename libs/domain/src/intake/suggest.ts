@@ -136,6 +136,8 @@ export function* suggestionPages(source: IntakeSource, claims: readonly TrackedC
   /** An interview's last question line and answer line ("Q: …", "A: …"): the question is the answer's context. */
   let questionLine = -1;
   let answerLine = -1;
+  /** The interview's questions so far: an answer is about what was asked before ("Q: And the other two?"). */
+  const asked: Sentence[] = [];
 
   let i = 0;
   for (const sentence of sentencesIn(text)) {
@@ -147,7 +149,10 @@ export function* suggestionPages(source: IntakeSource, claims: readonly TrackedC
     // The lede is the first sentence of the story: after the headline (and a dateline on a line of its own), or the first line when the text starts with prose.
     const line = text.slice(sentence.start, sentence.end);
     if (lede === null && ((sentence.paragraph > 0 && !DATELINE_ALONE.test(line)) || PROSE_END.test(line))) lede = sentence;
-    if (QUESTION_LINE.test(line)) questionLine = sentence.paragraph;
+    if (QUESTION_LINE.test(line)) {
+      questionLine = sentence.paragraph;
+      asked.push(sentence);
+    }
     if (ANSWER_LINE.test(line)) answerLine = sentence.paragraph;
     const answersQuestion = sentence.paragraph === answerLine && questionLine === answerLine - 1;
     const before = recent.filter((s) => s.paragraph === sentence.paragraph || (answersQuestion && s.paragraph === questionLine));
@@ -186,7 +191,8 @@ export function* suggestionPages(source: IntakeSource, claims: readonly TrackedC
       if (mention.type === 'count' && PEOPLE_WHO_SPEAK.test(mention.text) && SPEAK_LATER.test(text.slice(mention.end, mention.end + 80))) continue;
       const cues = cuesAt(mention.start);
       const others = found.found.filter((other) => other !== mention && other.type === mention.type);
-      const suggestion = suggestionFor(source, index, quotes, sentence, before, title, titleWords, lede, mention, others, cues, modalityAt.get(mention.start)!, saidAtOf(cues));
+      const where: Surroundings = { sentence, before, title, titleWords, lede, asked, otherValues: others };
+      const suggestion = suggestionFor(source, index, quotes, where, mention, cues, modalityAt.get(mention.start)!, saidAtOf(cues));
       if (suggestion) suggestions.push(suggestion);
     }
     earlierSpeaker = speaker;
@@ -264,17 +270,26 @@ function readAsWritten(type: FoundType, words: string, cues: Cues, saidAt: DayBo
   return forwardDiffers ? { modality: 'expected', value: ahead } : { modality: stated, value: plain };
 }
 
+/** Where a value stands: its sentence and what around it says what the passage is about. */
+interface Surroundings {
+  sentence: Sentence;
+  /** Earlier sentences of its paragraph (and an interview answer's question). */
+  before: Sentence[];
+  title: string | null;
+  titleWords: readonly Token[] | null;
+  lede: Sentence | null;
+  /** An interview's questions so far. */
+  asked: readonly Sentence[];
+  /** The sentence's other values of the same type. */
+  otherValues: readonly Span[];
+}
+
 function suggestionFor(
   source: IntakeSource,
   index: ClaimIndex,
   quotes: QuoteOccurrences,
-  sentence: Sentence,
-  before: Sentence[],
-  title: string | null,
-  titleWords: readonly Token[] | null,
-  lede: Sentence | null,
+  { sentence, before, title, titleWords, lede, asked, otherValues }: Surroundings,
   mention: ValueMention,
-  otherValues: readonly Span[],
   cues: Cues,
   modality: Modality,
   saidAtInText: DateValue | null,
@@ -297,6 +312,7 @@ function suggestionFor(
     lede: lede && lede !== sentence ? lede : null,
     implied: impliedWords(text, mention, ahead),
     otherValues,
+    asked: asked.filter((question) => question !== sentence),
   });
   const claims = index.candidates(mention.value, context, about, past, (claim) => recordedIn(claim, source.sourceId, text, mention, mention.value));
   if (claims.length === 0 && !worthAClaim(mention)) return null;
