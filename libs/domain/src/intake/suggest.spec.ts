@@ -126,6 +126,14 @@ describe(suggest.name, () => {
     expect(byWords.get('by August 2027')?.claims[0]?.claimId).toBe('due');
   });
 
+  it('gives an interview\'s answers to the one its title says it is with', () => {
+    const text = 'Q: When do the S-400 units come?\nA: The remaining units will be delivered by August 2027.';
+    const interview = { ...source(text), title: 'Deliveries: an interview with Air Marshal K. Menon' };
+    const answer = suggest(interview, CLAIMS).suggestions.find((s) => s.value.text === 'by August 2027');
+    expect(answer).toMatchObject({ speaker: 'Air Marshal K. Menon', cues: { speaker: { from: 'text', words: 'interview with Air Marshal K. Menon' } } });
+    expect(suggest(source(text), CLAIMS).suggestions.find((s) => s.value.text === 'by August 2027')?.speaker).toBe('The Test Chronicle');
+  });
+
   it('proposes a new claim for a value no tracked claim fits, and drops a lone number', () => {
     const { suggestions } = suggest(source('The BrahMos Aerospace export order from the Philippines was worth $375 million. One was enough.'), CLAIMS);
     expect(suggestions).toHaveLength(1);

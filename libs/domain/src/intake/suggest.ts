@@ -21,6 +21,12 @@ const DATELINE_ALONE = /^(?:[\p{Lu}][\p{L}.'’-]*\s*){1,3}:?\s*$/u;
 /** An interview's lines: "Q: …" asks, "A: …" answers it. */
 const QUESTION_LINE = /^Q[:.]\s/;
 const ANSWER_LINE = /^A[:.]\s/;
+/** Who an interview is with, as its title names them ("…: an interview with Air Marshal (retd) K. Menon"). */
+function intervieweeOf(title: string | null): { name: string; words: string } | null {
+  const m = title ? /\binterview with (\p{Lu}[^,:;]{1,80}?)\s*$/u.exec(title) : null;
+  return m ? { name: m[1]!, words: m[0] } : null;
+}
+
 /** A sentence that asks. */
 const ASKS = /\?["”’)]*\s*$/u;
 /** "two of the five units": the five are the whole, as contracted. */
@@ -191,7 +197,8 @@ export function* suggestionPages(source: IntakeSource, claims: readonly TrackedC
       if (mention.type === 'count' && PEOPLE_WHO_SPEAK.test(mention.text) && SPEAK_LATER.test(text.slice(mention.end, mention.end + 80))) continue;
       const cues = cuesAt(mention.start);
       const others = found.found.filter((other) => other !== mention && other.type === mention.type);
-      const where: Surroundings = { sentence, before, title, titleWords, lede, asked, otherValues: others };
+      const answeredBy = sentence.paragraph === answerLine ? intervieweeOf(title) : null;
+      const where: Surroundings = { sentence, before, title, titleWords, lede, asked, otherValues: others, answeredBy };
       const suggestion = suggestionFor(source, index, quotes, where, mention, cues, modalityAt.get(mention.start)!, saidAtOf(cues));
       if (suggestion) suggestions.push(suggestion);
     }
@@ -280,6 +287,8 @@ interface Surroundings {
   lede: Sentence | null;
   /** An interview's questions so far. */
   asked: readonly Sentence[];
+  /** On an interview's "A:" line: who answers (the title's "interview with X") and those words, else null. */
+  answeredBy: { name: string; words: string } | null;
   /** The sentence's other values of the same type. */
   otherValues: readonly Span[];
 }
@@ -288,7 +297,7 @@ function suggestionFor(
   source: IntakeSource,
   index: ClaimIndex,
   quotes: QuoteOccurrences,
-  { sentence, before, title, titleWords, lede, asked, otherValues }: Surroundings,
+  { sentence, before, title, titleWords, lede, asked, otherValues, answeredBy }: Surroundings,
   mention: ValueMention,
   cues: Cues,
   modality: Modality,
@@ -320,7 +329,7 @@ function suggestionFor(
   const first = claims[0] ? index.claims.find((c) => c.claimId === claims[0]!.claimId)! : null;
   const relationToCurrent = first?.current ? { claimId: first.claimId, current: first.current.text, ...compareValues(first.current, mention.value) } : null;
   const alreadyRecorded = first ? recordedIn(first, source.sourceId, text, mention, mention.value) : null;
-  const speaker = cues.speaker?.name ?? source.publisher;
+  const speaker = cues.speaker?.name ?? answeredBy?.name ?? source.publisher;
   const { parser: _parser, ...value } = mention.value;
 
   return {
@@ -335,7 +344,7 @@ function suggestionFor(
     modality,
     saidAt: said,
     cues: {
-      speaker: cues.speaker ? { from: 'text', words: cues.speaker.words } : { from: 'source' },
+      speaker: cues.speaker ? { from: 'text', words: cues.speaker.words } : answeredBy ? { from: 'text', words: answeredBy.words } : { from: 'source' },
       modality: cues.modality ? { from: 'text', words: cues.modality.words } : { from: 'default' },
       saidAt: saidAtInText && cues.saidAt ? { from: 'text', words: cues.saidAt.words } : { from: 'source' },
     },
