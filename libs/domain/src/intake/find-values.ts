@@ -92,17 +92,23 @@ const DATE = new RegExp(
   'gu',
 );
 
-/** A year joined to a word by a hyphen names something ("the Army-2026 forum", "MAKS-2025", "Vision-2030"); "mid-2026" and "end-2026" are read whole before. */
-const YEAR_IN_NAME = /^(?:1[89]|20)\d\d$/;
-const JOINED_TO_WORD = /\p{L}[-–]$/u;
+/**
+ * Date words that are a date only in some company, each with what the text before them must (or
+ * must not) end with: a month named alone after "in", "by"… (else a verb or a name: "May the talks
+ * go well"); "year-end" alone after "by", "until"… (else an adjective: "its year-end review"); a
+ * year joined to a word by a hyphen is part of a name ("the Army-2026 forum"; "mid-2026" and
+ * "end-2026" are read whole before).
+ */
+const DATE_ONLY_AFTER: readonly { words: RegExp; before: RegExp; needed: boolean }[] = [
+  { words: new RegExp(`^${MONTH}$`, 'u'), before: /\b(in|by|since|until|till|from|before|after|during|of|early|mid|late|end|last|next|this)\s*$/i, needed: true },
+  { words: /^(?:the\s+)?year-end$/i, before: /\b(by|until|till|before|after|at|around|from|since|through|to)\s*$/i, needed: true },
+  { words: /^(?:1[89]|20)\d\d$/, before: /\p{L}[-–]$/u, needed: false },
+];
 
-/** "year-end" alone is a date only after one of these ("by year-end"); else it may be an adjective ("its year-end review"). */
-const BARE_YEAR_END = /^(?:the\s+)?year-end$/i;
-const BEFORE_YEAR_END = /\b(by|until|till|before|after|at|around|from|since|through|to)\s*$/i;
-
-/** A month named alone is a date only after one of these ("in May", "by December"); else it may be a verb or a name. */
-const BEFORE_BARE_MONTH = /\b(in|by|since|until|till|from|before|after|during|of|early|mid|late|end|last|next|this)\s*$/i;
-const BARE_MONTH = new RegExp(`^${MONTH}$`, 'u');
+/** Whether date words found at `at` are a date where they stand (DATE_ONLY_AFTER). */
+function dateWhereItStands(text: string, span: Span, words: string, at: number): boolean {
+  return DATE_ONLY_AFTER.every((rule) => !rule.words.test(words) || rule.before.test(text.slice(span.start, at)) === rule.needed);
+}
 
 const CURRENCY_BEFORE = '(?:US\\$|A\\$|C\\$|S\\$|HK\\$|\\$|₹|€|£|₽|Rs\\.?|Re\\.?|INR|USD|EUR|GBP|RUB|CNY|JPY)';
 const NUMBER = '(?:\\d{1,3}(?:,\\d{2,3})+|\\d+)(?:\\.\\d+)?';
@@ -181,9 +187,7 @@ export function findValues(text: string, span: Span, read: ReadAt, taken: Span[]
   for (const m of body.matchAll(DATE)) {
     let core = { start: span.start + m.index, end: span.start + m.index + m[0].length };
     if (!free(core)) continue;
-    if (BARE_MONTH.test(m[0]) && !BEFORE_BARE_MONTH.test(text.slice(span.start, core.start))) continue;
-    if (YEAR_IN_NAME.test(m[0]) && JOINED_TO_WORD.test(text.slice(Math.max(span.start, core.start - 2), core.start))) continue;
-    if (BARE_YEAR_END.test(m[0]) && !BEFORE_YEAR_END.test(text.slice(span.start, core.start))) continue;
+    if (!dateWhereItStands(text, span, m[0], core.start)) continue;
     core = joinedRange(text, span, core, busy);
     accept('date', dateTries(text, span, core));
   }

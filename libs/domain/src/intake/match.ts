@@ -122,7 +122,7 @@ export class ClaimIndex {
    * holds the words of its passage, paragraph, title and lede: a claim is offered only when one of
    * its anchors (subject words, entity names) is among them.
    */
-  candidates(value: Value, context: Context, about: ReadonlySet<string>, past: boolean, recordedHere: (claim: TrackedClaim) => string | null): CandidateClaim[] {
+  candidates(value: Value, context: Context, about: About, past: boolean, recordedHere: (claim: TrackedClaim) => string | null): CandidateClaim[] {
     let contextNorm = 0;
     for (const [key, { weight }] of context) contextNorm += weight ** 2 * (this.idf.get(key) ?? this.unseenIdf);
     contextNorm = Math.sqrt(contextNorm) || 1;
@@ -259,8 +259,13 @@ export interface ContextZones {
   implied: string[];
   /** The sentence's other values of the same type. */
   otherValues?: readonly Span[];
-  /** An interview's earlier questions: what the answers are about, though they do not name it. */
-  asked?: readonly Span[];
+  /** The words of an interview's questions so far, for an answer: what it is about, though it does not name it. */
+  asked?: ReadonlySet<string>;
+}
+
+/** The words a passage is about (the "about" check asks only whether a key is among them). */
+export interface About {
+  has(key: string): boolean;
 }
 
 /** A sentence's words, read once however many values it holds. */
@@ -290,7 +295,7 @@ const PART_BREAK = /[,;()]|\s[–—-]\s/g;
  * across punctuation). The value's own figures are left out (they are the value, not its context).
  * Returns the weighted words and the words of its sentence, paragraph and lede (for the "about" check).
  */
-export function contextOf(text: string, value: Span, zones: ContextZones): { context: Context; about: Set<string> } {
+export function contextOf(text: string, value: Span, zones: ContextZones): { context: Context; about: About } {
   const context: Context = new Map();
   const about = new Set<string>();
   const put = (key: string, weight: number, word: string): void => {
@@ -324,14 +329,18 @@ export function contextOf(text: string, value: Span, zones: ContextZones): { con
   // The title weighs in, but is not enough to say what a passage is about: headlines sum up the whole article.
   if (zones.title) for (const t of zones.title) put(t.key, 0.25, t.word);
   if (zones.lede) zone(zones.lede, 0.2);
-  for (const question of zones.asked ?? []) for (const t of tokensOfSpan(text, question)) about.add(t.key);
   for (const key of zones.implied) put(key, 0.8, `(${key})`);
-  return { context, about };
+  const asked = zones.asked;
+  return { context, about: asked ? { has: (key) => about.has(key) || asked.has(key) } : about };
 }
+
+/** Where a sentence's parts break, read once however many values it holds. */
+const breaksIn = new WeakMap<Span, number[]>();
 
 /** Which part of the sentence (between commas, semicolons, dashes, brackets) a position is in. */
 function partsOf(text: string, sentence: Span): (at: number) => number {
-  const breaks = [...text.slice(sentence.start, sentence.end).matchAll(PART_BREAK)].map((m) => sentence.start + m.index);
+  let breaks = breaksIn.get(sentence);
+  if (!breaks) breaksIn.set(sentence, (breaks = [...text.slice(sentence.start, sentence.end).matchAll(PART_BREAK)].map((m) => sentence.start + m.index)));
   return (at) => {
     let part = 0;
     while (part < breaks.length && breaks[part]! < at) part++;

@@ -12,10 +12,11 @@ import { quoteSpan, type Sentence, sentencesIn, type Span, type Token, tokensOf,
 
 /** A headline has no full stop; a sentence of the story has one. */
 const PROSE_END = /[.!?]["”’)]?\s*$/u;
-const SPEAKS_NEXT = /^\s+(said|say|says|told|stated)\b/;
-/** A count of people who then speak ("two people familiar with the matter said"): who spoke, not what a claim counts. */
+/** A count that is who spoke: right before the verb ("two officials said"), or people the verb comes to ("two people familiar with the matter said"). */
+const SAYS = '(?:said|say|says|told|stated)';
+const SPEAKS_NEXT = new RegExp(`^\\s+${SAYS}\\b`);
 const PEOPLE_WHO_SPEAK = /^\S+\s+(?:\S+\s+)?(?:people|persons|officials|sources|diplomats|executives|analysts|experts|spokespersons|lawmakers)\b/i;
-const SPEAK_LATER = /^[^.;:]*?\b(?:said|say|says|told)\b/;
+const SPEAK_LATER = new RegExp(`^[^.;:]*?\\b${SAYS}\\b`);
 /** A dateline on a line of its own ("New Delhi:", "MOSCOW"): a place, not the story's first sentence. */
 const DATELINE_ALONE = /^(?:[\p{Lu}][\p{L}.'’-]*\s*){1,3}:?\s*$/u;
 /** An interview's lines: "Q: …" asks, "A: …" answers it. */
@@ -142,8 +143,10 @@ export function* suggestionPages(source: IntakeSource, claims: readonly TrackedC
   /** An interview's last question line and answer line ("Q: …", "A: …"): the question is the answer's context. */
   let questionLine = -1;
   let answerLine = -1;
-  /** The interview's questions so far: an answer is about what was asked before ("Q: And the other two?"). */
-  const asked: Sentence[] = [];
+  /** The words of the interview's questions so far: an answer is about what was asked before ("Q: And the other two?"). */
+  const asked = new Set<string>();
+  /** Who the interview is with, when its title says so: its answers are theirs. */
+  let interviewee = intervieweeOf(title);
 
   let i = 0;
   for (const sentence of sentencesIn(text)) {
@@ -151,19 +154,19 @@ export function* suggestionPages(source: IntakeSource, claims: readonly TrackedC
     if (title === null && sentence.paragraph === 0) {
       title = text.slice(sentence.start, sentence.end);
       titleWords = tokensOf(title);
+      interviewee = intervieweeOf(title);
     }
     // The lede is the first sentence of the story: after the headline (and a dateline on a line of its own), or the first line when the text starts with prose.
     const line = text.slice(sentence.start, sentence.end);
     if (lede === null && ((sentence.paragraph > 0 && !DATELINE_ALONE.test(line)) || PROSE_END.test(line))) lede = sentence;
-    if (QUESTION_LINE.test(line)) {
-      questionLine = sentence.paragraph;
-      asked.push(sentence);
-    }
+    if (QUESTION_LINE.test(line)) questionLine = sentence.paragraph;
     if (ANSWER_LINE.test(line)) answerLine = sentence.paragraph;
-    const answersQuestion = sentence.paragraph === answerLine && questionLine === answerLine - 1;
+    const answers = sentence.paragraph === answerLine;
+    const answersQuestion = answers && questionLine === answerLine - 1;
     const before = recent.filter((s) => s.paragraph === sentence.paragraph || (answersQuestion && s.paragraph === questionLine));
     recent.push(sentence);
     if (recent.length > 2) recent.shift();
+    if (sentence.paragraph === questionLine) for (const t of tokensOf(line)) asked.add(t.key);
     if (sentence.start < pageFrom) {
       // Read only for who spoke ("he said" on the next page needs the name given before it).
       earlierSpeaker = cuesOfClauses(text, sentence, earlierSpeaker).speaker;
@@ -197,8 +200,7 @@ export function* suggestionPages(source: IntakeSource, claims: readonly TrackedC
       if (mention.type === 'count' && PEOPLE_WHO_SPEAK.test(mention.text) && SPEAK_LATER.test(text.slice(mention.end, mention.end + 80))) continue;
       const cues = cuesAt(mention.start);
       const others = found.found.filter((other) => other !== mention && other.type === mention.type);
-      const answeredBy = sentence.paragraph === answerLine ? intervieweeOf(title) : null;
-      const where: Surroundings = { sentence, before, title, titleWords, lede, asked, otherValues: others, answeredBy };
+      const where: Surroundings = { sentence, before, title, titleWords, lede, asked: answers ? asked : null, otherValues: others, answeredBy: answers ? interviewee : null };
       const suggestion = suggestionFor(source, index, quotes, where, mention, cues, modalityAt.get(mention.start)!, saidAtOf(cues));
       if (suggestion) suggestions.push(suggestion);
     }
@@ -285,8 +287,8 @@ interface Surroundings {
   title: string | null;
   titleWords: readonly Token[] | null;
   lede: Sentence | null;
-  /** An interview's questions so far. */
-  asked: readonly Sentence[];
+  /** On an interview's "A:" line: the words of its questions so far, else null. */
+  asked: ReadonlySet<string> | null;
   /** On an interview's "A:" line: who answers (the title's "interview with X") and those words, else null. */
   answeredBy: { name: string; words: string } | null;
   /** The sentence's other values of the same type. */
@@ -321,7 +323,7 @@ function suggestionFor(
     lede: lede && lede !== sentence ? lede : null,
     implied: impliedWords(text, mention, ahead),
     otherValues,
-    asked: asked.filter((question) => question !== sentence),
+    ...(asked ? { asked } : {}),
   });
   const claims = index.candidates(mention.value, context, about, past, (claim) => recordedIn(claim, source.sourceId, text, mention, mention.value));
   if (claims.length === 0 && !worthAClaim(mention)) return null;
