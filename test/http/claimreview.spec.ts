@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scriptSafeJson } from '#projections';
 import { createTestApp, type TestApp } from '../support/app.js';
 
 const text = readFileSync(join(process.cwd(), 'seeds', 'sources', '2025-12-irigc-22-s400-september-2026.txt'), 'utf8');
@@ -29,6 +30,8 @@ describe('GET /export/claimreview', () => {
     expect(res.headers['content-type']).toBe('application/ld+json; charset=utf-8');
     expect(res.text).not.toMatch(/[<>&\u2028\u2029]/);
     expect(res.text).toContain('\\u003c/script\\u003e');
+    // Sent a page at a time, it is still the one JSON text of the whole array.
+    expect(res.text).toBe(scriptSafeJson(res.body));
     const [item] = res.body as Record<string, unknown>[];
     expect(item).toMatchObject({ '@type': 'ClaimReview', reviewBody: HOSTILE, author: { name: '</script>' } });
     expect(item!.itemReviewed).toMatchObject({ appearance: [{ headline: 'IRIGC <b>22</b>' }] });

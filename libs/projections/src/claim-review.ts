@@ -1,11 +1,11 @@
 import type { ClaimStateView } from './claim-view.js';
-import type { SourceSummary } from './sources.js';
+import type { SourceAppearance } from './sources.js';
 
 /**
  * schema.org ClaimReview (the form fact-check search engines read) for one claim with a verdict.
  * `url` is the claim's page in the web UI served at `baseUrl` (a configured public address).
  */
-export function claimReviewOf(state: ClaimStateView, source: SourceSummary | undefined, baseUrl: string): Record<string, unknown> {
+export function claimReviewOf(state: ClaimStateView, source: SourceAppearance | undefined, baseUrl: string): Record<string, unknown> {
   const verdict = state.verdict!;
   const current = state.current;
   return {
@@ -31,6 +31,33 @@ export function claimReviewOf(state: ClaimStateView, source: SourceSummary | und
         : {}),
     },
   };
+}
+
+/**
+ * The ClaimReview document (a JSON-LD array, one item per claim with a verdict) of claims read a
+ * page at a time, as text a page at a time: the same text as `scriptSafeJson` of the whole array,
+ * without the whole array, or its text, ever in memory.
+ */
+export function* claimReviewJson(
+  pages: Iterable<readonly ClaimStateView[]>,
+  sourceOf: (sourceId: string) => SourceAppearance | undefined,
+  baseUrl: string,
+  space = 0,
+): Generator<string> {
+  // JSON.stringify(array, null, space) puts each item on a line of its own, indented by `space`.
+  const indent = ' '.repeat(space);
+  const between = space > 0 ? `,\n${indent}` : ',';
+  let opened = false;
+  for (const page of pages) {
+    if (page.length === 0) continue;
+    const items = page.map((state) => {
+      const json = scriptSafeJson(claimReviewOf(state, state.current ? sourceOf(state.current.sourceId) : undefined, baseUrl), space || undefined);
+      return space > 0 ? json.replaceAll('\n', `\n${indent}`) : json;
+    });
+    yield `${opened ? between : space > 0 ? `[\n${indent}` : '['}${items.join(between)}`;
+    opened = true;
+  }
+  yield opened ? (space > 0 ? '\n]' : ']') : '[]';
 }
 
 /**

@@ -47,12 +47,16 @@ describe(ClaimStateModel.name, () => {
     expect(spec().model.list({ subject: 'frigate', limit: 10 }).items.map((c) => c.claimId)).toEqual(['c-settled']);
   });
 
-  it('exports only the claims with a verdict', async () => {
-    await spec().given(...sources, ...settled, ...contested, {
-      type: 'RecordVerdict',
-      data: { claimId: 'c-contested', verdictId: 'v-1', rating: { ratingValue: 2, alternateName: 'Mostly false' }, reasoning: 'The sources disagree.', reviewer: 'desk', reviewedAt: '2025-12-06T10:00:00Z' },
-    });
+  it('exports only the claims with a verdict, in the order they were opened, a page at a time', async () => {
+    const verdict = (claimId: string, verdictId: string) =>
+      ({
+        type: 'RecordVerdict',
+        data: { claimId, verdictId, rating: { ratingValue: 2, alternateName: 'Mostly false' }, reasoning: 'The sources disagree.', reviewer: 'desk', reviewedAt: '2025-12-06T10:00:00Z' },
+      }) as const;
+    await spec().given(...sources, ...settled, ...contested, ...revised, verdict('c-revised', 'v-2'), verdict('c-contested', 'v-1'));
 
-    expect(spec().model.withVerdicts().map((c) => [c.claimId, c.verdict?.verdictId])).toEqual([['c-contested', 'v-1']]);
+    const pages = [...spec().model.withVerdicts(1)].map((page) => page.map((c) => [c.claimId, c.verdict?.verdictId]));
+    expect(pages).toEqual([[['c-contested', 'v-1']], [['c-revised', 'v-2']]]);
+    expect([...spec().model.withVerdicts()].map((page) => page.length)).toEqual([2]);
   });
 });

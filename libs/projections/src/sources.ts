@@ -27,6 +27,9 @@ export interface SourceSummary {
   citations: number;
 }
 
+/** The article a claim appeared in, as a ClaimReview names it. */
+export type SourceAppearance = Pick<SourceSummary, 'title' | 'url' | 'publisher'>;
+
 /** A source found by `q`, with why it was found. */
 export type FoundSource = SourceSummary & { match?: SearchMatch };
 
@@ -117,6 +120,7 @@ export class SourcesModel extends ClaimFoldModel {
       ),
       flagQuote: db.prepare('UPDATE citations SET quote_in_current_text = ? WHERE claim_id = ? AND assertion_id = ?'),
       textOf: db.prepare<[string], string>('SELECT text FROM sources WHERE source_id = ?').pluck(),
+      appearance: db.prepare<[string], SourceAppearance>('SELECT title, url, publisher FROM sources WHERE source_id = ?'),
       versionOf: db.prepare<[string], number>('SELECT text_version FROM sources WHERE source_id = ?').pluck(),
       list: db.prepare(
         `SELECT s.*, (${citedBy}) AS citations FROM sources s WHERE position > @after ORDER BY position LIMIT @limit`,
@@ -240,6 +244,11 @@ export class SourcesModel extends ClaimFoldModel {
     const rows = this.s.list.all({ after: decodeCursor(filter.cursor), limit: filter.limit + 1 }) as SourceRow[];
     const items = rows.slice(0, filter.limit);
     return { items: items.map(summaryOf), nextCursor: rows.length > filter.limit ? encodeCursor(items.at(-1)!.position) : null };
+  }
+
+  /** What a ClaimReview says of the article a claim appeared in (`source` also reads every citation of it). */
+  appearanceOf(sourceId: string): SourceAppearance | undefined {
+    return this.s.appearance.get(sourceId);
   }
 
   source(sourceId: string): (SourceSummary & { text: string; citedBy: Citation[] }) | undefined {

@@ -1,9 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Logger, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Logger, Post, Res, StreamableFile } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Subscription } from 'rxjs';
-import { PROJECTION_NAMES, Projections, auditEventOf, claimReviewOf, scriptSafeJson, type AuditEvent, type ProjectionName } from '#projections';
+import { PROJECTION_NAMES, Projections, auditEventOf, claimReviewJson, type AuditEvent, type ProjectionName } from '#projections';
 import { Requires } from '../auth/auth.js';
 import { ProblemException } from '../http/problem.js';
 import { APP_CONFIG } from '../tokens.js';
@@ -188,13 +190,21 @@ export class ExportController {
   @Get('claimreview')
   @ApiOperation({ summary: 'ClaimReview JSON-LD of every claim with a verdict; each url is the claim\'s page under CLAIMLINE_PUBLIC_URL' })
   @ApiProduces('application/ld+json')
-  claimReview(@Res({ passthrough: true }) reply: FastifyReply): string {
+  claimReview(): StreamableFile {
+    const { claimState, sources } = this.projections;
     // Never from the Host header: whoever sends the request would choose where the links point.
-    const items = this.projections.claimState.withVerdicts().map((state) => {
-      const source = state.current ? this.projections.sources.source(state.current.sourceId) : undefined;
-      return claimReviewOf(state, source, this.config.publicUrl);
-    });
-    void reply.header('content-type', 'application/ld+json; charset=utf-8');
-    return scriptSafeJson(items);
+    const text = claimReviewJson(claimState.withVerdicts(), (sourceId) => sources.appearanceOf(sourceId), this.config.publicUrl);
+    return new StreamableFile(Readable.from(turnByTurn(text), { objectMode: false }), { type: 'application/ld+json; charset=utf-8' });
+  }
+}
+
+/**
+ * A page of claims per turn of the event loop: a socket that takes writes as fast as they come
+ * would otherwise have the whole export made in one turn (220 ms for 6,000 claims, other requests waiting).
+ */
+async function* turnByTurn(chunks: Iterable<string>): AsyncGenerator<string> {
+  for (const chunk of chunks) {
+    yield chunk;
+    await nextTurn();
   }
 }

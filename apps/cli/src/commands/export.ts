@@ -1,6 +1,6 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { claimReviewOf, scriptSafeJson, type ClaimStateView, type Page, type Projections, type SourceSummary, type StoredTimeline } from '#projections';
+import { claimReviewJson, type ClaimStateView, type Page, type Projections, type SourceSummary, type StoredTimeline } from '#projections';
 import { withCliContext } from '../cli.module.js';
 import { csvRecord, type CsvCell } from '../csv.js';
 import { CliError, type CliIo, EXIT, parseCommandArgs, UsageError, write } from '../io.js';
@@ -73,8 +73,15 @@ Options:
     const { text, count, what } = await withCliContext(io.env, `export ${format}`, async (ctx) => {
       const read = ctx.projections;
       if ((format as Format) === 'claimreview') {
-        const items = claimReviews(read, baseUrl);
-        return { text: `${scriptSafeJson(items, 2)}\n`, count: items.length, what: 'ClaimReview items' };
+        let count = 0;
+        const pages = function* () {
+          for (const page of read.claimState.withVerdicts()) {
+            count += page.length;
+            yield page;
+          }
+        };
+        const text = [...claimReviewJson(pages(), (sourceId) => read.sources.appearanceOf(sourceId), baseUrl, 2)].join('');
+        return { text: `${text}\n`, count, what: 'ClaimReview items' };
       }
       const rows = assertionRows(read);
       return { text: [csvRecord(CSV_COLUMNS), ...rows.map(csvRecord)].join(''), count: rows.length, what: 'assertions' };
@@ -129,10 +136,6 @@ function whyNot(error: unknown): string {
     ENOSPC: 'no space left on the device',
   };
   return (typeof code === 'string' && reasons[code]) || (error instanceof Error ? error.message : String(error));
-}
-
-export function claimReviews(read: Projections, baseUrl: string): Record<string, unknown>[] {
-  return read.claimState.withVerdicts().map((state) => claimReviewOf(state, state.current ? read.sources.source(state.current.sourceId) : undefined, baseUrl));
 }
 
 /** Every item of a paged list, not just the first page. */
