@@ -67,7 +67,8 @@ export const sourcesProjection: Projection<SourcesModel> = {
   name: 'sources',
   // 3: the sources' words in a full-text index (search-index.ts), and the outlet's fiscal year.
   // 4: the citations' two indexes are made at the end of a build.
-  version: 4,
+  // 5: the sources' index of citations holds their status (a list counts each source's live ones from it alone).
+  version: 5,
   handles: ['claimline.source-registered', 'claimline.source-text-revised', 'claimline.claim-opened', 'claimline.assertion-recorded', 'claimline.assertion-corrected', 'claimline.assertion-retracted'],
   buildReads: ['claimline.source-registered', 'claimline.source-text-revised', 'claimline.claim-opened'],
   open: (db, options) => new SourcesModel(db, options),
@@ -145,7 +146,7 @@ export class SourcesModel extends ClaimFoldModel {
    */
   finishBuild(): void {
     this.db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS citations_key ON citations (claim_id, assertion_id);
-      CREATE INDEX IF NOT EXISTS citations_by_source ON citations (source_id);`);
+      CREATE INDEX IF NOT EXISTS citations_by_source ON citations (source_id, status);`);
     this.upsert ??= this.db.prepare<Cited>(
       `${CITE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (claim_id, assertion_id) DO UPDATE SET source_id = excluded.source_id, quote = excluded.quote,
