@@ -130,11 +130,11 @@ export class ClaimStateModel extends ClaimFoldModel {
     return Buffer.concat([Buffer.from('{"items":['), ...items, Buffer.from(`],"nextCursor":${JSON.stringify(nextCursor)}}`)]);
   }
 
-  /** Every claim with a verdict, for the ClaimReview export. */
   /**
-   * The claims with a verdict, in the order they were opened, `pageSize` at a time: an archive's
-   * states are never all in memory (reading every state to keep those with a verdict took 3.5 s and
-   * 680 MB a request on 100,000 claims). Each page is read when the one before has been used.
+   * The claims with a verdict (for the ClaimReview export), in the order they were opened,
+   * `pageSize` at a time: an archive's states are never all in memory (reading every state to keep
+   * those with a verdict took 3.5 s and 680 MB a request on 100,000 claims). Each page is read when
+   * the one before has been used.
    */
   *withVerdicts(pageSize = 100): Generator<ClaimStateView[]> {
     const page = this.statement('SELECT opened_position, CAST(state AS BLOB) AS state FROM claims WHERE has_verdict = 1 AND opened_position > ? ORDER BY opened_position LIMIT ?');
