@@ -254,18 +254,13 @@ export class SqliteEventStore implements EventStore {
       let where = this.placement.choose(batch.length);
       const started = performance.now();
       let results: WireResult[];
-      if (where === 'inline') {
-        try {
-          results = this.inline().writeBatch(wires);
-        } catch (error) {
-          // Another process holds the write lock: BEGIN failed before anything was written, so the
-          // same batch can go to the thread, which waits for the lock off the event loop.
-          if (this.placement.mode !== 'auto' || (error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error;
-          where = 'worker';
-          results = await this.thread().write(wires);
-        }
-      } else {
-        results = await this.thread().write(wires);
+      try {
+        results = await this.writeOn(where, wires);
+      } catch (error) {
+        const instead = this.placement.mode === 'auto' ? insteadOf(where, error) : undefined;
+        if (instead === undefined) throw error;
+        where = instead;
+        results = await this.writeOn(where, wires);
       }
       if (where === 'worker') this.stats.inWorker++;
       this.placement.committed(performance.now() - started, where === 'inline');
@@ -296,6 +291,10 @@ export class SqliteEventStore implements EventStore {
       if (this.pending.length > 0) this.scheduleFlush();
       else for (const done of this.idleWaiters.splice(0)) done();
     }
+  }
+
+  private async writeOn(where: 'inline' | 'worker', wires: WireAppend[]): Promise<WireResult[]> {
+    return where === 'inline' ? this.inline().writeBatch(wires) : this.thread().write(wires);
   }
 
   private inline(): SqliteWriter {
@@ -467,6 +466,20 @@ function toJson(value: unknown, eventId: string): string {
   const json = JSON.stringify(value) as string | undefined; // throws TypeError for BigInt and cycles
   if (json === undefined) throw new TypeError(`event ${eventId}: data and metadata must be JSON values`);
   return json;
+}
+
+/**
+ * Where a batch that failed without writing anything goes instead ('auto' only): to the thread when
+ * another process holds the write lock (BEGIN failed; the thread waits for the lock off the event
+ * loop), and to the other connection when this one cannot write the file: a data dir made
+ * read-only after start still takes writes on a connection opened before (Unix checks modes at
+ * open), and either connection may be the one opened then.
+ */
+function insteadOf(where: 'inline' | 'worker', error: unknown): 'inline' | 'worker' | undefined {
+  const code = String((error as { code?: unknown }).code ?? '');
+  if (where === 'inline' && code === 'SQLITE_BUSY') return 'worker';
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'EACCES' || code === 'EPERM') return where === 'inline' ? 'worker' : 'inline';
+  return undefined;
 }
 
 function toRecorded(row: EventRow): RecordedEvent {

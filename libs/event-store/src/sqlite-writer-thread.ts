@@ -33,7 +33,7 @@ export class WriterThread {
   private exited = false;
   private closed: (() => void) | undefined;
 
-  /** `onFatal`: the thread could not open the file, or died. */
+  /** `onFatal`: the thread died. */
   constructor(file: string, busyTimeoutMs: number, onFatal: (error: Error) => void) {
     const signal = new SharedArrayBuffer(4);
     this.flag = new Int32Array(signal);
@@ -98,11 +98,15 @@ function serve({ file, busyTimeoutMs, signal }: ThreadData): void {
   const port = parentPort!;
   const flag = new Int32Array(signal);
   const describe = (error: unknown) => ({ message: String((error as Error | undefined)?.message ?? error), code: (error as { code?: string } | undefined)?.code });
+  // Opened now, else for each batch until it can be: a data dir no longer writable may be so again,
+  // and each batch is answered with why it was not written (a reply no batch asked for would be
+  // taken as the answer to the next one).
   let writer: SqliteWriter | undefined;
+  const opened = (): SqliteWriter => (writer ??= new SqliteWriter(file, busyTimeoutMs));
   try {
-    writer = new SqliteWriter(file, busyTimeoutMs);
-  } catch (error) {
-    port.postMessage({ failure: describe(error) } satisfies Reply);
+    opened();
+  } catch {
+    // told with the first batch
   }
   for (let open = true; open; ) {
     if (Atomics.load(flag, 0) === 0) {
@@ -120,11 +124,9 @@ function serve({ file, busyTimeoutMs, signal }: ThreadData): void {
         } finally {
           port.postMessage({ closed: true } satisfies Reply);
         }
-      } else if (!writer) {
-        port.postMessage({ failure: { message: 'the SQLite writer did not open' } } satisfies Reply);
       } else {
         try {
-          port.postMessage({ results: writer.writeBatch(message) } satisfies Reply);
+          port.postMessage({ results: opened().writeBatch(message) } satisfies Reply);
         } catch (error) {
           port.postMessage({ failure: describe(error) } satisfies Reply);
         }
