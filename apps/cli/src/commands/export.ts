@@ -1,4 +1,4 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { claimReviewJson, type ClaimStateView, type Page, type Projections, type SourceSummary, type StoredTimeline } from '#projections';
 import { withCliContext } from '../cli.module.js';
@@ -70,58 +70,81 @@ Options:
     const out = values.out as string | undefined;
     if (out === '') throw new UsageError('option --out needs a file name');
 
-    const { text, count, what } = await withCliContext(io.env, `export ${format}`, async (ctx) => {
+    const file = out === undefined ? undefined : resolve(io.cwd, out);
+    // Written as it is read, a page of claims at a time: an archive's export is never in memory
+    // whole (the CSV of the 1M-event store, 344 MB, had taken 2.1 GB).
+    const { count, what } = await withCliContext(io.env, `export ${format}`, async (ctx) => {
       const read = ctx.projections;
+      let count = 0;
       if ((format as Format) === 'claimreview') {
-        let count = 0;
-        const pages = function* () {
+        const pages = function* (): Generator<ClaimStateView[]> {
           for (const page of read.claimState.withVerdicts()) {
             count += page.length;
             yield page;
           }
         };
-        const text = [...claimReviewJson(pages(), (sourceId) => read.sources.appearanceOf(sourceId), baseUrl, 2)].join('');
-        return { text: `${text}\n`, count, what: 'ClaimReview items' };
+        const json = claimReviewJson(pages(), (sourceId) => read.sources.appearanceOf(sourceId), baseUrl, 2);
+        await writeOut(io, file, (function* () {
+          yield* json;
+          yield '\n';
+        })());
+        return { count, what: 'ClaimReview items' };
       }
-      const rows = assertionRows(read);
-      return { text: [csvRecord(CSV_COLUMNS), ...rows.map(csvRecord)].join(''), count: rows.length, what: 'assertions' };
+      const records = function* (): Generator<string> {
+        yield csvRecord(CSV_COLUMNS);
+        for (const rows of assertionPages(read)) {
+          count += rows.length;
+          yield rows.map(csvRecord).join('');
+        }
+      };
+      await writeOut(io, file, records());
+      return { count, what: 'assertions' };
     }, (locked) =>
       new CliError(
         format === 'claimreview'
           ? `${locked.message}. Ask it instead (GET /export/claimreview), or stop it first.`
           : `${locked.message}. export csv reads the read models, which that process keeps: stop it first.`,
       ));
-
-    if (out === undefined) {
-      await write(io.stdout, text);
-    } else {
-      const file = resolve(io.cwd, out);
-      writeWhole(file, text);
-      await write(io.stderr, `wrote ${count} ${what} to ${file}\n`);
-    }
+    if (file !== undefined) await write(io.stderr, `wrote ${count} ${what} to ${file}\n`);
     return EXIT.ok;
   },
 };
 
-function checkBaseUrl(raw: string): string {
-  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) throw new UsageError(`--base-url (or CLAIMLINE_PUBLIC_URL) must be an absolute http(s) URL, not "${raw}"`);
-  return raw.replace(/\/+$/, '');
-}
-
-/** Writes beside the target and renames over it, so a reader never sees half a file. */
-function writeWhole(file: string, text: string): void {
+/**
+ * Writes the text to stdout as it comes, or to `file` through a file beside it renamed over it at
+ * the end, so a reader never sees half a file.
+ */
+async function writeOut(io: CliIo, file: string | undefined, chunks: Iterable<string>): Promise<void> {
+  if (file === undefined) {
+    for (const chunk of chunks) await write(io.stdout, chunk);
+    return;
+  }
   const temp = `${file}.${process.pid}.tmp`;
+  let fd: number | undefined;
   try {
-    writeFileSync(temp, text);
+    fd = openSync(temp, 'w');
+    for (const chunk of chunks) writeSync(fd, chunk);
+    closeSync(fd);
+    fd = undefined;
     renameSync(temp, file);
   } catch (error) {
     try {
+      if (fd !== undefined) closeSync(fd);
       rmSync(temp, { force: true });
     } catch {
       // nothing was written there
     }
+    // A fault of the read models is not the file's: only the file system's errors are said to be.
+    if (!isFileError(error)) throw error;
     throw new CliError(`cannot write ${file}: ${whyNot(error)}`, { cause: error });
   }
+}
+
+const isFileError = (error: unknown): boolean => typeof (error as { syscall?: unknown }).syscall === 'string';
+
+function checkBaseUrl(raw: string): string {
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) throw new UsageError(`--base-url (or CLAIMLINE_PUBLIC_URL) must be an absolute http(s) URL, not "${raw}"`);
+  return raw.replace(/\/+$/, '');
 }
 
 function whyNot(error: unknown): string {
@@ -151,42 +174,54 @@ function everyPage<T>(page: (cursor: string | undefined) => Page<T>): T[] {
 
 /** Every claim in the order it was opened. */
 export function allClaims(read: Projections): ClaimStateView[] {
-  return everyPage((cursor) => read.claimState.list({ cursor, limit: 500 }));
+  return [...claimPages(read)].flat();
+}
+
+/** The claims in list order, 500 at a time, each page read when the one before has been used. */
+function* claimPages(read: Projections): Generator<ClaimStateView[]> {
+  for (let cursor: string | undefined; ; ) {
+    const { items, nextCursor } = read.claimState.list({ cursor, limit: 500 });
+    yield items;
+    if (nextCursor === null) return;
+    cursor = nextCursor;
+  }
 }
 
 export function allSources(read: Projections): SourceSummary[] {
   return everyPage((cursor) => read.sources.list({ cursor, limit: 500 }));
 }
 
-/** One row per assertion (live and retracted), in CSV_COLUMNS order. */
-export function assertionRows(read: Projections): CsvCell[][] {
+/** One row per assertion (live and retracted), in CSV_COLUMNS order, a page of claims at a time. */
+export function* assertionPages(read: Projections): Generator<CsvCell[][]> {
   const titles = new Map(allSources(read).map((s) => [s.id, s.title]));
-  const rows: CsvCell[][] = [];
-  for (const claim of allClaims(read)) {
-    const timeline = read.timeline.timelineJson(claim.claimId);
-    for (const e of timeline === undefined ? [] : (JSON.parse(timeline) as StoredTimeline).entries) {
-      const value = e.value;
-      rows.push([
-        claim.claimId,
-        claim.subject,
-        claim.predicate,
-        e.assertionId,
-        e.sourceId,
-        titles.get(e.sourceId) ?? '',
-        e.speaker,
-        e.modality,
-        e.saidAt.text,
-        e.saidAt.bounds.lo,
-        e.saidAt.bounds.hi,
-        value.text,
-        value.normalized,
-        value.type === 'text' ? null : value.bounds.lo,
-        value.type === 'text' ? null : value.bounds.hi,
-        value.type === 'quantity' ? value.unit : null,
-        e.relationToPrevious?.relation ?? null,
-        e.status,
-      ]);
+  for (const claims of claimPages(read)) {
+    const rows: CsvCell[][] = [];
+    for (const claim of claims) {
+      const timeline = read.timeline.timelineJson(claim.claimId);
+      for (const e of timeline === undefined ? [] : (JSON.parse(timeline) as StoredTimeline).entries) {
+        const value = e.value;
+        rows.push([
+          claim.claimId,
+          claim.subject,
+          claim.predicate,
+          e.assertionId,
+          e.sourceId,
+          titles.get(e.sourceId) ?? '',
+          e.speaker,
+          e.modality,
+          e.saidAt.text,
+          e.saidAt.bounds.lo,
+          e.saidAt.bounds.hi,
+          value.text,
+          value.normalized,
+          value.type === 'text' ? null : value.bounds.lo,
+          value.type === 'text' ? null : value.bounds.hi,
+          value.type === 'quantity' ? value.unit : null,
+          e.relationToPrevious?.relation ?? null,
+          e.status,
+        ]);
+      }
     }
+    yield rows;
   }
-  return rows;
 }
