@@ -106,7 +106,7 @@ export class Suggestions {
 
   /** Suggestions for the source's current text from text offset `from`; undefined when there is no such source. */
   async forSource(sourceId: string, from = 0): Promise<SuggestionsFor | undefined> {
-    const source = this.projections.sources.source(sourceId);
+    const source = this.projections.sources.withText(sourceId);
     if (!source) return undefined;
     const { title, publisher, publishedAt, text, fiscalYear, textVersion } = source;
     const runner = this.projections.runner;

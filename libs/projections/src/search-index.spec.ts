@@ -190,6 +190,18 @@ describe(SearchIndex.name, () => {
     expect(index.candidates(['India India'], 5)).toEqual([]);
     expect(index.candidates([], 5)).toEqual([]);
   });
+
+  it('counts the words of candidates again once the index is written: a word no row held finds the row that now does', () => {
+    const { index } = claimIndex();
+    for (let i = 1; i <= 20; i++) index.put(i, `india-${i}`, doc({ subject: `India claim ${i}`, entities: 'India' }));
+    const passage = ['The Zeppelin contract with India was signed in 2024.'];
+    expect(index.candidates(passage, 5)).toEqual([]);
+
+    index.put(21, 'zeppelin', doc({ subject: 'Zeppelin contract', predicate: 'signed in' }));
+    expect(index.candidates(passage, 5).map((h) => h.key)).toEqual(['zeppelin']);
+    index.remove(21);
+    expect(index.candidates(passage, 5)).toEqual([]);
+  });
 });
 
 describe(claimDocument.name, () => {

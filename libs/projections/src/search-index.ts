@@ -198,6 +198,12 @@ export class SearchIndex<S extends SearchIndexSpec> {
   private readonly ranked: { all: Database.Statement; some: Database.Statement; none: Database.Statement };
   private readonly shown: Database.Statement;
   private readonly counted: Database.Statement<[string, number]>;
+  /**
+   * What `candidates` counted (the rows, and the rows holding each word), kept until the index is
+   * written again: an article's passages share most of their words, and counting the rows of a
+   * common one is a pass over thousands of them.
+   */
+  private counts: { documents: number; rows: Map<string, number> } | undefined;
   private readonly newestMatches: Database.Statement<[string, number]>;
   private readonly rowsSince: Database.Statement<[number, number]>;
   private readonly documents: Database.Statement<[]>;
@@ -281,6 +287,7 @@ export class SearchIndex<S extends SearchIndexSpec> {
 
   /** Writes (or rewrites) the document of the row `rowid` (a non-negative integer that orders the rows), found again by `key`. */
   put(rowid: number, key: string, document: SearchDocument<S>): void {
+    this.counts = undefined;
     const boost = this.spec.boost;
     const boosted = boost !== undefined && boost.words.includes((document as Record<string, string>)[boost.column]!);
     this.remove(rowid);
@@ -288,6 +295,7 @@ export class SearchIndex<S extends SearchIndexSpec> {
   }
 
   remove(rowid: number): void {
+    this.counts = undefined;
     this.remove_.run(ftsRowid(rowid, false));
     this.remove_.run(ftsRowid(rowid, true));
   }
@@ -359,12 +367,14 @@ export class SearchIndex<S extends SearchIndexSpec> {
    * are asked for with OR, and the rows ranked by bm25 as `search` ranks them.
    */
   candidates(words: readonly string[], limit: number): SearchHit[] {
-    const total = this.documents.get() as number;
+    if (this.counts === undefined || this.counts.rows.size > COUNTS_KEPT) this.counts = { documents: this.documents.get() as number, rows: new Map() };
+    const { documents: total, rows: counted } = this.counts;
     if (total === 0) return [];
     const common = Math.max(1, Math.floor(total * COMMON_SHARE));
     const telling: { term: string; rows: number }[] = [];
     for (const term of anyOfWords(words)) {
-      const rows = this.counted.get(`${this.searched} : ${term}`, common + 1) as number;
+      let rows = counted.get(term);
+      if (rows === undefined) counted.set(term, (rows = this.counted.get(`${this.searched} : ${term}`, common + 1) as number));
       if (rows > 0 && rows <= common) telling.push({ term, rows });
     }
     telling.sort((a, b) => a.rows - b.rows);
@@ -424,6 +434,8 @@ export class SearchIndex<S extends SearchIndexSpec> {
 
 /** A word OR'ed into a candidates query is dropped when more than this share of the rows hold it. */
 const COMMON_SHARE = 0.2;
+/** Words whose rows `candidates` keeps counted at most (then it counts again from none). */
+const COUNTS_KEPT = 20_000;
 export const MAX_CANDIDATE_WORDS = 12;
 
 function termsOf(field: string, value: string): string[] {

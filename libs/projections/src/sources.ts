@@ -252,12 +252,17 @@ export class SourcesModel extends ClaimFoldModel {
     return this.s.appearance.get(sourceId);
   }
 
-  source(sourceId: string): (SourceSummary & { text: string; citedBy: Citation[] }) | undefined {
+  /** A source and its current text, without its citations (`source` reads every one of them). */
+  withText(sourceId: string): (SourceSummary & { text: string }) | undefined {
     const row = this.s.one.get(sourceId);
-    if (!row) return undefined;
+    return row && { ...summaryOf(row), text: row.text };
+  }
+
+  source(sourceId: string): (SourceSummary & { text: string; citedBy: Citation[] }) | undefined {
+    const source = this.withText(sourceId);
+    if (!source) return undefined;
     return {
-      ...summaryOf(row),
-      text: row.text,
+      ...source,
       citedBy: this.s.citedBy.all(sourceId).map((c) => ({
         claimId: c.claim_id,
         subject: c.subject ?? '',
