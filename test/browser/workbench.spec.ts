@@ -222,6 +222,27 @@ describe("editor's workbench", () => {
     await page.close();
   });
 
+  test('signing in draws the workbench once: a slow answer to an earlier draw does not wipe what the editor has begun to type', async () => {
+    const page = await newPage();
+    // The first list of sources the page asks for is slow (a large archive), later ones are not.
+    let asked = 0;
+    await page.route(
+      (url) => url.pathname === '/sources' && url.searchParams.get('limit') === '500',
+      async (route) => {
+        if (asked++ === 0) await new Promise((resolve) => setTimeout(resolve, 800));
+        await route.continue();
+      },
+    );
+    await signIn(page);
+    await page.fill('#src-title', ARTICLE.title);
+    await page.waitForTimeout(1200);
+    expect(await page.inputValue('#src-title')).toBe(ARTICLE.title);
+    expect(await page.locator('form.register-source').count()).toBe(1);
+    expect(asked).toBe(1);
+    expect(page.jsErrors).toEqual([]);
+    await page.close();
+  });
+
   test('a reader without a key sees the read-only pages: no workbench link in the header, no edit buttons', async () => {
     const page = await newPage();
     await page.goto(`/#/claims/${seedId('claim', 's400-remaining-deliveries-due')}`);

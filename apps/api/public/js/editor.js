@@ -81,8 +81,12 @@ export function problemView(err, { onReload } = {}) {
   );
 }
 
-/** The sign-in form: paste a key, checked before it is kept. */
-export function keyForm({ onDone } = {}) {
+/**
+ * The sign-in form: paste a key, checked before it is kept. A key taken draws the page again, once
+ * (app.js listens with onEditorChange): a second draw of its own could land after the editor began
+ * typing into the first and wipe it.
+ */
+export function keyForm() {
   const input = h('input', { type: 'password', id: 'editor-key', name: 'key', autocomplete: 'off', required: true, spellcheck: 'false' });
   const status = h('div', { 'aria-live': 'polite' });
   const form = h(
@@ -100,7 +104,6 @@ export function keyForm({ onDone } = {}) {
     try {
       await useKey(input.value.trim());
       input.value = '';
-      onDone?.();
     } catch (err) {
       replace(status, problemView(err));
     }

@@ -86,7 +86,7 @@ function workbenchHome() {
   let root;
   async function draw() {
     if (!isEditor()) {
-      replace(root, h('h1', {}, 'Workbench'), h('p', {}, 'Register articles and record what they say. Writing needs an editor key.'), keyForm({ onDone: draw }));
+      replace(root, h('h1', {}, 'Workbench'), h('p', {}, 'Register articles and record what they say. Writing needs an editor key.'), keyForm());
       return;
     }
     const sources = await api.sources({ limit: 500 });
@@ -554,7 +554,7 @@ function sourceWorkbench({ parts, announce }) {
     async render(main) {
       root = main;
       if (!isEditor()) {
-        replace(root, h('h1', {}, 'Workbench'), keyForm({ onDone: () => this.render(main) }));
+        replace(root, h('h1', {}, 'Workbench'), keyForm());
         return;
       }
       dismissed = dismissedOf(sourceId);
