@@ -287,7 +287,6 @@ export class SearchIndex<S extends SearchIndexSpec> {
 
   /** Writes (or rewrites) the document of the row `rowid` (a non-negative integer that orders the rows), found again by `key`. */
   put(rowid: number, key: string, document: SearchDocument<S>): void {
-    this.counts = undefined;
     const boost = this.spec.boost;
     const boosted = boost !== undefined && boost.words.includes((document as Record<string, string>)[boost.column]!);
     this.remove(rowid);
@@ -295,6 +294,7 @@ export class SearchIndex<S extends SearchIndexSpec> {
   }
 
   remove(rowid: number): void {
+    // Every write of the index comes through here (put removes first): what candidates counted is stale.
     this.counts = undefined;
     this.remove_.run(ftsRowid(rowid, false));
     this.remove_.run(ftsRowid(rowid, true));

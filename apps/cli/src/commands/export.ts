@@ -76,26 +76,23 @@ Options:
     const { count, what } = await withCliContext(io.env, `export ${format}`, async (ctx) => {
       const read = ctx.projections;
       let count = 0;
+      const counted = function* <T>(pages: Iterable<T[]>): Generator<T[]> {
+        for (const page of pages) {
+          count += page.length;
+          yield page;
+        }
+      };
       if ((format as Format) === 'claimreview') {
-        const pages = function* (): Generator<ClaimStateView[]> {
-          for (const page of read.claimState.withVerdicts()) {
-            count += page.length;
-            yield page;
-          }
-        };
-        const json = claimReviewJson(pages(), (sourceId) => read.sources.appearanceOf(sourceId), baseUrl, 2);
-        await writeOut(io, file, (function* () {
-          yield* json;
+        const json = function* (): Generator<string> {
+          yield* claimReviewJson(counted(read.claimState.withVerdicts()), (sourceId) => read.sources.appearanceOf(sourceId), baseUrl, 2);
           yield '\n';
-        })());
+        };
+        await writeOut(io, file, json());
         return { count, what: 'ClaimReview items' };
       }
       const records = function* (): Generator<string> {
         yield csvRecord(CSV_COLUMNS);
-        for (const rows of assertionPages(read)) {
-          count += rows.length;
-          yield rows.map(csvRecord).join('');
-        }
+        for (const rows of counted(assertionPages(read))) yield rows.map(csvRecord).join('');
       };
       await writeOut(io, file, records());
       return { count, what: 'assertions' };
@@ -161,30 +158,27 @@ function whyNot(error: unknown): string {
   return (typeof code === 'string' && reasons[code]) || (error instanceof Error ? error.message : String(error));
 }
 
-/** Every item of a paged list, not just the first page. */
-function everyPage<T>(page: (cursor: string | undefined) => Page<T>): T[] {
-  const items: T[] = [];
+/** The pages of a paged list, each read when the one before has been used. */
+function* pagesOf<T>(page: (cursor: string | undefined) => Page<T>): Generator<T[]> {
   for (let cursor: string | undefined; ; ) {
-    const { items: more, nextCursor } = page(cursor);
-    items.push(...more);
-    if (nextCursor === null) return items;
-    cursor = nextCursor;
-  }
-}
-
-/** Every claim in the order it was opened. */
-export function allClaims(read: Projections): ClaimStateView[] {
-  return [...claimPages(read)].flat();
-}
-
-/** The claims in list order, 500 at a time, each page read when the one before has been used. */
-function* claimPages(read: Projections): Generator<ClaimStateView[]> {
-  for (let cursor: string | undefined; ; ) {
-    const { items, nextCursor } = read.claimState.list({ cursor, limit: 500 });
+    const { items, nextCursor } = page(cursor);
     yield items;
     if (nextCursor === null) return;
     cursor = nextCursor;
   }
+}
+
+/** Every item of a paged list, not just the first page. */
+function everyPage<T>(page: (cursor: string | undefined) => Page<T>): T[] {
+  return [...pagesOf(page)].flat();
+}
+
+/** The claims in the order they were opened, 500 at a time. */
+const claimPages = (read: Projections): Generator<ClaimStateView[]> => pagesOf((cursor) => read.claimState.list({ cursor, limit: 500 }));
+
+/** Every claim in the order it was opened. */
+export function allClaims(read: Projections): ClaimStateView[] {
+  return [...claimPages(read)].flat();
 }
 
 export function allSources(read: Projections): SourceSummary[] {
